@@ -1,0 +1,187 @@
+using Durable.Core.Dispatch;
+using Durable.Core.History;
+using Durable.Core.Serialization;
+using Durable.Core.Storage;
+
+namespace Durable.Core.Client;
+
+/// <summary>
+/// Starts, queries and controls orchestration instances. Every write is acknowledged only after the store
+/// committed it, so an acknowledged start or event survives a crash.
+/// </summary>
+public sealed class DurableClient
+{
+    private readonly IOrchestrationStore store;
+    private readonly IOrchestratorInvoker orchestrators;
+    private readonly TimeProvider time;
+    private readonly EngineSignals signals;
+
+    internal DurableClient(string taskHubName, IOrchestrationStore store, IOrchestratorInvoker orchestrators, TimeProvider time, EngineSignals signals)
+    {
+        this.TaskHubName = taskHubName;
+        this.store = store;
+        this.orchestrators = orchestrators;
+        this.time = time;
+        this.signals = signals;
+    }
+
+    /// <summary>The task hub this client works on.</summary>
+    public string TaskHubName { get; }
+
+    /// <summary>
+    /// Starts a new instance and returns its id. Throws <see cref="ArgumentException"/> for an unknown
+    /// orchestrator or an invalid id, and <see cref="OrchestrationAlreadyExistsException"/> when the id is
+    /// Pending, Running or Suspended; a finished instance with that id is replaced.
+    /// </summary>
+    public async Task<string> StartNewAsync(string orchestratorName, string? instanceId, object? input, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(orchestratorName);
+        if (!this.orchestrators.IsOrchestrator(orchestratorName))
+        {
+            throw new ArgumentException($"The function '{orchestratorName}' doesn't exist, is disabled, or is not an orchestrator function.", nameof(orchestratorName));
+        }
+
+        instanceId = string.IsNullOrEmpty(instanceId) ? InstanceIds.New() : instanceId;
+        if (InstanceIds.Validate(instanceId) is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(instanceId));
+        }
+
+        DateTimeOffset now = this.time.GetUtcNow();
+        string executionId = ExecutionIds.New();
+        string? inputJson = JsonDataConverter.Serialize(input);
+        HistoryEvent start = new()
+        {
+            EventType = EventType.ExecutionStarted,
+            Timestamp = now,
+            Name = orchestratorName,
+            Input = inputJson,
+            ExecutionId = executionId,
+        };
+        NewInstance instance = new(instanceId, executionId, orchestratorName, inputJson, now, start);
+        if (await this.store.CreateInstanceAsync(instance, cancellationToken).ConfigureAwait(false) == CreateInstanceResult.AlreadyExists)
+        {
+            throw new OrchestrationAlreadyExistsException(instanceId);
+        }
+
+        this.signals.Orchestrations.Notify();
+        return instanceId;
+    }
+
+    /// <summary>The instance's status, or null when it does not exist.</summary>
+    public async Task<OrchestrationStatus?> GetStatusAsync(string instanceId, bool showHistory = false, bool showHistoryOutput = false, bool showInput = true, CancellationToken cancellationToken = default)
+    {
+        InstanceRecord? record = await this.store.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        if (record is null)
+        {
+            return null;
+        }
+
+        Newtonsoft.Json.Linq.JArray? history = null;
+        if (showHistory && record.Status != OrchestrationRuntimeStatus.Pending)
+        {
+            IReadOnlyList<HistoryEvent> events = await this.store.GetHistoryAsync(instanceId, cancellationToken).ConfigureAwait(false);
+            history = HistoryFormatter.Format(events, showHistoryOutput, showInput);
+        }
+
+        return ToStatus(record, showInput, history);
+    }
+
+    /// <summary>Delivers an event; NotFound for an unknown instance, Gone for a finished one.</summary>
+    public Task<EnqueueResult> RaiseEventAsync(string instanceId, string eventName, object? eventData, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(eventName);
+        return this.SendAsync(instanceId, new HistoryEvent { EventType = EventType.EventRaised, Name = eventName, Input = JsonDataConverter.Serialize(eventData), Timestamp = this.time.GetUtcNow() }, cancellationToken);
+    }
+
+    /// <summary>Terminates an instance with a reason (its output).</summary>
+    public Task<EnqueueResult> TerminateAsync(string instanceId, string? reason, CancellationToken cancellationToken = default) =>
+        this.SendAsync(instanceId, new HistoryEvent { EventType = EventType.ExecutionTerminated, Input = JsonDataConverter.Serialize(reason), Timestamp = this.time.GetUtcNow() }, cancellationToken);
+
+    /// <summary>Suspends a running instance: events are kept until it resumes. Throws when it is already suspended.</summary>
+    public async Task<EnqueueResult> SuspendAsync(string instanceId, string? reason, CancellationToken cancellationToken = default)
+    {
+        InstanceRecord? record = await this.store.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        if (record?.Status == OrchestrationRuntimeStatus.Suspended)
+        {
+            throw new InvalidOperationException($"Instance '{instanceId}' is already suspended.");
+        }
+
+        return await this.SendAsync(instanceId, new HistoryEvent { EventType = EventType.ExecutionSuspended, Input = reason, Timestamp = this.time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Resumes a suspended instance. Throws when it is not suspended.</summary>
+    public async Task<EnqueueResult> ResumeAsync(string instanceId, string? reason, CancellationToken cancellationToken = default)
+    {
+        InstanceRecord? record = await this.store.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        if (record is not null && !record.Status.IsTerminal() && record.Status != OrchestrationRuntimeStatus.Suspended)
+        {
+            throw new InvalidOperationException($"Instance '{instanceId}' is not suspended.");
+        }
+
+        return await this.SendAsync(instanceId, new HistoryEvent { EventType = EventType.ExecutionResumed, Input = reason, Timestamp = this.time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes a finished instance and its history; 1 if deleted, 0 if unknown or still running.</summary>
+    public Task<int> PurgeInstanceAsync(string instanceId, CancellationToken cancellationToken = default) =>
+        this.store.PurgeInstanceAsync(instanceId, cancellationToken);
+
+    /// <summary>Deletes finished instances matching the filter; returns how many.</summary>
+    public Task<int> PurgeInstancesAsync(PurgeFilter filter, CancellationToken cancellationToken = default) =>
+        this.store.PurgeInstancesAsync(filter, cancellationToken);
+
+    /// <summary>One page of statuses (without history).</summary>
+    public async Task<OrchestrationStatusPage> ListInstancesAsync(InstanceQuery query, bool showInput, CancellationToken cancellationToken = default)
+    {
+        InstancePage page = await this.store.QueryInstancesAsync(query, cancellationToken).ConfigureAwait(false);
+        return new OrchestrationStatusPage([.. page.Instances.Select(r => ToStatus(r, showInput, null))], page.ContinuationToken);
+    }
+
+    /// <summary>
+    /// Waits until the instance is Completed, Failed, Terminated or Canceled, or <paramref name="timeout"/>
+    /// passes; returns the last status seen (null if the instance does not exist).
+    /// </summary>
+    public async Task<OrchestrationStatus?> WaitForCompletionAsync(string instanceId, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        DateTimeOffset deadline = this.time.GetUtcNow() + timeout;
+        while (true)
+        {
+            Task finishedHere = this.signals.WhenFinished(instanceId);
+            OrchestrationStatus? status = await this.GetStatusAsync(instanceId, cancellationToken: cancellationToken).ConfigureAwait(false);
+            TimeSpan left = deadline - this.time.GetUtcNow();
+            if (status is null || status.RuntimeStatus.IsTerminal() || left <= TimeSpan.Zero)
+            {
+                return status;
+            }
+
+            // Completion committed by this host wakes us at once; the short poll covers other hosts.
+            TimeSpan poll = left < TimeSpan.FromMilliseconds(500) ? left : TimeSpan.FromMilliseconds(500);
+            await Task.WhenAny(finishedHere, Task.Delay(poll, this.time, cancellationToken)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    private async Task<EnqueueResult> SendAsync(string instanceId, HistoryEvent message, CancellationToken cancellationToken)
+    {
+        EnqueueResult result = await this.store.EnqueueMessageAsync(instanceId, message, cancellationToken).ConfigureAwait(false);
+        if (result == EnqueueResult.Accepted)
+        {
+            this.signals.Orchestrations.Notify();
+        }
+
+        return result;
+    }
+
+    private static OrchestrationStatus ToStatus(InstanceRecord record, bool showInput, Newtonsoft.Json.Linq.JArray? history) => new()
+    {
+        Name = record.Name,
+        InstanceId = record.InstanceId,
+        RuntimeStatus = record.Status,
+        Input = showInput ? JsonDataConverter.ToToken(record.Input) : null,
+        Output = JsonDataConverter.ToToken(record.Output),
+        CustomStatus = JsonDataConverter.ToToken(record.CustomStatus),
+        CreatedTime = record.CreatedTime.UtcDateTime,
+        LastUpdatedTime = record.LastUpdatedTime.UtcDateTime,
+        History = history,
+    };
+}

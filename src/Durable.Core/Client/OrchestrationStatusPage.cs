@@ -1,0 +1,6 @@
+namespace Durable.Core.Client;
+
+/// <summary>One page of a status listing.</summary>
+/// <param name="Instances">The statuses.</param>
+/// <param name="ContinuationToken">Token for the next page, or null when there is none.</param>
+public sealed record OrchestrationStatusPage(IReadOnlyList<OrchestrationStatus> Instances, string? ContinuationToken);

@@ -1,0 +1,151 @@
+using Durable.Core.Execution;
+using Durable.Core.History;
+using Durable.Core.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Durable.Core.Dispatch;
+
+/// <summary>
+/// Runs one orchestration work item: reconciles the leased messages with the instance, replays the
+/// episode, and commits the result in one store call. A failure to run (not a user exception, which
+/// fails the instance) abandons the item so its messages are retried.
+/// </summary>
+internal sealed class OrchestrationProcessor
+{
+    private readonly IOrchestrationStore store;
+    private readonly IOrchestratorInvoker invoker;
+    private readonly DurableEngineOptions options;
+    private readonly TimeProvider time;
+    private readonly EngineSignals signals;
+    private readonly ILogger logger;
+
+    public OrchestrationProcessor(IOrchestrationStore store, IOrchestratorInvoker invoker, DurableEngineOptions options, TimeProvider time, EngineSignals signals, ILogger logger)
+    {
+        this.store = store;
+        this.invoker = invoker;
+        this.options = options;
+        this.time = time;
+        this.signals = signals;
+        this.logger = logger;
+    }
+
+    public async Task ProcessAsync(OrchestrationWorkItem workItem, CancellationToken cancellationToken)
+    {
+        InstanceRecord instance = workItem.Instance;
+        OrchestrationCommit commit;
+        await using (LeaseRenewal.Start(
+            ct => this.store.RenewOrchestrationLeaseAsync(workItem, this.options.LeaseDuration, ct),
+            this.options.LeaseDuration,
+            this.time,
+            e => Logs.RenewFailed(this.logger, "orchestration", instance.InstanceId, e)))
+        {
+            try
+            {
+                commit = await this.RunEpisodeAsync(workItem, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                TimeSpan retryDelay = cancellationToken.IsCancellationRequested ? TimeSpan.Zero : TimeSpan.FromSeconds(1);
+                Logs.EpisodeAbandoned(this.logger, instance.InstanceId, retryDelay.TotalMilliseconds, ex);
+                await this.store.AbandonOrchestrationAsync(workItem, retryDelay, CancellationToken.None).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        try
+        {
+            await this.store.CompleteOrchestrationAsync(workItem, commit, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (LeaseLostException)
+        {
+            Logs.LeaseLost(this.logger, "orchestration", instance.InstanceId);
+            return;
+        }
+
+        this.signals.Committed(instance.InstanceId, commit);
+        if (commit.Status.IsTerminal())
+        {
+            Logs.InstanceFinished(this.logger, instance.InstanceId, instance.Name, commit.Status);
+        }
+    }
+
+    private async Task<OrchestrationCommit> RunEpisodeAsync(OrchestrationWorkItem workItem, CancellationToken cancellationToken)
+    {
+        InstanceRecord instance = workItem.Instance;
+        List<long> consumed = [.. workItem.Messages.Select(m => m.SequenceNumber)];
+        if (instance.Status.IsTerminal())
+        {
+            // Late results, timers and events for a finished instance: nothing can use them.
+            Logs.MessagesDropped(this.logger, consumed.Count, instance.InstanceId, "instance finished");
+            return Unchanged(instance, consumed);
+        }
+
+        List<HistoryEvent> accepted = this.Reconcile(workItem);
+        if (accepted.Count == 0)
+        {
+            return Unchanged(instance, consumed);
+        }
+
+        DateTimeOffset now = this.time.GetUtcNow();
+        List<HistoryEvent> newEvents = [new HistoryEvent { EventType = EventType.OrchestratorStarted, Timestamp = now }, .. accepted];
+        EpisodeResult result = this.invoker.IsOrchestrator(instance.Name)
+            ? await OrchestrationExecutor.ExecuteAsync(this.invoker, instance.InstanceId, instance.Name, workItem.History, newEvents, cancellationToken).ConfigureAwait(false)
+            : MissingOrchestrator(instance.Name);
+
+        if (result.Failure is not null)
+        {
+            Logs.InstanceFailed(this.logger, instance.InstanceId, instance.Name, result.Failure);
+        }
+
+        return CommitBuilder.Build(workItem, newEvents, result, consumed, now);
+    }
+
+    private List<HistoryEvent> Reconcile(OrchestrationWorkItem workItem)
+    {
+        bool started = workItem.History.Any(e => e.EventType == EventType.ExecutionStarted);
+        List<HistoryEvent> accepted = [];
+        int dropped = 0;
+        foreach (OrchestrationMessage message in workItem.Messages)
+        {
+            bool otherExecution = message.ExecutionId is not null && message.ExecutionId != workItem.Instance.ExecutionId;
+            bool duplicateStart = message.Event.EventType == EventType.ExecutionStarted && started;
+            if (otherExecution || duplicateStart)
+            {
+                dropped++;
+                continue;
+            }
+
+            started |= message.Event.EventType == EventType.ExecutionStarted;
+            accepted.Add(message.Event);
+        }
+
+        if (dropped > 0)
+        {
+            Logs.MessagesDropped(this.logger, dropped, workItem.Instance.InstanceId, "older execution or duplicate start");
+        }
+
+        return accepted;
+    }
+
+    private static OrchestrationCommit Unchanged(InstanceRecord instance, List<long> consumed) => new()
+    {
+        ExecutionId = instance.ExecutionId,
+        Status = instance.Status,
+        Input = instance.Input,
+        Output = instance.Output,
+        CustomStatus = instance.CustomStatus,
+        UpdatedTime = instance.LastUpdatedTime,
+        ConsumedMessages = consumed,
+    };
+
+    private static EpisodeResult MissingOrchestrator(string name)
+    {
+        InvalidOperationException error = new($"The function '{name}' doesn't exist, is disabled, or is not an orchestrator function.");
+        return new EpisodeResult
+        {
+            Status = OrchestrationRuntimeStatus.Failed,
+            Output = Serialization.JsonDataConverter.Serialize($"Orchestrator function '{name}' failed: {error.Message}"),
+            Failure = error,
+        };
+    }
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+
+namespace Durable.Core;
+
+/// <summary>Every log line of the engine, with fixed event ids. No payloads are logged: they may hold secrets.</summary>
+internal static partial class Logs
+{
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "{Dispatcher} dispatcher could not lease work; retrying in {DelayMs} ms.")]
+    public static partial void LeaseFailed(ILogger logger, string dispatcher, double delayMs, Exception exception);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "{Dispatcher} work item crashed; it will be retried when its lease expires.")]
+    public static partial void WorkItemCrashed(ILogger logger, string dispatcher, Exception exception);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Lease lost for {Kind} '{InstanceId}': another worker owns it now; this worker's result was discarded.")]
+    public static partial void LeaseLost(ILogger logger, string kind, string instanceId);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Orchestration '{InstanceId}' episode failed to run and was abandoned for a retry in {DelayMs} ms.")]
+    public static partial void EpisodeAbandoned(ILogger logger, string instanceId, double delayMs, Exception exception);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Orchestration '{InstanceId}' ({Name}) is {Status}.")]
+    public static partial void InstanceFinished(ILogger logger, string instanceId, string name, OrchestrationRuntimeStatus status);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Error, Message = "Orchestration '{InstanceId}' ({Name}) failed.")]
+    public static partial void InstanceFailed(ILogger logger, string instanceId, string name, Exception exception);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Debug, Message = "Dropped {Count} message(s) for orchestration '{InstanceId}' ({Reason}).")]
+    public static partial void MessagesDropped(ILogger logger, int count, string instanceId, string reason);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "Activity '{Name}' of orchestration '{InstanceId}' failed: {ErrorType}.")]
+    public static partial void ActivityFailed(ILogger logger, string name, string instanceId, string? errorType);
+
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Information, Message = "Activity '{Name}' of orchestration '{InstanceId}' was interrupted by shutdown and released for another attempt.")]
+    public static partial void ActivityReleased(ILogger logger, string name, string instanceId);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "Could not renew the lease of {Kind} '{InstanceId}'.")]
+    public static partial void RenewFailed(ILogger logger, string kind, string instanceId, Exception? exception);
+}

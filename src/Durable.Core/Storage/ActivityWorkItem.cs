@@ -1,0 +1,35 @@
+namespace Durable.Core.Storage;
+
+/// <summary>A leased activity task.</summary>
+public sealed class ActivityWorkItem
+{
+    /// <summary>Creates a work item (stores call this).</summary>
+    public ActivityWorkItem(
+        long sequenceNumber,
+        NewActivityTask task,
+        int dequeueCount,
+        string owner,
+        DateTimeOffset leaseExpiration)
+    {
+        this.SequenceNumber = sequenceNumber;
+        this.Task = task;
+        this.DequeueCount = dequeueCount;
+        this.Owner = owner;
+        this.LeaseExpiration = leaseExpiration;
+    }
+
+    /// <summary>Store-assigned id of the task row.</summary>
+    public long SequenceNumber { get; }
+
+    /// <summary>What to run.</summary>
+    public NewActivityTask Task { get; }
+
+    /// <summary>How many times the task has been leased, this lease included (1 on the first attempt).</summary>
+    public int DequeueCount { get; }
+
+    /// <summary>Lease owner: the fencing token.</summary>
+    public string Owner { get; }
+
+    /// <summary>When the lease lapses unless renewed; updated by renewals.</summary>
+    public DateTimeOffset LeaseExpiration { get; set; }
+}

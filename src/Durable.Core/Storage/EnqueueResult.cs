@@ -1,0 +1,14 @@
+namespace Durable.Core.Storage;
+
+/// <summary>Outcome of sending a message to an instance.</summary>
+public enum EnqueueResult
+{
+    /// <summary>The message is stored and will be delivered.</summary>
+    Accepted,
+
+    /// <summary>No instance has that id (HTTP 404).</summary>
+    NotFound,
+
+    /// <summary>The instance is Completed, Failed, Terminated or Canceled (HTTP 410).</summary>
+    Gone,
+}

@@ -1,0 +1,91 @@
+using Durable.Core.History;
+
+namespace Durable.Core.Storage;
+
+/// <summary>
+/// The durable state of one task hub: instance rows, histories, inboxes (new events, including delayed
+/// ones that implement timers) and the activity task queue. Every method is one transaction. All times
+/// come from the store's <see cref="TimeProvider"/>, so a fake clock drives visibility and lease expiry.
+/// Implementations: in-memory (tests), SQLite, PostgreSQL; the shared contract suite defines the semantics.
+/// </summary>
+public interface IOrchestrationStore : IAsyncDisposable
+{
+    /// <summary>Creates or migrates the schema. Idempotent; called once before any other member.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Creates the instance row (Pending) and inbox row holding <see cref="NewInstance.StartEvent"/>.
+    /// An existing terminal instance with that id is replaced: its history, inbox and tasks are deleted.
+    /// An existing non-terminal one is left untouched and <see cref="CreateInstanceResult.AlreadyExists"/> returned.
+    /// </summary>
+    Task<CreateInstanceResult> CreateInstanceAsync(NewInstance instance, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Adds a client message (event raised, terminate, suspend, resume) to an instance's inbox, unless
+    /// the instance does not exist (<see cref="EnqueueResult.NotFound"/>) or is terminal (<see cref="EnqueueResult.Gone"/>).
+    /// The check and the insert are one transaction, so an accepted message is never lost to a race.
+    /// </summary>
+    Task<EnqueueResult> EnqueueMessageAsync(string instanceId, HistoryEvent message, CancellationToken cancellationToken);
+
+    /// <summary>The instance row, or null.</summary>
+    Task<InstanceRecord?> GetInstanceAsync(string instanceId, CancellationToken cancellationToken);
+
+    /// <summary>The current execution's history in order; empty for an unknown instance.</summary>
+    Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string instanceId, CancellationToken cancellationToken);
+
+    /// <summary>One page of instances matching the query, ordered by created time then id.</summary>
+    Task<InstancePage> QueryInstancesAsync(InstanceQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a terminal instance with all its rows. Returns 1, or 0 if unknown or not terminal.</summary>
+    Task<int> PurgeInstanceAsync(string instanceId, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the terminal instances matching the filter with all their rows; returns how many.</summary>
+    Task<int> PurgeInstancesAsync(PurgeFilter filter, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Leases one instance that has at least one visible inbox row and no live lease (none, or expired):
+    /// sets the lease, increments the dequeue count of the rows it takes, and returns the row, the whole
+    /// current-execution history and up to <paramref name="maxMessages"/> visible inbox rows in sequence
+    /// order. Instances whose oldest visible row is oldest go first. Null when there is no such instance.
+    /// </summary>
+    Task<OrchestrationWorkItem?> LeaseOrchestrationAsync(string owner, TimeSpan leaseDuration, int maxMessages, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Applies <paramref name="commit"/> and releases the lease, in one transaction. Throws
+    /// <see cref="LeaseLostException"/> and writes nothing when the work item's owner no longer holds the lease.
+    /// </summary>
+    Task CompleteOrchestrationAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Releases the lease without changes; the leased inbox rows become visible again after <paramref name="retryDelay"/>.
+    /// A no-op when the lease was already lost.
+    /// </summary>
+    Task AbandonOrchestrationAsync(OrchestrationWorkItem workItem, TimeSpan retryDelay, CancellationToken cancellationToken);
+
+    /// <summary>Extends the lease; false when it was already lost. Updates <see cref="OrchestrationWorkItem.LeaseExpiration"/>.</summary>
+    Task<bool> RenewOrchestrationLeaseAsync(OrchestrationWorkItem workItem, TimeSpan leaseDuration, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Leases the oldest visible activity task without a live lease, incrementing its dequeue count; null when none.
+    /// </summary>
+    Task<ActivityWorkItem?> LeaseActivityAsync(string owner, TimeSpan leaseDuration, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes the task and, when its instance still runs the same execution (not terminal), adds
+    /// <paramref name="result"/> (TaskCompleted or TaskFailed) to that instance's inbox, in one transaction.
+    /// Throws <see cref="LeaseLostException"/> and writes nothing when the lease is no longer held.
+    /// </summary>
+    Task CompleteActivityAsync(ActivityWorkItem workItem, HistoryEvent result, CancellationToken cancellationToken);
+
+    /// <summary>Releases the task's lease; it becomes visible again after <paramref name="retryDelay"/>. No-op when lost.</summary>
+    Task AbandonActivityAsync(ActivityWorkItem workItem, TimeSpan retryDelay, CancellationToken cancellationToken);
+
+    /// <summary>Extends the task's lease; false when it was already lost.</summary>
+    Task<bool> RenewActivityLeaseAsync(ActivityWorkItem workItem, TimeSpan leaseDuration, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The earliest future time at which an inbox row or task becomes visible or a lease expires, or null.
+    /// Dispatchers sleep until then (or until woken in-process) instead of polling tightly.
+    /// </summary>
+    Task<DateTimeOffset?> GetNextWakeUpTimeAsync(CancellationToken cancellationToken);
+}
