@@ -23,13 +23,6 @@ internal sealed class EngineSignals
             this.Activities.Notify();
         }
 
-        // New messages may be due now (results to a parent, continue-as-new) or later (timers): either way
-        // the orchestration dispatcher must look again and recompute its next wake-up.
-        if (commit.Messages.Count > 0 || commit.NewInstances.Count > 0)
-        {
-            this.Orchestrations.Notify();
-        }
-
         if (commit.Status.IsTerminal() && this.finished.TryRemove(instanceId, out TaskCompletionSource? done))
         {
             done.TrySetResult();

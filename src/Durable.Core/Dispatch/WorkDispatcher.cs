@@ -138,6 +138,10 @@ internal sealed class WorkDispatcher<TItem>
         finally
         {
             slots.Release();
+
+            // Look again after every item: work that arrived while it was leased (an event for an instance
+            // mid-episode) could not be leased then, and new timers or retries change the next wake-up.
+            this.signal.Notify();
         }
     }
 

@@ -51,7 +51,9 @@ public interface IOrchestrationStore : IAsyncDisposable
     Task<OrchestrationWorkItem?> LeaseOrchestrationAsync(string owner, TimeSpan leaseDuration, int maxMessages, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Applies <paramref name="commit"/> and releases the lease, in one transaction. Throws
+    /// Applies <paramref name="commit"/> and releases the lease, in one transaction. When the commit's status is
+    /// terminal, inbox rows stamped with the finished execution id (pending timers, late results) are deleted
+    /// too: a cancelled 90-second timer must not linger. Messages to instances that do not exist are dropped. Throws
     /// <see cref="LeaseLostException"/> and writes nothing when the work item's owner no longer holds the lease.
     /// </summary>
     Task CompleteOrchestrationAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken);

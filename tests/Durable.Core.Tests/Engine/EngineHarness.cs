@@ -1,0 +1,93 @@
+using Durable.Core;
+using Durable.Core.Client;
+using Durable.Core.Storage;
+using Durable.Core.Storage.InMemory;
+using Durable.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Durable.Core.Tests.Engine;
+
+/// <summary>
+/// A started engine on a fake clock, with functions registered by the test. Waits are bounded by real
+/// time (10 s) and satisfied by polling the store, never by sleeping a fixed duration.
+/// </summary>
+internal sealed class EngineHarness : IAsyncDisposable
+{
+    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(10);
+
+    private EngineHarness(FakeTimeProvider time, IOrchestrationStore store, FunctionRegistry functions, DurableEngine engine)
+    {
+        this.Time = time;
+        this.Store = store;
+        this.Functions = functions;
+        this.Engine = engine;
+    }
+
+    public FakeTimeProvider Time { get; }
+
+    public IOrchestrationStore Store { get; }
+
+    public FunctionRegistry Functions { get; }
+
+    public DurableEngine Engine { get; }
+
+    public DurableClient Client => this.Engine.Client;
+
+    public static Task<EngineHarness> StartAsync(Action<FunctionRegistry> register, FakeTimeProvider? time = null) =>
+        StartAsync(register, t => new InMemoryOrchestrationStore(t), time);
+
+    public static async Task<EngineHarness> StartAsync(Action<FunctionRegistry> register, Func<TimeProvider, IOrchestrationStore> createStore, FakeTimeProvider? time = null, bool startEngine = true)
+    {
+        time ??= new FakeTimeProvider();
+        FunctionRegistry functions = new();
+        register(functions);
+        IOrchestrationStore store = createStore(time);
+        DurableEngine engine = new(store, functions, functions, new DurableEngineOptions { MaxPollingInterval = TimeSpan.FromSeconds(1) }, time, NullLoggerFactory.Instance);
+        if (startEngine)
+        {
+            await engine.StartAsync(CancellationToken.None);
+        }
+        else
+        {
+            // The client works on an initialized store even while the dispatchers are not running.
+            await store.InitializeAsync(CancellationToken.None);
+        }
+
+        return new EngineHarness(time, store, functions, engine);
+    }
+
+    /// <summary>Waits until the instance's status satisfies <paramref name="condition"/>.</summary>
+    public async Task<OrchestrationStatus> WaitForAsync(string instanceId, Func<OrchestrationStatus, bool> condition, string what)
+    {
+        using CancellationTokenSource limit = new(WaitLimit);
+        OrchestrationStatus? last = null;
+        while (!limit.IsCancellationRequested)
+        {
+            last = await this.Client.GetStatusAsync(instanceId, showHistory: true, showHistoryOutput: true);
+            if (last is not null && condition(last))
+            {
+                return last;
+            }
+
+            await Task.Delay(5, CancellationToken.None);
+        }
+
+        throw new TimeoutException($"Instance '{instanceId}' did not become {what} within {WaitLimit}; last status {last?.RuntimeStatus}, output {last?.Output}, history {last?.History}.");
+    }
+
+    public Task<OrchestrationStatus> WaitForStatusAsync(string instanceId, OrchestrationRuntimeStatus status) =>
+        this.WaitForAsync(instanceId, s => s.RuntimeStatus == status, status.ToString());
+
+    /// <summary>Waits until the instance has recorded a history event of the given kind at least <paramref name="count"/> times.</summary>
+    public Task<OrchestrationStatus> WaitForHistoryAsync(string instanceId, string eventType, int count = 1) =>
+        this.WaitForAsync(
+            instanceId,
+            s => s.History is not null && s.History.Count(e => (string?)e["EventType"] == eventType) >= count,
+            $"holding {count} {eventType} event(s)");
+
+    public async ValueTask DisposeAsync()
+    {
+        await this.Engine.DisposeAsync();
+        await this.Store.DisposeAsync();
+    }
+}
