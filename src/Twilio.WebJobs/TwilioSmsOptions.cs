@@ -1,0 +1,23 @@
+namespace Twilio.WebJobs;
+
+/// <summary>
+/// Delivery settings of the Twilio client. Bound from the WebJobs extension section <c>AzureWebJobs:Extensions:Twilio</c>;
+/// the app setting <c>TwilioApiBaseUrl</c>, when set, overrides <see cref="ApiBaseUrl"/>.
+/// </summary>
+public sealed class TwilioSmsOptions
+{
+    /// <summary>Twilio REST base URL; a regional edge (<c>https://api.dublin.ie1.twilio.com</c>) or a compatible fake.</summary>
+    public Uri ApiBaseUrl { get; set; } = new("https://api.twilio.com");
+
+    /// <summary>Time allowed for one HTTP request, headers and body. Default 30 s.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Total requests per message, first one included, for 429 and 5xx answers. Default 4; 1 disables retries.</summary>
+    public int MaxAttempts { get; set; } = 4;
+
+    /// <summary>First back-off delay; doubled per retry. Default 1 s.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest wait between attempts, also the cap on a server's <c>Retry-After</c>. Default 30 s.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+}
