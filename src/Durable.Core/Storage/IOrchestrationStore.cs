@@ -45,8 +45,10 @@ public interface IOrchestrationStore : IAsyncDisposable
     /// <summary>
     /// Leases one instance that has at least one visible inbox row and no live lease (none, or expired):
     /// sets the lease, increments the dequeue count of the rows it takes, and returns the row, the whole
-    /// current-execution history and up to <paramref name="maxMessages"/> visible inbox rows in sequence
-    /// order. Instances whose oldest visible row is oldest go first. Null when there is no such instance.
+    /// current-execution history and up to <paramref name="maxMessages"/> visible inbox rows in the order
+    /// they became visible (visible time, then sequence): an event raised before a timer's due time is
+    /// delivered before that timer even when both wait out a host's downtime. Instances whose earliest
+    /// visible row is earliest go first. Null when there is no such instance.
     /// </summary>
     Task<OrchestrationWorkItem?> LeaseOrchestrationAsync(string owner, TimeSpan leaseDuration, int maxMessages, CancellationToken cancellationToken);
 
@@ -59,8 +61,8 @@ public interface IOrchestrationStore : IAsyncDisposable
     Task CompleteOrchestrationAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Releases the lease without changes; the leased inbox rows become visible again after <paramref name="retryDelay"/>.
-    /// A no-op when the lease was already lost.
+    /// Releases the lease without changes; the instance can be leased again (with the same messages, in the
+    /// same order) after <paramref name="retryDelay"/>. A no-op when the lease was already lost.
     /// </summary>
     Task AbandonOrchestrationAsync(OrchestrationWorkItem workItem, TimeSpan retryDelay, CancellationToken cancellationToken);
 

@@ -1,18 +1,24 @@
 using Durable.Core.Storage;
+using Durable.Core.Storage.InMemory;
+using Durable.Sqlite;
 
 namespace Durable.Core.Tests.Engine;
 
-/// <summary>The sample's orchestrator run for real on the engine: the four outcomes users see.</summary>
-public sealed class PhoneVerificationFlowTests
+/// <summary>The sample's orchestrator run for real on the engine: the four outcomes users see, on every store.</summary>
+public abstract class PhoneVerificationFlowTests
 {
     private const int Code = 2168;
+
+    protected abstract IOrchestrationStore CreateStore(TimeProvider time);
+
+    private Task<EngineHarness> StartAsync(Action<FunctionRegistry> register) => EngineHarness.StartAsync(register, this.CreateStore);
 
     [Fact]
     public async Task Run_RightCodeFirstTry_CompletesTrueAndReleasesTimer()
     {
         // Arrange
         int sends = 0;
-        await using EngineHarness harness = await EngineHarness.StartAsync(f => PhoneVerificationLogic.Register(f, Code, () => Interlocked.Increment(ref sends)));
+        await using EngineHarness harness = await this.StartAsync(f => PhoneVerificationLogic.Register(f, Code, () => Interlocked.Increment(ref sends)));
         string id = await harness.Client.StartNewAsync(PhoneVerificationLogic.Orchestrator, null, "+14255550123");
         await harness.WaitForHistoryAsync(id, "TimerCreated");
 
@@ -30,7 +36,7 @@ public sealed class PhoneVerificationFlowTests
     [Fact]
     public async Task Run_ThreeWrongThenRight_CompletesTrue()
     {
-        await using EngineHarness harness = await EngineHarness.StartAsync(f => PhoneVerificationLogic.Register(f, Code));
+        await using EngineHarness harness = await this.StartAsync(f => PhoneVerificationLogic.Register(f, Code));
         string id = await harness.Client.StartNewAsync(PhoneVerificationLogic.Orchestrator, null, "+14255550123");
         await harness.WaitForHistoryAsync(id, "TimerCreated");
 
@@ -46,7 +52,7 @@ public sealed class PhoneVerificationFlowTests
     [Fact]
     public async Task Run_FourWrongCodes_CompletesFalseEvenIfRightCodeFollows()
     {
-        await using EngineHarness harness = await EngineHarness.StartAsync(f => PhoneVerificationLogic.Register(f, Code));
+        await using EngineHarness harness = await this.StartAsync(f => PhoneVerificationLogic.Register(f, Code));
         string id = await harness.Client.StartNewAsync(PhoneVerificationLogic.Orchestrator, null, "+14255550123");
         await harness.WaitForHistoryAsync(id, "TimerCreated");
 
@@ -63,7 +69,7 @@ public sealed class PhoneVerificationFlowTests
     [Fact]
     public async Task Run_NoAnswerWithinWindow_CompletesFalseWhenTimerFires()
     {
-        await using EngineHarness harness = await EngineHarness.StartAsync(f => PhoneVerificationLogic.Register(f, Code));
+        await using EngineHarness harness = await this.StartAsync(f => PhoneVerificationLogic.Register(f, Code));
         string id = await harness.Client.StartNewAsync(PhoneVerificationLogic.Orchestrator, null, "+14255550123");
         await harness.WaitForHistoryAsync(id, "TimerCreated");
 
@@ -80,11 +86,32 @@ public sealed class PhoneVerificationFlowTests
     [Fact]
     public async Task Run_NoPhoneNumber_FailsWithMessageInOutput()
     {
-        await using EngineHarness harness = await EngineHarness.StartAsync(f => PhoneVerificationLogic.Register(f, Code));
+        await using EngineHarness harness = await this.StartAsync(f => PhoneVerificationLogic.Register(f, Code));
         string id = await harness.Client.StartNewAsync(PhoneVerificationLogic.Orchestrator, null, null);
 
         var status = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Failed);
         Assert.Contains("A phone number input is required.", (string?)status.Output);
         Assert.StartsWith("Orchestrator function 'E4_SmsPhoneVerification' failed:", (string?)status.Output);
     }
+}
+
+public sealed class InMemoryPhoneVerificationFlowTests : PhoneVerificationFlowTests
+{
+    protected override IOrchestrationStore CreateStore(TimeProvider time) => new InMemoryOrchestrationStore(time);
+}
+
+public sealed class SqlitePhoneVerificationFlowTests : PhoneVerificationFlowTests, IDisposable
+{
+    private readonly string path = Path.Combine(Path.GetTempPath(), $"durable-flow-{Guid.NewGuid():N}.db");
+
+    public void Dispose()
+    {
+        foreach (string file in new[] { this.path, this.path + "-wal", this.path + "-shm" })
+        {
+            File.Delete(file);
+        }
+    }
+
+    protected override IOrchestrationStore CreateStore(TimeProvider time) =>
+        new SqliteOrchestrationStore(new SqliteStoreOptions { DatabasePath = this.path, HubName = "FlowHub" }, time);
 }

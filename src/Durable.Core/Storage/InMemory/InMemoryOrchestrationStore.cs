@@ -139,7 +139,7 @@ public sealed class InMemoryOrchestrationStore : IOrchestrationStore
         lock (this.gate)
         {
             DateTimeOffset now = this.time.GetUtcNow();
-            StoredMessage? first = this.inbox.Values.FirstOrDefault(m => m.VisibleTime <= now && !this.instances[m.InstanceId].IsLeased(now));
+            StoredMessage? first = this.inbox.Values.Where(m => m.VisibleTime <= now && !this.instances[m.InstanceId].IsLeased(now)).OrderBy(m => m.VisibleTime).ThenBy(m => m.Sequence).FirstOrDefault();
             if (first is null)
             {
                 return Task.FromResult<OrchestrationWorkItem?>(null);
@@ -149,7 +149,7 @@ public sealed class InMemoryOrchestrationStore : IOrchestrationStore
             state.LeaseOwner = owner;
             state.LeaseExpiration = now + leaseDuration;
             List<OrchestrationMessage> messages = [];
-            foreach (StoredMessage m in this.inbox.Values.Where(m => m.InstanceId == first.InstanceId && m.VisibleTime <= now).Take(maxMessages))
+            foreach (StoredMessage m in this.inbox.Values.Where(m => m.InstanceId == first.InstanceId && m.VisibleTime <= now).OrderBy(m => m.VisibleTime).ThenBy(m => m.Sequence).Take(maxMessages))
             {
                 m.DequeueCount++;
                 messages.Add(new OrchestrationMessage(m.Sequence, m.InstanceId, m.ExecutionId, m.Event, m.VisibleTime, m.DequeueCount));
@@ -223,17 +223,11 @@ public sealed class InMemoryOrchestrationStore : IOrchestrationStore
     {
         lock (this.gate)
         {
+            // The instance, not its messages, waits out the delay, so message order is kept.
             if (this.instances.TryGetValue(workItem.Instance.InstanceId, out InstanceState? state) && state.LeaseOwner == workItem.Owner)
             {
-                state.LeaseOwner = null;
-                DateTimeOffset visible = this.time.GetUtcNow() + retryDelay;
-                foreach (OrchestrationMessage m in workItem.Messages)
-                {
-                    if (this.inbox.TryGetValue(m.SequenceNumber, out StoredMessage? stored))
-                    {
-                        stored.VisibleTime = visible;
-                    }
-                }
+                state.LeaseOwner = "(abandoned)";
+                state.LeaseExpiration = this.time.GetUtcNow() + retryDelay;
             }
 
             return Task.CompletedTask;

@@ -1,0 +1,41 @@
+namespace Durable.Sqlite;
+
+/// <summary>
+/// The schema, versioned. Released versions are never edited: a change is a new entry in <see cref="Migrations"/>.
+/// Every key begins with the hub name so task hubs share a file without seeing each other.
+/// </summary>
+internal static class SqliteSchema
+{
+    public const int CurrentVersion = 1;
+
+    public static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE instances (
+            hub TEXT NOT NULL, instance_id TEXT NOT NULL, execution_id TEXT NOT NULL, name TEXT NOT NULL,
+            status INTEGER NOT NULL, input TEXT, output TEXT, custom_status TEXT,
+            created_time INTEGER NOT NULL, last_updated_time INTEGER NOT NULL, completed_time INTEGER,
+            parent_instance_id TEXT, locked_by TEXT, lock_expiration INTEGER,
+            PRIMARY KEY (hub, instance_id)) WITHOUT ROWID;
+        CREATE INDEX ix_instances_created ON instances (hub, created_time, instance_id);
+        CREATE INDEX ix_instances_status ON instances (hub, status);
+        CREATE TABLE history (
+            hub TEXT NOT NULL, instance_id TEXT NOT NULL, sequence INTEGER NOT NULL,
+            event_type INTEGER NOT NULL, payload TEXT NOT NULL,
+            PRIMARY KEY (hub, instance_id, sequence)) WITHOUT ROWID;
+        CREATE TABLE inbox (
+            sequence INTEGER PRIMARY KEY AUTOINCREMENT, hub TEXT NOT NULL, instance_id TEXT NOT NULL,
+            execution_id TEXT, visible_time INTEGER NOT NULL, dequeue_count INTEGER NOT NULL DEFAULT 0,
+            payload TEXT NOT NULL);
+        CREATE INDEX ix_inbox_instance ON inbox (hub, instance_id, sequence);
+        CREATE INDEX ix_inbox_visible ON inbox (hub, visible_time, sequence);
+        CREATE TABLE tasks (
+            sequence INTEGER PRIMARY KEY AUTOINCREMENT, hub TEXT NOT NULL, instance_id TEXT NOT NULL,
+            execution_id TEXT NOT NULL, name TEXT NOT NULL, task_id INTEGER NOT NULL, input TEXT,
+            visible_time INTEGER NOT NULL, dequeue_count INTEGER NOT NULL DEFAULT 0,
+            locked_by TEXT, lock_expiration INTEGER);
+        CREATE INDEX ix_tasks_visible ON tasks (hub, visible_time, sequence);
+        CREATE INDEX ix_tasks_instance ON tasks (hub, instance_id);
+        """,
+    ];
+}
