@@ -161,4 +161,37 @@ public sealed class LifecycleTests
         Assert.NotEqual(parts[0], parts[1]);
         Assert.Equal('5', parts[0][14]);
     }
+
+    [Fact]
+    public async Task WaitForCompletionAsync_InstanceFinishesWhileWaiting_ReturnsFinalStatus()
+    {
+        await using EngineHarness harness = await EngineHarness.StartAsync(RegisterWaiter);
+        string id = await harness.Client.StartNewAsync("Waiter", null, null);
+        await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Running);
+
+        Task<Client.OrchestrationStatus?> waiting = harness.Client.WaitForCompletionAsync(id, TimeSpan.FromMinutes(5));
+        Assert.False(waiting.IsCompleted);
+        await harness.Client.RaiseEventAsync(id, "go", "finished");
+
+        Client.OrchestrationStatus? status = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, status!.RuntimeStatus);
+        Assert.Equal("finished", (string?)status.Output);
+    }
+
+    [Fact]
+    public async Task WaitForCompletionAsync_TimeoutPasses_ReturnsRunningStatus()
+    {
+        await using EngineHarness harness = await EngineHarness.StartAsync(RegisterWaiter);
+        string id = await harness.Client.StartNewAsync("Waiter", null, null);
+        await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Running);
+
+        Task<Client.OrchestrationStatus?> waiting = harness.Client.WaitForCompletionAsync(id, TimeSpan.FromSeconds(2));
+        while (!waiting.IsCompleted)
+        {
+            harness.Time.Advance(TimeSpan.FromMilliseconds(500));
+            await Task.Delay(5);
+        }
+
+        Assert.Equal(OrchestrationRuntimeStatus.Running, (await waiting)!.RuntimeStatus);
+    }
 }
