@@ -1,6 +1,7 @@
 using Durable.Core.Storage;
 using Durable.Core.Storage.InMemory;
 using Durable.Sqlite;
+using Durable.Testing;
 
 namespace Durable.Core.Tests.Engine;
 
@@ -102,16 +103,10 @@ public sealed class InMemoryPhoneVerificationFlowTests : PhoneVerificationFlowTe
 
 public sealed class SqlitePhoneVerificationFlowTests : PhoneVerificationFlowTests, IDisposable
 {
-    private readonly string path = Path.Combine(Path.GetTempPath(), $"durable-flow-{Guid.NewGuid():N}.db");
+    private readonly TempDatabaseFile database = new("durable-flow");
 
-    public void Dispose()
-    {
-        foreach (string file in new[] { this.path, this.path + "-wal", this.path + "-shm" })
-        {
-            File.Delete(file);
-        }
-    }
+    public void Dispose() => this.database.Dispose();
 
     protected override IOrchestrationStore CreateStore(TimeProvider time) =>
-        new SqliteOrchestrationStore(new SqliteStoreOptions { DatabasePath = this.path, HubName = "FlowHub" }, time);
+        new SqliteOrchestrationStore(new SqliteStoreOptions { DatabasePath = this.database.Path, HubName = "FlowHub" }, time);
 }

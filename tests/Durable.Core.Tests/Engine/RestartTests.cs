@@ -7,7 +7,7 @@ namespace Durable.Core.Tests.Engine;
 /// <summary>An engine disposed and reopened on the same SQLite file picks up where the old one stopped.</summary>
 public sealed class RestartTests : IDisposable
 {
-    private readonly string databasePath = Path.Combine(Path.GetTempPath(), $"durable-restart-{Guid.NewGuid():N}.db");
+    private readonly TempDatabaseFile database = new("durable-restart");
 
     [Fact]
     public async Task Reopen_SameFile_WaitingInstanceResumesAndOverdueTimerFires()
@@ -35,18 +35,12 @@ public sealed class RestartTests : IDisposable
         Assert.False((bool)(await second.WaitForStatusAsync(timedOut, OrchestrationRuntimeStatus.Completed)).Output!);
     }
 
-    public void Dispose()
-    {
-        foreach (string file in new[] { this.databasePath, this.databasePath + "-wal", this.databasePath + "-shm" })
-        {
-            File.Delete(file);
-        }
-    }
+    public void Dispose() => this.database.Dispose();
 
     private Task<EngineHarness> StartAsync(FakeTimeProvider time, bool startEngine = true) =>
         EngineHarness.StartAsync(
             f => PhoneVerificationLogic.Register(f, 2168),
-            t => new SqliteOrchestrationStore(new SqliteStoreOptions { DatabasePath = this.databasePath, HubName = "RestartHub" }, t),
+            t => new SqliteOrchestrationStore(new SqliteStoreOptions { DatabasePath = this.database.Path, HubName = "RestartHub" }, t),
             time,
             startEngine);
 }

@@ -8,7 +8,7 @@ namespace Durable.Core.Tests.Engine;
 /// <summary>Two engines on one SQLite file (two hosts by mistake, or on purpose) share the work without running any of it twice.</summary>
 public sealed class SharedFileTests : IDisposable
 {
-    private readonly string path = Path.Combine(Path.GetTempPath(), $"durable-shared-{Guid.NewGuid():N}.db");
+    private readonly TempDatabaseFile database = new("durable-shared");
 
     [Fact]
     public async Task TwoEngines_SameFile_EveryFlowCompletesOnceAndEachSmsIsSentOnce()
@@ -23,7 +23,7 @@ public sealed class SharedFileTests : IDisposable
                 sends.AddOrUpdate(ctx.InstanceId, 1, (_, n) => n + 1);
                 return Task.FromResult(2168);
             });
-        IOrchestrationStore Store(TimeProvider t) => new SqliteOrchestrationStore(new SqliteStoreOptions { DatabasePath = this.path, HubName = "Shared" }, t);
+        IOrchestrationStore Store(TimeProvider t) => new SqliteOrchestrationStore(new SqliteStoreOptions { DatabasePath = this.database.Path, HubName = "Shared" }, t);
         await using EngineHarness first = await EngineHarness.StartAsync(Register, Store, time);
         await using EngineHarness second = await EngineHarness.StartAsync(Register, Store, time);
         EngineHarness[] hosts = [first, second];
@@ -53,11 +53,5 @@ public sealed class SharedFileTests : IDisposable
         Assert.All(sends.Values, n => Assert.Equal(1, n));
     }
 
-    public void Dispose()
-    {
-        foreach (string file in new[] { this.path, this.path + "-wal", this.path + "-shm" })
-        {
-            File.Delete(file);
-        }
-    }
+    public void Dispose() => this.database.Dispose();
 }
