@@ -3,7 +3,7 @@ using Durable.Core.History;
 namespace Durable.Core.Storage;
 
 /// <summary>A stored inbox row of an instance, as leased with a work item.</summary>
-/// <param name="SequenceNumber">Store-assigned, increasing in arrival order: FIFO delivery follows it.</param>
+/// <param name="SequenceNumber">Store-assigned, increasing in arrival order: breaks ties between rows that became visible at the same time.</param>
 /// <param name="InstanceId">Target instance.</param>
 /// <param name="ExecutionId">The execution it answers (activity results, timers), or null for client messages.</param>
 /// <param name="Event">The event to append to history.</param>

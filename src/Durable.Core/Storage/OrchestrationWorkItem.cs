@@ -29,7 +29,7 @@ public sealed class OrchestrationWorkItem
     /// <summary>The current execution's history in order.</summary>
     public IReadOnlyList<HistoryEvent> History { get; }
 
-    /// <summary>The leased inbox rows in sequence order.</summary>
+    /// <summary>The leased inbox rows in the order they became visible (visible time, then sequence).</summary>
     public IReadOnlyList<OrchestrationMessage> Messages { get; }
 
     /// <summary>Lease owner (host + process + random part): the fencing token.</summary>
