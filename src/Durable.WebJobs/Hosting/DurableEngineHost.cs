@@ -1,0 +1,93 @@
+using Durable.Core;
+using Durable.Core.Client;
+using Durable.Core.Storage;
+using Microsoft.Azure.WebJobs.Extensions.DurableTask;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Durable.WebJobs.Hosting;
+
+/// <summary>
+/// Owns the durable engine for the JobHost's lifetime: started by the first Durable trigger listener (or the first
+/// client call, for apps with only client functions) and stopped with the listeners, as Durable Functions starts
+/// and stops its task hub worker.
+/// </summary>
+internal sealed class DurableEngineHost : IAsyncDisposable
+{
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly DurableEngine engine;
+    private readonly ILogger logger;
+    private int state; // 0 new, 1 started, 2 stopped
+
+    public DurableEngineHost(
+        IOrchestrationStore store,
+        DurableFunctionRegistry registry,
+        IOptions<DurableTaskOptions> options,
+        TimeProvider timeProvider,
+        ILoggerFactory loggerFactory)
+    {
+        this.Options = options.Value;
+        this.engine = new DurableEngine(store, registry, registry, this.Options.ToEngineOptions(), timeProvider, loggerFactory);
+        this.logger = loggerFactory.CreateLogger("Durable.WebJobs");
+    }
+
+    /// <summary>The extension's settings.</summary>
+    public DurableTaskOptions Options { get; }
+
+    /// <summary>The engine's client, once the store is initialized.</summary>
+    public async Task<DurableClient> GetClientAsync(CancellationToken cancellationToken)
+    {
+        await this.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
+        return this.engine.Client;
+    }
+
+    /// <summary>Initializes the store and starts the dispatchers, once.</summary>
+    public async Task EnsureStartedAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref this.state) != 0)
+        {
+            return;
+        }
+
+        await this.gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (this.state == 0)
+            {
+                await this.engine.StartAsync(cancellationToken).ConfigureAwait(false);
+                Volatile.Write(ref this.state, 1);
+                Logs.EngineStarted(this.logger, this.Options.HubName);
+            }
+        }
+        finally
+        {
+            this.gate.Release();
+        }
+    }
+
+    /// <summary>Stops the dispatchers, letting work in flight finish (the engine's shutdown timeout bounds it).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await this.gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (this.state == 1)
+            {
+                Volatile.Write(ref this.state, 2);
+                await this.engine.StopAsync(cancellationToken).ConfigureAwait(false);
+                Logs.EngineStopped(this.logger, this.Options.HubName);
+            }
+        }
+        finally
+        {
+            this.gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await this.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await this.engine.DisposeAsync().ConfigureAwait(false);
+        this.gate.Dispose();
+    }
+}

@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.WebJobs.Extensions.DurableTask;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace Durable.WebJobs.Http;
+
+/// <summary>The JSON bodies of the Durable HTTP contract, written with Newtonsoft's default settings as Durable Functions does.</summary>
+internal static class DurableJson
+{
+    /// <summary>The content type of every JSON response.</summary>
+    public const string ContentType = "application/json; charset=utf-8";
+
+    /// <summary>The 202 body of a check-status response: exactly these fields, in this order (no rewind link since v2).</summary>
+    public static JObject CheckStatusBody(HttpManagementPayload links) => new()
+    {
+        ["id"] = links.Id,
+        ["statusQueryGetUri"] = links.StatusQueryGetUri,
+        ["sendEventPostUri"] = links.SendEventPostUri,
+        ["terminatePostUri"] = links.TerminatePostUri,
+        ["purgeHistoryDeleteUri"] = links.PurgeHistoryDeleteUri,
+        ["restartPostUri"] = links.RestartPostUri,
+        ["suspendPostUri"] = links.SuspendPostUri,
+        ["resumePostUri"] = links.ResumePostUri,
+    };
+
+    /// <summary>The HTTP status object; <c>historyEvents</c> only when history was requested and exists.</summary>
+    public static JObject StatusBody(DurableOrchestrationStatus status)
+    {
+        JObject body = new()
+        {
+            ["name"] = status.Name,
+            ["instanceId"] = status.InstanceId,
+            ["runtimeStatus"] = status.RuntimeStatus.ToString(),
+            ["input"] = status.Input ?? JValue.CreateNull(),
+            ["customStatus"] = status.CustomStatus ?? JValue.CreateNull(),
+            ["output"] = status.Output ?? JValue.CreateNull(),
+            ["createdTime"] = FormatTime(status.CreatedTime),
+            ["lastUpdatedTime"] = FormatTime(status.LastUpdatedTime),
+        };
+
+        if (status.History is not null)
+        {
+            body["historyEvents"] = status.History;
+        }
+
+        return body;
+    }
+
+    /// <summary>Web API's error shape: <c>{"Message": ...}</c>, plus the exception's details when there is one.</summary>
+    public static JObject Error(string message, Exception? exception = null)
+    {
+        JObject body = new() { ["Message"] = message };
+        if (exception is not null)
+        {
+            body["ExceptionMessage"] = exception.Message;
+            body["ExceptionType"] = exception.GetType().FullName;
+            body["StackTrace"] = exception.StackTrace;
+        }
+
+        return body;
+    }
+
+    /// <summary>Serializes <paramref name="body"/> without indentation.</summary>
+    public static string Serialize(JToken body) => body.ToString(Formatting.None);
+
+    /// <summary>Writes a JSON response (or none when <paramref name="body"/> is null).</summary>
+    public static async Task WriteAsync(HttpResponse response, int statusCode, JToken? body, CancellationToken cancellationToken)
+    {
+        response.StatusCode = statusCode;
+        if (body is null)
+        {
+            response.ContentLength = 0;
+            return;
+        }
+
+        byte[] bytes = Encoding.UTF8.GetBytes(Serialize(body));
+        response.ContentType = ContentType;
+        response.ContentLength = bytes.Length;
+        await response.Body.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Second precision with a literal Z, as Durable Functions formats both times ("s" + "Z").
+    private static string FormatTime(DateTime time) => time.ToString("s", CultureInfo.InvariantCulture) + "Z";
+}

@@ -1,0 +1,67 @@
+using System.Net;
+using Microsoft.Azure.WebJobs.Extensions.DurableTask;
+using Microsoft.Extensions.Options;
+
+namespace Durable.WebJobs.Http;
+
+/// <summary>
+/// Builds the management links of an instance exactly as Durable Functions does: the authority of the request (or
+/// of the webhook URL), the webhook path, <c>/instances/{UrlEncode(id)}</c>, then <c>taskHub</c>, <c>connection</c>
+/// and the webhook URL's own query (the system key as <c>code</c>), in that order.
+/// </summary>
+internal sealed class HttpManagementLinks
+{
+    private static readonly Uri DefaultWebhookUri = new("http://localhost:7071" + DurableTaskOptions.WebhookPath);
+    private readonly DurableTaskOptions options;
+
+    public HttpManagementLinks(IOptions<DurableTaskOptions> options)
+    {
+        this.options = options.Value;
+    }
+
+    /// <summary>The task hub of this host.</summary>
+    public string HubName => this.options.HubName;
+
+    /// <summary>The webhook URL of the management API, with the system key as query.</summary>
+    public Uri WebhookUri => this.options.WebhookUriProviderOverride?.Invoke() ?? DefaultWebhookUri;
+
+    /// <summary>The links for <paramref name="instanceId"/>.</summary>
+    /// <param name="authority"><c>scheme://host[:port]</c> of the incoming request, or null to use the webhook URL's.</param>
+    /// <param name="instanceId">The instance id.</param>
+    /// <param name="taskHub">The task hub, or null for the configured one.</param>
+    /// <param name="connectionName">The connection name, or null for the configured one.</param>
+    /// <param name="returnInternalServerErrorOnFailure">Adds the flag to the status link.</param>
+    public HttpManagementPayload Create(string? authority, string instanceId, string? taskHub, string? connectionName, bool returnInternalServerErrorOnFailure)
+    {
+        Uri webhook = this.WebhookUri;
+        string hostUrl = authority ?? webhook.GetLeftPart(UriPartial.Authority);
+        string baseUrl = hostUrl + webhook.AbsolutePath.TrimEnd('/');
+        string instancePrefix = baseUrl + "/instances/" + WebUtility.UrlEncode(instanceId);
+        string query = "taskHub=" + WebUtility.UrlEncode(string.IsNullOrEmpty(taskHub) ? this.options.HubName : taskHub)
+            + "&connection=" + WebUtility.UrlEncode(string.IsNullOrEmpty(connectionName) ? this.options.DefaultConnectionName : connectionName);
+        if (!string.IsNullOrEmpty(webhook.Query))
+        {
+            query += "&" + webhook.Query.TrimStart('?');
+        }
+
+        HttpManagementPayload payload = new()
+        {
+            Id = instanceId,
+            StatusQueryGetUri = instancePrefix + "?" + query,
+            SendEventPostUri = instancePrefix + "/raiseEvent/{eventName}?" + query,
+            TerminatePostUri = instancePrefix + "/terminate?reason={text}&" + query,
+            RewindPostUri = instancePrefix + "/rewind?reason={text}&" + query,
+            PurgeHistoryDeleteUri = instancePrefix + "?" + query,
+            RestartPostUri = instancePrefix + "/restart?" + query,
+            SuspendPostUri = instancePrefix + "/suspend?reason={text}&" + query,
+            ResumePostUri = instancePrefix + "/resume?reason={text}&" + query,
+        };
+
+        if (returnInternalServerErrorOnFailure)
+        {
+            payload.StatusQueryGetUri += "&returnInternalServerErrorOnFailure=true";
+        }
+
+        return payload;
+    }
+}

@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace Durable.WebJobs;
+
+/// <summary>Log messages of the Durable WebJobs layer (event ids 3000-3099).</summary>
+internal static partial class Logs
+{
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Durable engine started for task hub '{HubName}'.")]
+    public static partial void EngineStarted(ILogger logger, string hubName);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Durable engine stopped for task hub '{HubName}'.")]
+    public static partial void EngineStopped(ILogger logger, string hubName);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Durable management API request {Method} {Path} failed.")]
+    public static partial void ManagementRequestFailed(ILogger logger, string method, string path, Exception exception);
+}

@@ -1,0 +1,67 @@
+using Durable.Core;
+
+namespace Microsoft.Azure.WebJobs.Extensions.DurableTask;
+
+/// <summary>
+/// Settings of the Durable extension: host.json <c>extensions.durableTask</c> (v2 schema), the subset this
+/// runtime uses. The host binds them; <c>AddDurableTask(options =&gt; ...)</c> can adjust them.
+/// </summary>
+public class DurableTaskOptions
+{
+    /// <summary>The base path of the management API, as in Azure Functions.</summary>
+    public const string WebhookPath = "/runtime/webhooks/durabletask";
+
+    /// <summary>Gets or sets the task hub name (default <c>TestHubName</c>, as Durable Functions v2+).</summary>
+    public string HubName { get; set; } = "TestHubName";
+
+    /// <summary>Gets or sets the activities run at once by this host (default 10 × cores).</summary>
+    public int? MaxConcurrentActivityFunctions { get; set; }
+
+    /// <summary>Gets or sets the orchestrator episodes run at once by this host (default 10 × cores).</summary>
+    public int? MaxConcurrentOrchestratorFunctions { get; set; }
+
+    /// <summary>
+    /// Gets or sets the storage provider settings (<c>type</c>, <c>connectionStringName</c>, ...). The host picks
+    /// the store from them; the extension only reads the connection name shown in management links.
+    /// </summary>
+    public IDictionary<string, object?> StorageProvider { get; set; } = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Gets or sets a function returning the webhook URL of the management API, including the system key as
+    /// <c>?code=</c> (e.g. <c>http://localhost:7071/runtime/webhooks/durabletask?code=...</c>). Links created
+    /// without a request (<see cref="IDurableOrchestrationClient.CreateHttpManagementPayload"/>) use its authority.
+    /// Default: <c>http://localhost:7071/runtime/webhooks/durabletask</c>.
+    /// </summary>
+    public Func<Uri>? WebhookUriProviderOverride { get; set; }
+
+    /// <summary>Gets or sets extra engine tuning applied after the settings above (lease, polling, shutdown).</summary>
+    public Action<DurableEngineOptions>? ConfigureEngine { get; set; }
+
+    /// <summary>
+    /// The connection name shown in management links: <c>storageProvider.connectionName</c>, else
+    /// <c>connectionStringName</c>, else <c>Storage</c> (the Azure Storage default, as in the sample's links).
+    /// </summary>
+    internal string DefaultConnectionName =>
+        this.ReadStorageSetting("connectionName") ?? this.ReadStorageSetting("connectionStringName") ?? "Storage";
+
+    /// <summary>The engine options these settings stand for.</summary>
+    internal DurableEngineOptions ToEngineOptions()
+    {
+        DurableEngineOptions engine = new() { HubName = this.HubName };
+        if (this.MaxConcurrentActivityFunctions is int activities)
+        {
+            engine.MaxConcurrentActivityFunctions = activities;
+        }
+
+        if (this.MaxConcurrentOrchestratorFunctions is int orchestrators)
+        {
+            engine.MaxConcurrentOrchestratorFunctions = orchestrators;
+        }
+
+        this.ConfigureEngine?.Invoke(engine);
+        return engine;
+    }
+
+    private string? ReadStorageSetting(string name) =>
+        this.StorageProvider.TryGetValue(name, out object? value) && value?.ToString() is { Length: > 0 } text ? text : null;
+}

@@ -1,0 +1,97 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace FunctionsHost.Configuration;
+
+/// <summary>
+/// The host.json values the host uses, read from configuration under <c>AzureFunctionsJobHost</c> (the file, then any
+/// app setting such as <c>AzureFunctionsJobHost__extensions__durableTask__hubName</c>).
+/// </summary>
+internal sealed class HostSettings
+{
+    public const string Root = "AzureFunctionsJobHost";
+    private const string DurableTask = Root + ":extensions:durableTask";
+
+    /// <summary>The HTTP route prefix (<c>extensions.http.routePrefix</c>, default <c>api</c>).</summary>
+    public required string RoutePrefix { get; init; }
+
+    /// <summary>The task hub (<c>extensions.durableTask.hubName</c>, <c>%Setting%</c> resolved, default <c>TestHubName</c>).</summary>
+    public required string HubName { get; init; }
+
+    /// <summary><c>storageProvider.type</c>: <c>sqlite</c> (default) or <c>postgres</c>.</summary>
+    public required string StorageType { get; init; }
+
+    /// <summary>The SQLite file, absolute (<c>storageProvider.databasePath</c> relative to the app root; default <c>data/durable.db</c>).</summary>
+    public required string DatabasePath { get; init; }
+
+    /// <summary><c>storageProvider.connectionStringName</c> (or <c>connectionName</c>): the app setting holding the connection string.</summary>
+    public string? ConnectionStringName { get; init; }
+
+    /// <summary><c>maxConcurrentActivityFunctions</c>.</summary>
+    public int? MaxConcurrentActivityFunctions { get; init; }
+
+    /// <summary><c>maxConcurrentOrchestratorFunctions</c>.</summary>
+    public int? MaxConcurrentOrchestratorFunctions { get; init; }
+
+    /// <summary>Reads and validates the settings.</summary>
+    /// <exception cref="InvalidOperationException">A value is invalid; the message names the host.json path.</exception>
+    public static HostSettings Read(IConfiguration configuration, string scriptRoot)
+    {
+        string version = configuration[Root + ":version"] ?? string.Empty;
+        if (version != "2.0")
+        {
+            throw new InvalidOperationException($"host.json must declare \"version\": \"2.0\" (found '{version}'); this host reads the v2 schema.");
+        }
+
+        IConfigurationSection storage = configuration.GetSection(DurableTask + ":storageProvider");
+        string type = (storage["type"] ?? "sqlite").Trim();
+        if (!type.Equals("sqlite", StringComparison.OrdinalIgnoreCase) && !type.Equals("postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"host.json extensions.durableTask.storageProvider.type '{type}' is not supported; use 'sqlite' or 'postgres'.");
+        }
+
+        string databasePath = storage["databasePath"] is { Length: > 0 } path ? path : Path.Combine("data", "durable.db");
+        return new HostSettings
+        {
+            RoutePrefix = (configuration[Root + ":extensions:http:routePrefix"] ?? "api").Trim('/'),
+            HubName = ResolveHubName(configuration, configuration[DurableTask + ":hubName"]),
+            StorageType = type.ToLowerInvariant(),
+            DatabasePath = Path.GetFullPath(databasePath, scriptRoot),
+            ConnectionStringName = storage["connectionStringName"] ?? storage["connectionName"],
+            MaxConcurrentActivityFunctions = ReadPositive(configuration, "maxConcurrentActivityFunctions"),
+            MaxConcurrentOrchestratorFunctions = ReadPositive(configuration, "maxConcurrentOrchestratorFunctions"),
+        };
+    }
+
+    private static string ResolveHubName(IConfiguration configuration, string? hubName)
+    {
+        if (string.IsNullOrWhiteSpace(hubName))
+        {
+            return "TestHubName";
+        }
+
+        // %MyTaskHubName% names an app setting, as in the sample's host.json.
+        if (hubName.Length > 2 && hubName[0] == '%' && hubName[^1] == '%')
+        {
+            string setting = hubName[1..^1];
+            return configuration[setting] is { Length: > 0 } resolved
+                ? resolved
+                : throw new InvalidOperationException($"host.json hubName '{hubName}' names the app setting '{setting}', which is not set.");
+        }
+
+        return hubName;
+    }
+
+    private static int? ReadPositive(IConfiguration configuration, string name)
+    {
+        string? text = configuration[DurableTask + ":" + name];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value > 0
+            ? value
+            : throw new InvalidOperationException($"host.json extensions.durableTask.{name} must be a whole number greater than 0; it is '{text}'.");
+    }
+}

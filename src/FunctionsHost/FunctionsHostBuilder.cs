@@ -1,0 +1,180 @@
+using System.Reflection;
+using System.Security.Cryptography;
+using Durable.Core.Storage;
+using FunctionsHost.Configuration;
+using FunctionsHost.Http;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Azure.WebJobs;
+using Microsoft.Azure.WebJobs.Extensions.DurableTask;
+using Twilio.WebJobs;
+
+namespace FunctionsHost;
+
+/// <summary>
+/// Builds the <c>func start</c>-like host: configuration from host.json, local.settings.json and the environment; the
+/// WebJobs JobHost with the Http, Durable and Twilio extensions over the app's functions; Kestrel routes for every
+/// HTTP trigger, the Durable management API and (Development only) <c>/dev/outbox</c>.
+/// </summary>
+/// <remarks>
+/// Keys are not enforced, as with <c>func start</c> (which authorizes every request locally); links still carry a
+/// <c>code</c> (a random system key per host process). Put the host behind an authenticating proxy to expose it.
+/// </remarks>
+public static class FunctionsHostBuilder
+{
+    /// <summary>Builds the app; call <c>RunAsync</c> (process) or <c>StartAsync</c> (tests) on it.</summary>
+    /// <param name="options">Command-line or test options.</param>
+    /// <returns>The app, not started.</returns>
+    /// <exception cref="InvalidOperationException">host.json, local.settings.json or a setting is invalid; the message says which.</exception>
+    public static WebApplication Build(FunctionsHostOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        string scriptRoot = ScriptRoot.Resolve(options.ScriptRoot);
+        LocalSettings localSettings = LocalSettings.Load(scriptRoot);
+        if (options.ExportLocalSettingsToEnvironment)
+        {
+            HostConfiguration.ExportToEnvironment(localSettings);
+        }
+
+        string environmentName = HostConfiguration.EnvironmentName(options.EnvironmentName, localSettings);
+        WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = scriptRoot,
+            EnvironmentName = environmentName,
+            ApplicationName = typeof(FunctionsHostBuilder).Assembly.GetName().Name,
+        });
+
+        // The Twilio binding decides between Twilio and the outbox from this setting: make it agree with the host.
+        Dictionary<string, string?> overrides = new(options.Settings, StringComparer.OrdinalIgnoreCase)
+        {
+            [TwilioSettingNames.FunctionsEnvironment] = environmentName,
+        };
+        HostConfiguration.Apply(builder.Configuration, scriptRoot, localSettings, overrides);
+        HostSettings settings = HostSettings.Read(builder.Configuration, scriptRoot);
+
+        // Fail before listening, with the setting's name, rather than on the first verification.
+        PhoneVerification.SmsChallengeSettings.Read(builder.Configuration);
+
+        string? urls = Urls(options.Port, localSettings);
+        if (urls is not null)
+        {
+            builder.WebHost.UseUrls(urls);
+        }
+
+        string systemKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
+        Type[] functionTypes = [.. options.FunctionAssemblies.SelectMany(a => a.GetExportedTypes())];
+        IReadOnlyList<FunctionEntry> functions = FunctionCatalog.Discover(functionTypes, settings.RoutePrefix);
+        AddressSlot addresses = new();
+        ConfigureServices(builder, settings, systemKey, functionTypes, urls, addresses);
+        options.ConfigureServices?.Invoke(builder.Services);
+
+        WebApplication app = builder.Build();
+        addresses.Value = app.Services.GetRequiredService<HostAddresses>();
+        ConfigurePipeline(app, functions);
+        StartupBanner.Register(app, functions, settings, options.BannerOutput ?? Console.Out);
+        return app;
+    }
+
+    /// <summary>The base URL the started app listens on (e.g. <c>http://localhost:7071</c>).</summary>
+    /// <param name="app">A started app from <see cref="Build"/>.</param>
+    /// <returns>The URL without a trailing slash.</returns>
+    public static string BaseUrl(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Services.GetRequiredService<HostAddresses>().BaseUrl;
+    }
+
+    private static string? Urls(int? port, LocalSettings localSettings)
+    {
+        if (port is 0)
+        {
+            // Kestrel cannot bind "localhost" to a dynamic port.
+            return "http://127.0.0.1:0";
+        }
+
+        if (port is int given)
+        {
+            return $"http://localhost:{given}";
+        }
+
+        // ASPNETCORE_URLS is honoured by the web host itself.
+        return string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("ASPNETCORE_URLS"))
+            ? $"http://localhost:{localSettings.LocalHttpPort ?? 7071}"
+            : null;
+    }
+
+    private static void ConfigureServices(WebApplicationBuilder builder, HostSettings settings, string systemKey, Type[] functionTypes, string? urls, AddressSlot addresses)
+    {
+        IServiceCollection services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IOrchestrationStore>(sp => StoreFactory.Create(settings, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new HostAddresses(sp.GetRequiredService<IServer>(), urls ?? Environment.GetEnvironmentVariable("ASPNETCORE_URLS")));
+
+        // ObjectResult and friends returned by HTTP functions need MVC's executors.
+        services.AddMvcCore();
+
+        builder.Host.ConfigureWebJobs(webJobs =>
+        {
+            webJobs.AddHttp(http =>
+            {
+                http.RoutePrefix = settings.RoutePrefix;
+                http.SetResponse = (request, value) => request.HttpContext.Items[HttpFunctionEndpoints.ResponseKey] = value;
+            });
+            webJobs.AddDurableTask(durable =>
+            {
+                durable.HubName = settings.HubName;
+                durable.MaxConcurrentActivityFunctions = settings.MaxConcurrentActivityFunctions;
+                durable.MaxConcurrentOrchestratorFunctions = settings.MaxConcurrentOrchestratorFunctions;
+                durable.StorageProvider["type"] = settings.StorageType;
+                durable.StorageProvider["databasePath"] = settings.DatabasePath;
+                if (settings.ConnectionStringName is { Length: > 0 } connection)
+                {
+                    durable.StorageProvider["connectionStringName"] = connection;
+                }
+
+                // Resolved per call: the port is known only once Kestrel listens (port 0 in tests).
+                durable.WebhookUriProviderOverride = () =>
+                    new Uri((addresses.Value?.BaseUrl ?? "http://localhost:7071") + DurableTaskOptions.WebhookPath + "?code=" + systemKey);
+            });
+            webJobs.AddTwilioSms();
+        });
+
+        services.AddSingleton<ITypeLocator>(new ExplicitTypeLocator(functionTypes));
+    }
+
+    private static void ConfigurePipeline(WebApplication app, IReadOnlyList<FunctionEntry> functions)
+    {
+        // Requests wait until the JobHost has started (hosted services start after Kestrel begins listening).
+        IHostApplicationLifetime lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+        app.Use(async (context, next) =>
+        {
+            if (!lifetime.ApplicationStarted.IsCancellationRequested)
+            {
+                TaskCompletionSource started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+                using CancellationTokenRegistration registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+                await started.Task.WaitAsync(TimeSpan.FromSeconds(60), context.RequestAborted);
+            }
+
+            await next(context);
+        });
+        app.UseStatusCodePages(JsonErrors.WriteStatusPageAsync);
+        app.UseRouting();
+
+        HttpFunctionEndpoints.Map(app, functions);
+        app.MapDurableTaskWebhooks();
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapDevOutbox();
+        }
+    }
+
+    /// <summary>Lets the webhook URL provider, configured before the app exists, read the app's addresses.</summary>
+    private sealed class AddressSlot
+    {
+        public HostAddresses? Value { get; set; }
+    }
+
+    private sealed class ExplicitTypeLocator(Type[] types) : ITypeLocator
+    {
+        public IReadOnlyList<Type> GetTypes() => types;
+    }
+}

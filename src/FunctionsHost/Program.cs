@@ -1,0 +1,21 @@
+using FunctionsHost;
+
+// `func start` for this app: dotnet run --project src/FunctionsHost [--port N] [--script-root DIR] [--environment NAME]
+try
+{
+    FunctionsHostOptions options = FunctionsHostOptions.FromCommandLine(args);
+    await using WebApplication app = FunctionsHostBuilder.Build(options);
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception e) when (e is InvalidOperationException or ArgumentException or IOException)
+{
+    // Configuration mistakes: one clear line, no stack trace.
+    Console.Error.WriteLine($"FunctionsHost could not start: {e.Message}");
+    for (Exception? inner = e.InnerException; inner is not null; inner = inner.InnerException)
+    {
+        Console.Error.WriteLine($"  {inner.Message}");
+    }
+
+    return 1;
+}
