@@ -79,7 +79,7 @@ internal sealed partial class ReplayContext
         {
             if (e.EventType is EventType.TaskFailed or EventType.SubOrchestrationInstanceFailed)
             {
-                completion.SetException(new TaskFailedException(functionName, e.ErrorType, $"{what} failed: {e.Reason}", e.Details));
+                completion.SetException(new TaskFailedException(functionName, e.ErrorType, $"{what} failed: {e.Reason}", e.Details, e.Reason));
                 return;
             }
 

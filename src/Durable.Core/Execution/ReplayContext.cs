@@ -89,7 +89,7 @@ internal sealed partial class ReplayContext : OrchestrationContext
         return NameBasedGuid.Create(NameBasedGuid.UrlNamespace, name);
     }
 
-    public override ILogger CreateReplaySafeLogger(ILogger logger) => new ReplaySafeLogger(logger, this);
+    public override ILogger CreateReplaySafeLogger(ILogger logger) => new ReplaySafeLogger(logger, () => this.Replaying);
 
     /// <summary>Records the orchestration input from ExecutionStarted.</summary>
     internal void SetInput(string? inputJson) => this.input = inputJson;

@@ -10,15 +10,7 @@ internal static class FunctionFailures
     /// <param name="failure">The failure recorded in history.</param>
     /// <param name="kind">"activity" or "orchestrator".</param>
     public static FunctionFailedException Wrap(TaskFailedException failure, string kind) =>
-        new($"The {kind} function '{failure.FunctionName}' failed: \"{Reason(failure)}\". See the function execution logs for additional details.", failure);
-
-    /// <summary>The failed function's own error message: the engine prefixes it with "The ... function '...' failed: ".</summary>
-    private static string Reason(TaskFailedException failure)
-    {
-        string marker = $"'{failure.FunctionName}' failed: ";
-        int at = failure.Message.IndexOf(marker, StringComparison.Ordinal);
-        return at < 0 ? failure.Message : failure.Message[(at + marker.Length)..];
-    }
+        new($"The {kind} function '{failure.FunctionName}' failed: \"{failure.Reason}\". See the function execution logs for additional details.", failure);
 
     /// <summary>Awaits <paramref name="task"/> and rethrows an engine failure as <see cref="FunctionFailedException"/>.</summary>
     /// <remarks>

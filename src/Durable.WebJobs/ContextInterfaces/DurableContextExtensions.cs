@@ -15,6 +15,6 @@ public static class DurableContextExtensions
         ArgumentNullException.ThrowIfNull(logger);
         return context is Durable.WebJobs.ContextImplementations.OrchestrationContextAdapter adapter
             ? adapter.Inner.CreateReplaySafeLogger(logger)
-            : new Durable.WebJobs.ContextImplementations.ReplaySafeLogger(context, logger);
+            : new Durable.Core.ReplaySafeLogger(logger, () => context.IsReplaying);
     }
 }

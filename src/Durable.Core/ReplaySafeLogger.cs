@@ -1,27 +1,31 @@
 using Microsoft.Extensions.Logging;
 
-namespace Durable.Core.Execution;
+namespace Durable.Core;
 
 /// <summary>Forwards to a logger only when the orchestration is not replaying, so each line is written once.</summary>
-internal sealed class ReplaySafeLogger : ILogger
+public sealed class ReplaySafeLogger : ILogger
 {
     private readonly ILogger inner;
-    private readonly OrchestrationContext context;
+    private readonly Func<bool> isReplaying;
 
-    public ReplaySafeLogger(ILogger inner, OrchestrationContext context)
+    /// <summary>Wraps <paramref name="inner"/>; <paramref name="isReplaying"/> is asked at every write.</summary>
+    public ReplaySafeLogger(ILogger inner, Func<bool> isReplaying)
     {
         this.inner = inner;
-        this.context = context;
+        this.isReplaying = isReplaying;
     }
 
+    /// <inheritdoc/>
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => this.inner.BeginScope(state);
 
-    public bool IsEnabled(LogLevel logLevel) => !this.context.IsReplaying && this.inner.IsEnabled(logLevel);
+    /// <inheritdoc/>
+    public bool IsEnabled(LogLevel logLevel) => !this.isReplaying() && this.inner.IsEnabled(logLevel);
 
+    /// <inheritdoc/>
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        if (!this.context.IsReplaying)
+        if (!this.isReplaying())
         {
             this.inner.Log(logLevel, eventId, state, exception, formatter);
         }
