@@ -95,7 +95,41 @@ public sealed class ProcessHostTests
         }
     }
 
-    private static Process Start(string folder, int port, params (string Name, string Value)[] extra)
+    [Fact]
+    public async Task Process_AspNetCoreUrlsWithoutPortFlag_ListensThere()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "functionshost-process-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        File.Copy(Path.Combine(TestHost.RepositoryRoot(), "host.json"), Path.Combine(folder, "host.json"));
+        int port = FreePort();
+        using Process process = Start(folder, null, ("ASPNETCORE_URLS", $"http://127.0.0.1:{port}"));
+        StringBuilder output = new();
+        process.OutputDataReceived += (_, e) => Append(output, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(output, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await WaitForAsync(() => Read(output).Contains("Task hub: EnvHub", StringComparison.Ordinal), process, output);
+            using HttpClient client = new() { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = Deadline };
+
+            using HttpResponseMessage unknown = await client.GetAsync("/nowhere");
+
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+            Assert.Contains($"HttpStart: [POST] http://localhost:{port}/orchestrators/{{functionName}}", Read(output), StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static Process Start(string folder, int? port, params (string Name, string Value)[] extra)
     {
         ProcessStartInfo start = new("dotnet")
         {
@@ -105,8 +139,11 @@ public sealed class ProcessHostTests
             UseShellExecute = false,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "FunctionsHost.dll"));
-        start.ArgumentList.Add("--port");
-        start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (port is { } flag)
+        {
+            start.ArgumentList.Add("--port");
+            start.ArgumentList.Add(flag.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
         foreach (string name in (string[])["TwilioAccountSid", "TwilioAuthToken", "TwilioPhoneNumber", "ASPNETCORE_URLS"])
         {
             start.Environment.Remove(name);
