@@ -14,20 +14,21 @@ public sealed class ManagementApiTests : IAsyncLifetime
     public async Task DisposeAsync() => await this.host.DisposeAsync();
 
     [Fact]
-    public async Task Status_UnknownInstance_Returns404WithEmptyBody()
+    public async Task Status_UnknownInstance_Returns404WithJsonNamingTheId()
     {
         using HttpResponseMessage response = await this.host.Client.GetAsync(TestHost.WebhookBase + "/instances/no-such-instance");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Empty(await response.Content.ReadAsStringAsync());
+        Assert.Contains("'no-such-instance'", (string?)TestHost.Parse(await response.Content.ReadAsStringAsync())["Message"], StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task RaiseEvent_UnknownInstance_Returns404()
+    public async Task RaiseEvent_UnknownInstance_Returns404WithJsonNamingTheId()
     {
         using HttpResponseMessage response = await this.host.PostJsonAsync(TestHost.WebhookBase + "/instances/no-such-instance/raiseEvent/SmsChallengeResponse", "1234");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("'no-such-instance'", (string?)TestHost.Parse(await response.Content.ReadAsStringAsync())["Message"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -67,6 +68,7 @@ public sealed class ManagementApiTests : IAsyncLifetime
         Assert.Equal("Terminated", (string?)body["runtimeStatus"]);
         Assert.Equal("user left", (string?)body["output"]);
         Assert.Equal(HttpStatusCode.Gone, terminatedAgain.StatusCode);
+        Assert.Contains("has finished (Terminated)", (string?)TestHost.Parse(await terminatedAgain.Content.ReadAsStringAsync())["Message"], StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, purged.StatusCode);
         Assert.Equal(1, (int)JObject.Parse(await purged.Content.ReadAsStringAsync())["instancesDeleted"]!);
         Assert.Equal(HttpStatusCode.NotFound, afterPurge.StatusCode);

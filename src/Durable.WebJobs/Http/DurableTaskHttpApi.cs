@@ -57,7 +57,18 @@ internal sealed partial class DurableTaskHttpApi
         await response.WriteAsync(context.Response, cancellationToken).ConfigureAwait(false);
     }
 
-    private static DurableResponse NotFound() => new(StatusCodes.Status404NotFound);
+    // Durable Functions answers these with empty bodies; we name the problem, as every error of this product does.
+    // Clients that look only at the status code see no difference.
+    private static DurableResponse NotFound() =>
+        DurableResponse.Error(StatusCodes.Status404NotFound, "No Durable management API operation matches this method and path.");
+
+    private static DurableResponse UnknownInstance(string instanceId) =>
+        DurableResponse.Error(StatusCodes.Status404NotFound, $"No orchestration instance with ID '{instanceId}' exists in this task hub.");
+
+    private static DurableResponse Finished(string instanceId, OrchestrationRuntimeStatus? status) =>
+        DurableResponse.Error(
+            StatusCodes.Status410Gone,
+            $"Orchestration instance '{instanceId}' has finished{(status is { } s ? $" ({(DurableStatus)(int)s})" : string.Empty)}: it no longer accepts events or operations.");
 
     private Task<DurableResponse> DispatchAsync(HttpRequest request, string path, CancellationToken cancellationToken)
     {
@@ -129,7 +140,7 @@ internal sealed partial class DurableTaskHttpApi
         DurableClient client = await this.host.GetClientAsync(cancellationToken).ConfigureAwait(false);
         OrchestrationStatus? status = await client.GetStatusAsync(instanceId, showHistory, showHistoryOutput, showInput, cancellationToken).ConfigureAwait(false);
         return status is null
-            ? NotFound()
+            ? UnknownInstance(instanceId)
             : DurableResponse.Status(DurableClientAdapter.ToStatus(status), returnInternalServerErrorOnFailure, request.GetEncodedUrl());
     }
 
@@ -139,12 +150,12 @@ internal sealed partial class DurableTaskHttpApi
         OrchestrationStatus? status = await client.GetStatusAsync(instanceId, showInput: false, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (status is null)
         {
-            return NotFound();
+            return UnknownInstance(instanceId);
         }
 
         if (status.RuntimeStatus.IsTerminal())
         {
-            return new DurableResponse(StatusCodes.Status410Gone);
+            return Finished(instanceId, status.RuntimeStatus);
         }
 
         if (!IsJson(request.ContentType))
@@ -163,7 +174,7 @@ internal sealed partial class DurableTaskHttpApi
         }
 
         // The status check above is advisory; the store decides atomically (the instance may finish meanwhile).
-        return Enqueued(await client.RaiseEventAsync(instanceId, eventName, eventData, cancellationToken).ConfigureAwait(false));
+        return Enqueued(instanceId, await client.RaiseEventAsync(instanceId, eventName, eventData, cancellationToken).ConfigureAwait(false));
     }
 
     private async Task<DurableResponse> SendAsync(string instanceId, Func<DurableClient, CancellationToken, Task<EnqueueResult>> send, CancellationToken cancellationToken)
@@ -172,15 +183,15 @@ internal sealed partial class DurableTaskHttpApi
         OrchestrationStatus? status = await client.GetStatusAsync(instanceId, showInput: false, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (status is null)
         {
-            return NotFound();
+            return UnknownInstance(instanceId);
         }
 
         if (status.RuntimeStatus.IsTerminal())
         {
-            return new DurableResponse(StatusCodes.Status410Gone);
+            return Finished(instanceId, status.RuntimeStatus);
         }
 
-        return Enqueued(await send(client, cancellationToken).ConfigureAwait(false));
+        return Enqueued(instanceId, await send(client, cancellationToken).ConfigureAwait(false));
     }
 
     private async Task<DurableResponse> RewindAsync(string instanceId, CancellationToken cancellationToken)
@@ -208,7 +219,7 @@ internal sealed partial class DurableTaskHttpApi
         OrchestrationStatus? status = await client.GetStatusAsync(instanceId, showInput: false, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (status is null)
         {
-            return NotFound();
+            return UnknownInstance(instanceId);
         }
 
         if (!status.RuntimeStatus.IsTerminal())
@@ -219,7 +230,7 @@ internal sealed partial class DurableTaskHttpApi
         }
 
         int deleted = await client.PurgeInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
-        return deleted == 0 ? NotFound() : new DurableResponse(StatusCodes.Status200OK, new JObject { ["instancesDeleted"] = deleted });
+        return deleted == 0 ? UnknownInstance(instanceId) : new DurableResponse(StatusCodes.Status200OK, new JObject { ["instancesDeleted"] = deleted });
     }
 
     private async Task<DurableResponse> PurgeManyAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -233,7 +244,9 @@ internal sealed partial class DurableTaskHttpApi
         PurgeFilter filter = new(from, ReadTime(query, "createdTimeTo") ?? DateTimeOffset.UtcNow, ReadStatuses(query));
         DurableClient client = await this.host.GetClientAsync(cancellationToken).ConfigureAwait(false);
         int deleted = await client.PurgeInstancesAsync(filter, cancellationToken).ConfigureAwait(false);
-        return deleted == 0 ? NotFound() : new DurableResponse(StatusCodes.Status200OK, new JObject { ["instancesDeleted"] = deleted });
+        return deleted == 0
+            ? DurableResponse.Error(StatusCodes.Status404NotFound, "No finished orchestration instance matches the purge filter.")
+            : new DurableResponse(StatusCodes.Status200OK, new JObject { ["instancesDeleted"] = deleted });
     }
 
     private async Task<DurableResponse> ListAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -258,11 +271,11 @@ internal sealed partial class DurableTaskHttpApi
         return new DurableResponse(StatusCodes.Status200OK, body, new Dictionary<string, string> { [ContinuationTokenHeader] = page.ContinuationToken ?? string.Empty });
     }
 
-    private static DurableResponse Enqueued(EnqueueResult result) => result switch
+    private static DurableResponse Enqueued(string instanceId, EnqueueResult result) => result switch
     {
         EnqueueResult.Accepted => new DurableResponse(StatusCodes.Status202Accepted),
-        EnqueueResult.NotFound => NotFound(),
-        _ => new DurableResponse(StatusCodes.Status410Gone),
+        EnqueueResult.NotFound => UnknownInstance(instanceId),
+        _ => Finished(instanceId, null),
     };
 
     private static bool Is(string segment, string name) => string.Equals(segment, name, StringComparison.OrdinalIgnoreCase);
