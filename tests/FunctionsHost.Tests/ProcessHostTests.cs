@@ -15,16 +15,10 @@ public sealed class ProcessHostTests
     public async Task Process_WalkthroughThenSigterm_VerifiesAndExitsCleanly()
     {
         // Arrange: a temp app folder with the repository's host.json; settings come from the environment.
-        string folder = Path.Combine(Path.GetTempPath(), "functionshost-process-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        File.Copy(Path.Combine(TestHost.RepositoryRoot(), "host.json"), Path.Combine(folder, "host.json"));
+        string folder = NewAppFolder();
         int port = FreePort();
         using Process process = Start(folder, port);
-        StringBuilder output = new();
-        process.OutputDataReceived += (_, e) => Append(output, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(output, e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        StringBuilder output = Capture(process);
         try
         {
             await WaitForAsync(() => Read(output).Contains("Task hub: EnvHub", StringComparison.Ordinal), process, output);
@@ -76,9 +70,7 @@ public sealed class ProcessHostTests
     [Fact]
     public async Task Process_InvalidSetting_ExitsWithOneLineNamingIt()
     {
-        string folder = Path.Combine(Path.GetTempPath(), "functionshost-process-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        File.Copy(Path.Combine(TestHost.RepositoryRoot(), "host.json"), Path.Combine(folder, "host.json"));
+        string folder = NewAppFolder();
         try
         {
             using Process process = Start(folder, FreePort(), ("SmsChallengeMaxAttempts", "lots"));
@@ -98,16 +90,10 @@ public sealed class ProcessHostTests
     [Fact]
     public async Task Process_AspNetCoreUrlsWithoutPortFlag_ListensThere()
     {
-        string folder = Path.Combine(Path.GetTempPath(), "functionshost-process-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        File.Copy(Path.Combine(TestHost.RepositoryRoot(), "host.json"), Path.Combine(folder, "host.json"));
+        string folder = NewAppFolder();
         int port = FreePort();
         using Process process = Start(folder, null, ("ASPNETCORE_URLS", $"http://127.0.0.1:{port}"));
-        StringBuilder output = new();
-        process.OutputDataReceived += (_, e) => Append(output, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(output, e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        StringBuilder output = Capture(process);
         try
         {
             await WaitForAsync(() => Read(output).Contains("Task hub: EnvHub", StringComparison.Ordinal), process, output);
@@ -127,6 +113,26 @@ public sealed class ProcessHostTests
 
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>A temp app folder holding the repository's host.json; settings come from the environment.</summary>
+    private static string NewAppFolder()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "functionshost-process-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        File.Copy(Path.Combine(TestHost.RepositoryRoot(), "host.json"), Path.Combine(folder, "host.json"));
+        return folder;
+    }
+
+    /// <summary>Collects the process's standard output and error as they arrive.</summary>
+    private static StringBuilder Capture(Process process)
+    {
+        StringBuilder output = new();
+        process.OutputDataReceived += (_, e) => Append(output, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(output, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return output;
     }
 
     private static Process Start(string folder, int? port, params (string Name, string Value)[] extra)
