@@ -158,7 +158,12 @@ internal sealed class WorkDispatcher<TItem>
                 wait = untilDue < TimeSpan.Zero ? TimeSpan.Zero : (untilDue < wait ? untilDue : wait);
             }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutdown began while the store was being asked; the lease loop sees the token and ends.
+            return;
+        }
+        catch (Exception ex)
         {
             Logs.LeaseFailed(this.logger, this.name, wait.TotalMilliseconds, ex);
         }
