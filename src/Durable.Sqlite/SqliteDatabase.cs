@@ -1,117 +1,168 @@
-using Durable.Core.Storage;
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 
 namespace Durable.Sqlite;
 
 /// <summary>
-/// The one connection of a store and its transactions. Calls in this process are serialized by a
-/// semaphore (SQLite has one writer anyway, and waiting here is cheaper than busy-looping in SQLite);
-/// <c>BEGIN IMMEDIATE</c> takes the write lock up front, so another process on the same file serializes
-/// with us instead of failing half-way. Busy errors are retried with back-off until the busy budget is
-/// spent; then, like disk-full, read-only and I/O errors, they surface as <see cref="StoreUnavailableException"/>.
+/// The connections of one store: the single writer (<see cref="SqliteWriter"/>: one long-lived connection, group
+/// commit) and a small pool of read connections for what needs no transaction (status polls, listings, history,
+/// the next wake-up). In WAL mode readers see the last committed state without waiting for, or delaying, the writer.
 /// </summary>
-internal sealed class SqliteDatabase : IDisposable
+internal sealed class SqliteDatabase : IAsyncDisposable
 {
-    private const int SqliteBusy = 5;
-    private const int SqliteLocked = 6;
-    private readonly SemaphoreSlim gate = new(1, 1);
-    private readonly SqliteConnection connection;
-    private readonly TimeSpan busyBudget;
+    private const int ReadConnections = 4;
 
-    public SqliteDatabase(SqliteStoreOptions options)
+    // SQLite's own busy wait per attempt; BusyRetry retries attempts on top of it until the budget is spent.
+    private static readonly TimeSpan NativeBusyWait = TimeSpan.FromSeconds(1);
+
+    private readonly SemaphoreSlim readGate = new(ReadConnections, ReadConnections);
+    private readonly ConcurrentBag<SqliteSession> idleReaders = [];
+    private readonly SqliteWriter writer;
+    private readonly BusyRetry retry;
+    private readonly string connectionString;
+    private readonly TimeSpan busyBudget;
+    private volatile bool disposed;
+
+    private SqliteDatabase(string path, string connectionString, SqliteSession writeSession, TimeSpan busyBudget)
     {
-        string fullPath = Path.GetFullPath(options.DatabasePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
-        this.busyBudget = options.BusyTimeout;
-        this.connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = fullPath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
-        }.ToString());
-        this.connection.Open();
-        this.Execute(null, $"PRAGMA journal_mode=WAL; PRAGMA synchronous={(options.Durable ? "FULL" : "NORMAL")}; PRAGMA busy_timeout=250;");
+        this.Path = path;
+        this.connectionString = connectionString;
+        this.busyBudget = busyBudget;
+        this.retry = new BusyRetry(busyBudget, path);
+        this.writer = new SqliteWriter(writeSession, this.retry, path);
     }
 
-    /// <summary>Runs <paramref name="work"/> in one IMMEDIATE transaction, retrying when the file is busy.</summary>
-    public async Task<T> TransactAsync<T>(Func<SqliteTransaction, T> work, CancellationToken cancellationToken)
+    /// <summary>Full path of the database file.</summary>
+    public string Path { get; }
+
+    /// <summary>Opens (creating if needed) the file and its write connection in WAL mode.</summary>
+    public static SqliteDatabase Open(SqliteStoreOptions options)
     {
-        DateTime deadline = DateTime.UtcNow + this.busyBudget;
-        TimeSpan backoff = TimeSpan.FromMilliseconds(5);
-        await this.gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        string path = System.IO.Path.GetFullPath(options.DatabasePath);
+        string connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+
+            // Microsoft.Data.Sqlite sleeps 150 ms between its own busy retries until this many seconds have
+            // passed; one second (the minimum) lets SQLite's native wait do that job instead.
+            DefaultTimeout = 1,
+        }.ToString();
         try
         {
-            while (true)
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+            SqliteSession session = OpenSession(connectionString, options.BusyTimeout);
+            try
             {
-                try
+                string? mode = session.Scalar("PRAGMA journal_mode=WAL") as string;
+                if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
                 {
-                    using SqliteTransaction transaction = this.connection.BeginTransaction(deferred: false);
-                    T result = work(transaction);
-                    transaction.Commit();
-                    return result;
+                    throw SqliteErrors.Unavailable(path, $"its file system does not support write-ahead logging (journal_mode stayed '{mode}')", null);
                 }
-                catch (SqliteException ex) when (ex.SqliteErrorCode is SqliteBusy or SqliteLocked && DateTime.UtcNow < deadline)
-                {
-                    await Task.Delay(backoff + TimeSpan.FromMilliseconds(Random.Shared.Next(5)), cancellationToken).ConfigureAwait(false);
-                    backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 200));
-                }
-                catch (SqliteException ex)
-                {
-                    throw Unavailable(ex);
-                }
+
+                // FULL: a commit returns only after the WAL is fsync'ed, so it survives power loss, not just kill -9.
+                // The setting is per connection; only this one writes.
+                session.Execute(options.Durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+                return new SqliteDatabase(path, connectionString, session, options.BusyTimeout);
             }
+            catch
+            {
+                session.Dispose();
+                throw;
+            }
+        }
+        catch (SqliteException ex) when (SqliteErrors.ToUnavailable(ex, path) is { } unavailable)
+        {
+            throw unavailable;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw SqliteErrors.Unavailable(path, ex.Message, ex);
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> as one all-or-nothing write; completes once it is durable.</summary>
+    public Task<T> WriteAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken) =>
+        this.writer.WriteAsync(work, cancellationToken);
+
+    /// <summary>Runs <paramref name="work"/> (single-statement reads) on a pooled read connection.</summary>
+    public async Task<T> ReadAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken)
+    {
+        await this.readGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        SqliteSession? session = null;
+        try
+        {
+            ObjectDisposedException.ThrowIf(this.disposed, this);
+            if (!this.idleReaders.TryTake(out session))
+            {
+                session = await this.retry.RunAsync(this.OpenReader, cancellationToken).ConfigureAwait(false);
+            }
+
+            SqliteSession current = session;
+            return await this.retry.RunAsync(() => work(current), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            this.gate.Release();
+            if (session is not null)
+            {
+                this.idleReaders.Add(session);
+            }
+
+            this.readGate.Release();
         }
     }
 
-    /// <summary>A command on the transaction with positional-free named parameters.</summary>
-    public SqliteCommand Command(SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    /// <summary>Lets running and queued work finish, then closes every connection. Later calls throw <see cref="ObjectDisposedException"/>.</summary>
+    public async ValueTask DisposeAsync()
     {
-        SqliteCommand command = this.connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach ((string name, object? value) in parameters)
+        if (this.disposed)
         {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            return;
         }
 
-        return command;
-    }
+        this.disposed = true;
+        await this.writer.DisposeAsync().ConfigureAwait(false);
 
-    public int Execute(SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        using SqliteCommand command = this.Command(transaction, sql, parameters);
-        return command.ExecuteNonQuery();
-    }
-
-    public object? Scalar(SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        using SqliteCommand command = this.Command(transaction, sql, parameters);
-        object? value = command.ExecuteScalar();
-        return value is DBNull ? null : value;
-    }
-
-    public void Dispose()
-    {
-        this.connection.Dispose();
-        this.gate.Dispose();
-    }
-
-    private static StoreUnavailableException Unavailable(SqliteException ex)
-    {
-        string what = ex.SqliteErrorCode switch
+        // Holding every read slot means no read is running on a connection closed here.
+        for (int i = 0; i < ReadConnections; i++)
         {
-            SqliteBusy or SqliteLocked => "the database stayed locked by another writer",
-            13 => "the disk is full",
-            8 => "the database file is read-only",
-            10 => "a disk I/O error occurred",
-            14 => "the database file cannot be opened",
-            _ => $"SQLite error {ex.SqliteErrorCode}",
-        };
-        return new StoreUnavailableException($"The SQLite store is unavailable: {what}.", ex);
+            await this.readGate.WaitAsync().ConfigureAwait(false);
+        }
+
+        while (this.idleReaders.TryTake(out SqliteSession? reader))
+        {
+            reader.Dispose();
+        }
+
+        this.readGate.Release(ReadConnections);
+    }
+
+    private static SqliteSession OpenSession(string connectionString, TimeSpan busyBudget)
+    {
+        SqliteConnection connection = new(connectionString);
+        try
+        {
+            connection.Open();
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+
+        SqliteSession session = new(connection);
+        long nativeWait = (long)Math.Min(NativeBusyWait.TotalMilliseconds, busyBudget.TotalMilliseconds);
+        session.Execute($"PRAGMA busy_timeout={nativeWait}");
+        return session;
+    }
+
+    private SqliteSession OpenReader()
+    {
+        SqliteSession reader = OpenSession(this.connectionString, this.busyBudget);
+
+        // A read connection never writes, whatever a future caller hands it.
+        reader.Execute("PRAGMA query_only=1");
+        return reader;
     }
 }

@@ -1,74 +1,91 @@
 using System.Globalization;
 using Durable.Core;
+using Durable.Core.History;
 using Durable.Core.Storage;
-using Microsoft.Data.Sqlite;
 
 namespace Durable.Sqlite;
 
-/// <summary>Orchestration work items: lease, commit (fenced by the lease owner), abandon, renew.</summary>
+/// <summary>Orchestration work items: lease, commit (fenced by the lease), abandon, renew.</summary>
 public sealed partial class SqliteOrchestrationStore
 {
     private const string AbandonedOwner = "(abandoned)";
 
+    // The lease is on (instance, execution, owner) and must still be live: an instance replaced by a new start
+    // while a work item for its old execution was in flight is a different lease, even for the same owner.
+    private const string LeaseHeld = "hub = $hub AND instance_id = $id AND execution_id = $leasedExec AND locked_by = $owner AND lock_expiration > $now";
+
     /// <inheritdoc/>
-    public Task<OrchestrationWorkItem?> LeaseOrchestrationAsync(string owner, TimeSpan leaseDuration, int maxMessages, CancellationToken cancellationToken) =>
-        this.Db.TransactAsync(
-            tx =>
+    public Task<OrchestrationWorkItem?> LeaseOrchestrationAsync(string owner, TimeSpan leaseDuration, int maxMessages, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
+        return this.Db.WriteAsync(
+            s =>
             {
                 long now = SqliteRows.Ticks(this.time.GetUtcNow());
-                object? found = this.Db.Scalar(
-                    tx,
-                    "SELECT m.instance_id FROM inbox m JOIN instances i ON i.hub = m.hub AND i.instance_id = m.instance_id " +
-                    "WHERE m.hub = $hub AND m.visible_time <= $now AND (i.locked_by IS NULL OR i.lock_expiration <= $now) " +
-                    "ORDER BY m.visible_time, m.sequence LIMIT 1",
+                long expiration = now + leaseDuration.Ticks;
+
+                // Pick and claim in one statement. CROSS JOIN fixes the join order: walk the inbox in visibility
+                // order (index ix_inbox_visible) and stop at the first row whose instance is free, instead of
+                // walking every idle instance looking for messages.
+                InstanceRecord? instance = s.First(
+                    $"UPDATE instances SET locked_by = $owner, lock_expiration = $exp WHERE hub = $hub AND instance_id = (" +
+                    "  SELECT m.instance_id FROM inbox m CROSS JOIN instances i ON i.hub = m.hub AND i.instance_id = m.instance_id" +
+                    "  WHERE m.hub = $hub AND m.visible_time <= $now AND (i.locked_by IS NULL OR i.lock_expiration <= $now)" +
+                    "  ORDER BY m.visible_time, m.sequence LIMIT 1) " +
+                    $"RETURNING {SqliteRows.InstanceColumns}",
+                    SqliteRows.ReadInstance,
+                    ("$owner", owner),
+                    ("$exp", expiration),
                     ("$hub", this.hub),
                     ("$now", now));
-                if (found is not string instanceId)
+                if (instance is null)
                 {
                     return null;
                 }
 
-                long expiration = now + leaseDuration.Ticks;
-                this.Db.Execute(tx, "UPDATE instances SET locked_by = $owner, lock_expiration = $exp WHERE hub = $hub AND instance_id = $id", ("$owner", owner), ("$exp", expiration), ("$hub", this.hub), ("$id", instanceId));
-                List<OrchestrationMessage> messages = this.ReadVisibleMessages(tx, instanceId, now, maxMessages);
-                using (SqliteCommand bump = this.Db.Command(tx, "UPDATE inbox SET dequeue_count = dequeue_count + 1 WHERE sequence = $seq", ("$seq", 0L)))
-                {
-                    foreach (OrchestrationMessage message in messages)
-                    {
-                        bump.Parameters["$seq"].Value = message.SequenceNumber;
-                        bump.ExecuteNonQuery();
-                    }
-                }
-                InstanceRecord instance = this.ReadInstance(tx, instanceId)!;
-                return new OrchestrationWorkItem(instance, this.ReadHistory(tx, instanceId), messages, owner, SqliteRows.Time(expiration));
+                List<OrchestrationMessage> messages = s.Query(
+                    "UPDATE inbox SET dequeue_count = dequeue_count + 1 WHERE sequence IN (" +
+                    "  SELECT sequence FROM inbox WHERE hub = $hub AND instance_id = $id AND visible_time <= $now" +
+                    "  ORDER BY visible_time, sequence LIMIT $max) " +
+                    $"RETURNING {SqliteRows.MessageColumns}",
+                    SqliteRows.ReadMessage,
+                    ("$hub", this.hub),
+                    ("$id", instance.InstanceId),
+                    ("$now", now),
+                    ("$max", maxMessages));
+
+                // RETURNING yields rows in no promised order; the contract's order is visibility, then arrival.
+                messages.Sort((a, b) => a.VisibleTime != b.VisibleTime ? a.VisibleTime.CompareTo(b.VisibleTime) : a.SequenceNumber.CompareTo(b.SequenceNumber));
+                return new OrchestrationWorkItem(instance, this.ReadHistory(s, instance.InstanceId), messages, owner, SqliteRows.Time(expiration));
             },
             cancellationToken);
+    }
 
     /// <inheritdoc/>
-    public Task CompleteOrchestrationAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken) =>
-        this.Db.TransactAsync(
-            tx =>
-            {
-                string instanceId = workItem.Instance.InstanceId;
-                string oldExecution = this.RequireOrchestrationLease(tx, workItem);
-                long nextSequence;
-                if (commit.ExecutionId != oldExecution)
-                {
-                    this.Db.Execute(tx, "DELETE FROM history WHERE hub = $hub AND instance_id = $id", ("$hub", this.hub), ("$id", instanceId));
-                    nextSequence = 0;
-                }
-                else
-                {
-                    nextSequence = Convert.ToInt64(this.Db.Scalar(tx, "SELECT COALESCE(MAX(sequence) + 1, 0) FROM history WHERE hub = $hub AND instance_id = $id", ("$hub", this.hub), ("$id", instanceId)), CultureInfo.InvariantCulture);
-                }
+    public Task CompleteOrchestrationAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workItem);
+        ArgumentNullException.ThrowIfNull(commit);
+        string instanceId = workItem.Instance.InstanceId;
+        string leasedExecution = workItem.Instance.ExecutionId;
+        string consumed = SqliteRows.JsonArray(commit.ConsumedMessages);
+        List<(int Type, string Payload)> history = [.. commit.NewHistory.Select(e => ((int)e.EventType, SqliteRows.Serialize(e)))];
+        List<(NewMessage Message, string Payload)> messages = [.. commit.Messages.Select(m => (m, SqliteRows.Serialize(m.Event)))];
+        bool terminal = commit.Status.IsTerminal();
 
-                this.AppendHistory(tx, instanceId, nextSequence, commit);
-                bool terminal = commit.Status.IsTerminal();
-                this.Db.Execute(
-                    tx,
+        // Serialization happens above, outside the transaction: the file's write lock is held only for SQL.
+        return this.Db.WriteAsync(
+            s =>
+            {
+                long now = SqliteRows.Ticks(this.time.GetUtcNow());
+
+                // The fence: the instance row changes only while this owner's lease on this execution is live.
+                // Zero rows means the lease was lost; throwing rolls back the whole transaction.
+                int updated = s.Execute(
                     "UPDATE instances SET execution_id = $exec, status = $status, input = $input, output = $output, custom_status = $custom, " +
                     "last_updated_time = $updated, completed_time = CASE WHEN $terminal THEN COALESCE(completed_time, $updated) ELSE NULL END, " +
-                    "locked_by = NULL, lock_expiration = NULL WHERE hub = $hub AND instance_id = $id",
+                    $"locked_by = NULL, lock_expiration = NULL WHERE {LeaseHeld}",
                     ("$exec", commit.ExecutionId),
                     ("$status", (int)commit.Status),
                     ("$input", commit.Input),
@@ -77,149 +94,147 @@ public sealed partial class SqliteOrchestrationStore
                     ("$updated", SqliteRows.Ticks(commit.UpdatedTime)),
                     ("$terminal", terminal),
                     ("$hub", this.hub),
-                    ("$id", instanceId));
-                this.DeleteMessages(tx, commit.ConsumedMessages);
+                    ("$id", instanceId),
+                    ("$leasedExec", leasedExecution),
+                    ("$owner", workItem.Owner),
+                    ("$now", now));
+                if (updated == 0)
+                {
+                    throw LeaseLost(workItem);
+                }
+
+                this.AppendHistory(s, instanceId, commit.ExecutionId, replace: commit.ExecutionId != leasedExecution, history);
+
+                // Scoped to this instance: a wrong sequence number in a commit cannot delete another instance's message.
+                s.Execute(
+                    "DELETE FROM inbox WHERE hub = $hub AND instance_id = $id AND sequence IN (SELECT value FROM json_each($consumed))",
+                    ("$hub", this.hub),
+                    ("$id", instanceId),
+                    ("$consumed", consumed));
+                this.InsertTasks(s, commit.ActivityTasks, now);
+                foreach (NewInstance child in commit.NewInstances)
+                {
+                    this.Create(s, child, now);
+                }
+
+                foreach ((NewMessage message, string payload) in messages)
+                {
+                    // Messages to instances that do not exist are dropped (same statement, no extra round).
+                    s.Execute(
+                        "INSERT INTO inbox (hub, instance_id, execution_id, visible_time, payload) " +
+                        "SELECT $hub, $target, $exec, $visible, $payload WHERE EXISTS (SELECT 1 FROM instances WHERE hub = $hub AND instance_id = $target)",
+                        ("$hub", this.hub),
+                        ("$target", message.InstanceId),
+                        ("$exec", message.ExecutionId),
+                        ("$visible", message.VisibleTime is { } visible ? SqliteRows.Ticks(visible) : now),
+                        ("$payload", payload));
+                }
+
                 if (terminal)
                 {
                     // Timers and late results for the finished execution can never be used: don't leave them behind.
-                    this.Db.Execute(tx, "DELETE FROM inbox WHERE hub = $hub AND instance_id = $id AND execution_id = $exec", ("$hub", this.hub), ("$id", instanceId), ("$exec", oldExecution));
-                }
-
-                this.InsertTasks(tx, commit.ActivityTasks);
-                foreach (NewInstance child in commit.NewInstances)
-                {
-                    this.Create(tx, child);
-                }
-
-                foreach (NewMessage message in commit.Messages)
-                {
-                    if (message.InstanceId == instanceId || this.Db.Scalar(tx, "SELECT 1 FROM instances WHERE hub = $hub AND instance_id = $id", ("$hub", this.hub), ("$id", message.InstanceId)) is not null)
-                    {
-                        this.InsertMessage(tx, message);
-                    }
+                    s.Execute(
+                        "DELETE FROM inbox WHERE hub = $hub AND instance_id = $id AND execution_id = $leasedExec",
+                        ("$hub", this.hub),
+                        ("$id", instanceId),
+                        ("$leasedExec", leasedExecution));
                 }
 
                 return 0;
             },
             cancellationToken);
+    }
 
     /// <inheritdoc/>
-    public Task AbandonOrchestrationAsync(OrchestrationWorkItem workItem, TimeSpan retryDelay, CancellationToken cancellationToken) =>
-        this.Db.TransactAsync(
-            tx =>
+    public Task AbandonOrchestrationAsync(OrchestrationWorkItem workItem, TimeSpan retryDelay, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workItem);
+        return this.Db.WriteAsync(
+            s =>
             {
                 // The instance, not its messages, waits out the delay: rewriting visible times would reorder
-                // them against events that arrive meanwhile. A lease nobody renews expires by itself.
-                return this.Db.Execute(
-                    tx,
-                    "UPDATE instances SET locked_by = $abandoned, lock_expiration = $until WHERE hub = $hub AND instance_id = $id AND locked_by = $owner",
+                // them against events that arrive meanwhile. An expired lease nobody took is still this owner's
+                // to hand back; one another owner took is not touched.
+                return s.Execute(
+                    "UPDATE instances SET locked_by = $abandoned, lock_expiration = $until " +
+                    "WHERE hub = $hub AND instance_id = $id AND execution_id = $leasedExec AND locked_by = $owner",
                     ("$abandoned", AbandonedOwner),
                     ("$until", SqliteRows.Ticks(this.time.GetUtcNow() + retryDelay)),
                     ("$hub", this.hub),
                     ("$id", workItem.Instance.InstanceId),
+                    ("$leasedExec", workItem.Instance.ExecutionId),
                     ("$owner", workItem.Owner));
             },
             cancellationToken);
+    }
 
     /// <inheritdoc/>
-    public Task<bool> RenewOrchestrationLeaseAsync(OrchestrationWorkItem workItem, TimeSpan leaseDuration, CancellationToken cancellationToken) =>
-        this.Db.TransactAsync(
-            tx =>
+    public async Task<bool> RenewOrchestrationLeaseAsync(OrchestrationWorkItem workItem, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workItem);
+        DateTimeOffset expiration = default;
+        bool renewed = await this.Db.WriteAsync(
+            s =>
             {
                 DateTimeOffset now = this.time.GetUtcNow();
-                int renewed = this.Db.Execute(
-                    tx,
-                    "UPDATE instances SET lock_expiration = $exp WHERE hub = $hub AND instance_id = $id AND locked_by = $owner AND lock_expiration > $now",
-                    ("$exp", SqliteRows.Ticks(now + leaseDuration)),
+                expiration = now + leaseDuration;
+                return s.Execute(
+                    $"UPDATE instances SET lock_expiration = $exp WHERE {LeaseHeld}",
+                    ("$exp", SqliteRows.Ticks(expiration)),
                     ("$hub", this.hub),
                     ("$id", workItem.Instance.InstanceId),
+                    ("$leasedExec", workItem.Instance.ExecutionId),
                     ("$owner", workItem.Owner),
-                    ("$now", SqliteRows.Ticks(now)));
-                if (renewed > 0)
-                {
-                    workItem.LeaseExpiration = now + leaseDuration;
-                }
-
-                return renewed > 0;
+                    ("$now", SqliteRows.Ticks(now))) > 0;
             },
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
 
-    private string RequireOrchestrationLease(SqliteTransaction tx, OrchestrationWorkItem workItem)
-    {
-        object? execution = this.Db.Scalar(
-            tx,
-            "SELECT execution_id FROM instances WHERE hub = $hub AND instance_id = $id AND locked_by = $owner AND lock_expiration > $now",
-            ("$hub", this.hub),
-            ("$id", workItem.Instance.InstanceId),
-            ("$owner", workItem.Owner),
-            ("$now", SqliteRows.Ticks(this.time.GetUtcNow())));
-        return execution as string
-            ?? throw new LeaseLostException($"The lease on instance '{workItem.Instance.InstanceId}' is no longer held by '{workItem.Owner}'.");
-    }
-
-    private List<OrchestrationMessage> ReadVisibleMessages(SqliteTransaction tx, string instanceId, long now, int maxMessages)
-    {
-        using SqliteCommand command = this.Db.Command(
-            tx,
-            "SELECT sequence, execution_id, visible_time, dequeue_count, payload FROM inbox " +
-            "WHERE hub = $hub AND instance_id = $id AND visible_time <= $now ORDER BY visible_time, sequence LIMIT $max",
-            ("$hub", this.hub),
-            ("$id", instanceId),
-            ("$now", now),
-            ("$max", maxMessages));
-        using SqliteDataReader r = command.ExecuteReader();
-        List<OrchestrationMessage> messages = [];
-        while (r.Read())
+        // Only after the commit: a rolled-back attempt must not move the work item's view of its lease.
+        if (renewed)
         {
-            messages.Add(new OrchestrationMessage(
-                r.GetInt64(0),
-                instanceId,
-                r.IsDBNull(1) ? null : r.GetString(1),
-                SqliteRows.Deserialize(r.GetString(4)),
-                SqliteRows.Time(r.GetInt64(2)),
-                r.GetInt32(3) + 1));
+            workItem.LeaseExpiration = expiration;
         }
 
-        return messages;
+        return renewed;
     }
 
-    private void AppendHistory(SqliteTransaction tx, string instanceId, long firstSequence, OrchestrationCommit commit)
+    private static LeaseLostException LeaseLost(OrchestrationWorkItem workItem) =>
+        new($"The lease on instance '{workItem.Instance.InstanceId}' (execution {workItem.Instance.ExecutionId}) is no longer held by '{workItem.Owner}': nothing was written.");
+
+    private void AppendHistory(SqliteSession s, string instanceId, string executionId, bool replace, List<(int Type, string Payload)> events)
     {
-        using SqliteCommand insert = this.Db.Command(
-            tx,
-            "INSERT INTO history (hub, instance_id, sequence, event_type, payload) VALUES ($hub, $id, $seq, $type, $payload)",
-            ("$hub", this.hub),
-            ("$id", instanceId),
-            ("$seq", 0L),
-            ("$type", 0),
-            ("$payload", string.Empty));
-        long sequence = firstSequence;
-        foreach (var e in commit.NewHistory)
+        long next;
+        if (replace)
         {
-            insert.Parameters["$seq"].Value = sequence++;
-            insert.Parameters["$type"].Value = (int)e.EventType;
-            insert.Parameters["$payload"].Value = SqliteRows.Serialize(e);
-            insert.ExecuteNonQuery();
+            // Continue-as-new: the new execution's history replaces the old one.
+            s.Execute("DELETE FROM history WHERE hub = $hub AND instance_id = $id", ("$hub", this.hub), ("$id", instanceId));
+            next = 0;
+        }
+        else
+        {
+            next = Convert.ToInt64(
+                s.Scalar("SELECT COALESCE(MAX(sequence) + 1, 0) FROM history WHERE hub = $hub AND instance_id = $id", ("$hub", this.hub), ("$id", instanceId)),
+                CultureInfo.InvariantCulture);
+        }
+
+        foreach ((int type, string payload) in events)
+        {
+            s.Execute(
+                "INSERT INTO history (hub, instance_id, execution_id, sequence, event_type, payload) VALUES ($hub, $id, $exec, $seq, $type, $payload)",
+                ("$hub", this.hub),
+                ("$id", instanceId),
+                ("$exec", executionId),
+                ("$seq", next++),
+                ("$type", type),
+                ("$payload", payload));
         }
     }
 
-    private void DeleteMessages(SqliteTransaction tx, IReadOnlyList<long> sequences)
+    private void InsertTasks(SqliteSession s, IReadOnlyList<NewActivityTask> tasks, long now)
     {
-        using SqliteCommand delete = this.Db.Command(tx, "DELETE FROM inbox WHERE sequence = $seq", ("$seq", 0L));
-        foreach (long sequence in sequences)
-        {
-            delete.Parameters["$seq"].Value = sequence;
-            delete.ExecuteNonQuery();
-        }
-    }
-
-    private void InsertTasks(SqliteTransaction tx, IReadOnlyList<NewActivityTask> tasks)
-    {
-        long now = SqliteRows.Ticks(this.time.GetUtcNow());
         foreach (NewActivityTask task in tasks)
         {
-            this.Db.Execute(
-                tx,
+            s.Execute(
                 "INSERT INTO tasks (hub, instance_id, execution_id, name, task_id, input, visible_time) VALUES ($hub, $id, $exec, $name, $task, $input, $visible)",
                 ("$hub", this.hub),
                 ("$id", task.InstanceId),

@@ -2,66 +2,73 @@ using System.Globalization;
 using System.Text;
 using Durable.Core;
 using Durable.Core.Storage;
-using Microsoft.Data.Sqlite;
 
 namespace Durable.Sqlite;
 
 /// <summary>Listing, purging and the dispatchers' next wake-up time.</summary>
 public sealed partial class SqliteOrchestrationStore
 {
-    private static readonly OrchestrationRuntimeStatus[] TerminalStatuses =
-        [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated, OrchestrationRuntimeStatus.Canceled];
-
     /// <inheritdoc/>
+    /// <remarks>
+    /// Keyset paging on (created time, instance id): each page starts right after the previous page's last row,
+    /// found through the index, so page 1,000 costs what page 1 costs and rows created meanwhile cause neither
+    /// duplicates nor gaps. The continuation token is that last row's key, base64-encoded.
+    /// </remarks>
     public Task<InstancePage> QueryInstancesAsync(InstanceQuery query, CancellationToken cancellationToken)
     {
-        (long Ticks, string Id)? after = DecodeToken(query.ContinuationToken);
+        ArgumentNullException.ThrowIfNull(query);
+        (long Ticks, string Id)? after = ContinuationToken.Decode(query.ContinuationToken);
         int pageSize = Math.Max(1, query.PageSize);
-        return this.Db.TransactAsync(
-            tx =>
+
+        // Optional filters are appended only when set (each combination is its own cached statement) so the
+        // planner sees plain range conditions it can seek with.
+        List<(string, object?)> parameters = [("$hub", this.hub)];
+        StringBuilder sql = new($"SELECT {SqliteRows.InstanceColumns} FROM instances WHERE hub = $hub");
+        if (query.Statuses is { Count: > 0 } statuses)
+        {
+            sql.Append(" AND status IN (SELECT value FROM json_each($statuses))");
+            parameters.Add(("$statuses", SqliteRows.JsonArray(statuses.Select(s => (long)s))));
+        }
+
+        if (query.CreatedFrom is { } from)
+        {
+            sql.Append(" AND created_time >= $from");
+            parameters.Add(("$from", SqliteRows.Ticks(from)));
+        }
+
+        if (query.CreatedTo is { } to)
+        {
+            sql.Append(" AND created_time <= $to");
+            parameters.Add(("$to", SqliteRows.Ticks(to)));
+        }
+
+        if (!string.IsNullOrEmpty(query.InstanceIdPrefix))
+        {
+            // substr/length count characters, so this is an exact ordinal prefix test; LIKE would treat % and _ as wildcards.
+            sql.Append(" AND substr(instance_id, 1, length($prefix)) = $prefix");
+            parameters.Add(("$prefix", query.InstanceIdPrefix));
+        }
+
+        if (after is { } cursor)
+        {
+            sql.Append(" AND (created_time, instance_id) > ($afterTicks, $afterId)");
+            parameters.Add(("$afterTicks", cursor.Ticks));
+            parameters.Add(("$afterId", cursor.Id));
+        }
+
+        sql.Append(" ORDER BY created_time, instance_id LIMIT $limit");
+        parameters.Add(("$limit", pageSize + 1));
+        string text = sql.ToString();
+        return this.Db.ReadAsync(
+            s =>
             {
-                List<(string, object?)> parameters = [("$hub", this.hub), ("$limit", pageSize + 1)];
-                StringBuilder sql = new($"SELECT {SqliteRows.InstanceColumns} FROM instances WHERE hub = $hub");
-                AppendStatusFilter(sql, query.Statuses);
-                if (query.CreatedFrom is { } from)
-                {
-                    sql.Append(" AND created_time >= $from");
-                    parameters.Add(("$from", SqliteRows.Ticks(from)));
-                }
-
-                if (query.CreatedTo is { } to)
-                {
-                    sql.Append(" AND created_time <= $to");
-                    parameters.Add(("$to", SqliteRows.Ticks(to)));
-                }
-
-                if (!string.IsNullOrEmpty(query.InstanceIdPrefix))
-                {
-                    sql.Append(" AND substr(instance_id, 1, length($prefix)) = $prefix");
-                    parameters.Add(("$prefix", query.InstanceIdPrefix));
-                }
-
-                if (after is { } cursor)
-                {
-                    sql.Append(" AND (created_time > $afterTicks OR (created_time = $afterTicks AND instance_id > $afterId))");
-                    parameters.Add(("$afterTicks", cursor.Ticks));
-                    parameters.Add(("$afterId", cursor.Id));
-                }
-
-                sql.Append(" ORDER BY created_time, instance_id LIMIT $limit");
-                using SqliteCommand command = this.Db.Command(tx, sql.ToString(), [.. parameters]);
-                using SqliteDataReader reader = command.ExecuteReader();
-                List<InstanceRecord> rows = [];
-                while (reader.Read())
-                {
-                    rows.Add(SqliteRows.ReadInstance(reader));
-                }
-
+                // One row more than the page tells whether another page exists.
+                List<InstanceRecord> rows = s.Query(text, SqliteRows.ReadInstance, [.. parameters]);
                 string? token = null;
                 if (rows.Count > pageSize)
                 {
                     rows.RemoveAt(rows.Count - 1);
-                    token = EncodeToken(rows[^1].CreatedTime.UtcTicks, rows[^1].InstanceId);
+                    token = ContinuationToken.Encode(rows[^1].CreatedTime.UtcTicks, rows[^1].InstanceId);
                 }
 
                 return new InstancePage(rows, token);
@@ -70,104 +77,76 @@ public sealed partial class SqliteOrchestrationStore
     }
 
     /// <inheritdoc/>
-    public Task<int> PurgeInstanceAsync(string instanceId, CancellationToken cancellationToken) =>
-        this.Db.TransactAsync(
-            tx =>
+    public Task<int> PurgeInstanceAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instanceId);
+        return this.Db.WriteAsync(
+            s =>
             {
-                InstanceRecord? record = this.ReadInstance(tx, instanceId);
-                if (record is null || !record.Status.IsTerminal())
+                if (s.Scalar(SelectStatus, ("$hub", this.hub), ("$id", instanceId)) is not long status || !((OrchestrationRuntimeStatus)status).IsTerminal())
                 {
                     return 0;
                 }
 
-                this.DeleteInstance(tx, instanceId);
+                this.DeleteInstance(s, instanceId);
                 return 1;
             },
             cancellationToken);
+    }
 
     /// <inheritdoc/>
-    public Task<int> PurgeInstancesAsync(PurgeFilter filter, CancellationToken cancellationToken) =>
-        this.Db.TransactAsync(
-            tx =>
+    public Task<int> PurgeInstancesAsync(PurgeFilter filter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        OrchestrationRuntimeStatus[] statuses = filter.Statuses is { Count: > 0 }
+            ? [.. filter.Statuses.Where(s => s.IsTerminal())]
+            : [.. Enum.GetValues<OrchestrationRuntimeStatus>().Where(s => s.IsTerminal())];
+        if (statuses.Length == 0)
+        {
+            return Task.FromResult(0);
+        }
+
+        string match = "SELECT instance_id FROM instances WHERE hub = $hub AND created_time >= $from" +
+            (filter.CreatedTo is null ? string.Empty : " AND created_time <= $to") +
+            " AND status IN (SELECT value FROM json_each($statuses))";
+        List<(string, object?)> parameters =
+        [
+            ("$hub", this.hub),
+            ("$from", SqliteRows.Ticks(filter.CreatedFrom)),
+            ("$statuses", SqliteRows.JsonArray(statuses.Select(s => (long)s))),
+        ];
+        if (filter.CreatedTo is { } to)
+        {
+            parameters.Add(("$to", SqliteRows.Ticks(to)));
+        }
+
+        return this.Db.WriteAsync(
+            s =>
             {
-                IReadOnlyCollection<OrchestrationRuntimeStatus> statuses = filter.Statuses is { Count: > 0 }
-                    ? [.. filter.Statuses.Where(s => s.IsTerminal())]
-                    : TerminalStatuses;
-                if (statuses.Count == 0)
-                {
-                    return 0;
-                }
-
-                StringBuilder sql = new("SELECT instance_id FROM instances WHERE hub = $hub AND created_time >= $from");
-                List<(string, object?)> parameters = [("$hub", this.hub), ("$from", SqliteRows.Ticks(filter.CreatedFrom))];
-                if (filter.CreatedTo is { } to)
-                {
-                    sql.Append(" AND created_time <= $to");
-                    parameters.Add(("$to", SqliteRows.Ticks(to)));
-                }
-
-                AppendStatusFilter(sql, statuses);
-                List<string> ids = [];
-                using (SqliteCommand command = this.Db.Command(tx, sql.ToString(), [.. parameters]))
-                using (SqliteDataReader reader = command.ExecuteReader())
-                {
-                    while (reader.Read())
-                    {
-                        ids.Add(reader.GetString(0));
-                    }
-                }
-
-                ids.ForEach(id => this.DeleteInstance(tx, id));
-                return ids.Count;
+                // Set-based, dependents first and the instance rows last (they define the set), in the fixed table order.
+                s.Execute($"DELETE FROM history WHERE hub = $hub AND instance_id IN ({match})", [.. parameters]);
+                s.Execute($"DELETE FROM inbox WHERE hub = $hub AND instance_id IN ({match})", [.. parameters]);
+                s.Execute($"DELETE FROM tasks WHERE hub = $hub AND instance_id IN ({match})", [.. parameters]);
+                return s.Execute($"DELETE FROM instances WHERE hub = $hub AND instance_id IN ({match})", [.. parameters]);
             },
             cancellationToken);
+    }
 
     /// <inheritdoc/>
     public Task<DateTimeOffset?> GetNextWakeUpTimeAsync(CancellationToken cancellationToken) =>
-        this.Db.TransactAsync(
-            tx =>
+        this.Db.ReadAsync(
+            s =>
             {
-                object? next = this.Db.Scalar(
-                    tx,
+                // Four index seeks (inbox and tasks by visible time, instances and tasks by lease expiry); no scan of idle rows.
+                object? next = s.Scalar(
                     "SELECT MIN(t) FROM (" +
                     " SELECT MIN(visible_time) AS t FROM inbox WHERE hub = $hub AND visible_time > $now" +
                     " UNION ALL SELECT MIN(lock_expiration) FROM instances WHERE hub = $hub AND locked_by IS NOT NULL AND lock_expiration > $now" +
-                    " UNION ALL SELECT MIN(CASE WHEN locked_by IS NULL THEN visible_time ELSE lock_expiration END) FROM tasks" +
-                    "   WHERE hub = $hub AND (CASE WHEN locked_by IS NULL THEN visible_time ELSE lock_expiration END) > $now)",
+                    " UNION ALL SELECT MIN(visible_time) FROM tasks WHERE hub = $hub AND visible_time > $now AND locked_by IS NULL" +
+                    " UNION ALL SELECT MIN(lock_expiration) FROM tasks WHERE hub = $hub AND locked_by IS NOT NULL AND lock_expiration > $now)",
                     ("$hub", this.hub),
                     ("$now", SqliteRows.Ticks(this.time.GetUtcNow())));
                 return next is null ? (DateTimeOffset?)null : SqliteRows.Time(Convert.ToInt64(next, CultureInfo.InvariantCulture));
             },
             cancellationToken);
-
-    private static void AppendStatusFilter(StringBuilder sql, IReadOnlyCollection<OrchestrationRuntimeStatus>? statuses)
-    {
-        if (statuses is { Count: > 0 })
-        {
-            // Enum values are integers we format ourselves: no injection surface.
-            sql.Append(" AND status IN (").AppendJoin(',', statuses.Select(s => ((int)s).ToString(CultureInfo.InvariantCulture))).Append(')');
-        }
-    }
-
-    private static string EncodeToken(long ticks, string id) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes(ticks.ToString(CultureInfo.InvariantCulture) + "|" + id));
-
-    private static (long, string)? DecodeToken(string? token)
-    {
-        if (string.IsNullOrEmpty(token))
-        {
-            return null;
-        }
-
-        try
-        {
-            string text = Encoding.UTF8.GetString(Convert.FromBase64String(token));
-            int bar = text.IndexOf('|', StringComparison.Ordinal);
-            return (long.Parse(text[..bar], CultureInfo.InvariantCulture), text[(bar + 1)..]);
-        }
-        catch (Exception ex) when (ex is FormatException or ArgumentOutOfRangeException or OverflowException)
-        {
-            throw new ArgumentException("The continuation token is not valid.", nameof(token), ex);
-        }
-    }
 }

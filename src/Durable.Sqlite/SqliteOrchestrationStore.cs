@@ -1,55 +1,84 @@
+using System.Globalization;
 using Durable.Core;
 using Durable.Core.History;
 using Durable.Core.Storage;
-using Microsoft.Data.Sqlite;
 
 namespace Durable.Sqlite;
 
 /// <summary>
-/// The embedded store: one SQLite file in WAL mode, every state change one IMMEDIATE transaction, every
-/// commit fenced by the lease owner. Several processes may open the same file: leases and the file lock
-/// keep each work item with one owner. Split by concern: instances and messages here, orchestration work
-/// items, activity work items, and queries in the partial files beside it.
+/// The embedded store: one SQLite file in WAL mode, every state change one <c>BEGIN IMMEDIATE</c> transaction,
+/// every commit fenced by the lease owner. Several processes on one machine may open the same file: leases are
+/// decided inside the file's write lock, so each work item has one owner at a time. Split by concern: setup,
+/// instances and client messages here; orchestration work items, activity work items, and queries in the
+/// partial files beside it.
 /// </summary>
+/// <remarks>
+/// Failures that mean "the store cannot take the request now" (locked past <see cref="SqliteStoreOptions.BusyTimeout"/>,
+/// disk full, read-only, I/O error) surface as <see cref="StoreUnavailableException"/>; the failed call's
+/// transaction is rolled back, so nothing of it was written.
+/// </remarks>
 public sealed partial class SqliteOrchestrationStore : IOrchestrationStore
 {
+    private const string SelectStatus = "SELECT status FROM instances WHERE hub = $hub AND instance_id = $id";
+
     private readonly SqliteStoreOptions options;
     private readonly TimeProvider time;
     private readonly string hub;
+    private readonly object openGate = new();
     private SqliteDatabase? database;
+    private bool disposed;
 
     /// <summary>Creates the store; <see cref="InitializeAsync"/> opens the file.</summary>
+    /// <param name="options">File, task hub, durability and busy budget; validated here.</param>
+    /// <param name="timeProvider">The clock for visibility and leases.</param>
     public SqliteOrchestrationStore(SqliteStoreOptions options, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.DatabasePath);
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.HubName);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        options.Validate();
         this.options = options;
         this.time = timeProvider;
         this.hub = options.HubName;
     }
 
-    private SqliteDatabase Db => this.database ?? throw new InvalidOperationException("Call InitializeAsync before using the store.");
+    private SqliteDatabase Db
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(this.disposed, this);
+            return this.database ?? throw new InvalidOperationException("Call InitializeAsync before using the store.");
+        }
+    }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Opens the file (creating it and its folder), switches it to WAL, and brings the schema to
+    /// <see cref="SqliteSchema.CurrentVersion"/> in one transaction. A file written by a newer build is refused.
+    /// </remarks>
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        this.database ??= new SqliteDatabase(this.options);
-        await this.Db.TransactAsync(
-            tx =>
+        lock (this.openGate)
+        {
+            ObjectDisposedException.ThrowIf(this.disposed, this);
+            this.database ??= SqliteDatabase.Open(this.options);
+        }
+
+        await this.Db.WriteAsync(
+            s =>
             {
-                this.Db.Execute(tx, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_time INTEGER NOT NULL)");
-                int version = Convert.ToInt32(this.Db.Scalar(tx, "SELECT COALESCE(MAX(version), 0) FROM schema_version") ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
+                s.ExecuteScript("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_time INTEGER NOT NULL)");
+                int version = Convert.ToInt32(s.Scalar("SELECT COALESCE(MAX(version), 0) FROM schema_version") ?? 0L, CultureInfo.InvariantCulture);
                 if (version > SqliteSchema.CurrentVersion)
                 {
                     throw new InvalidOperationException(
-                        $"The database '{this.options.DatabasePath}' has schema version {version}, newer than this build supports ({SqliteSchema.CurrentVersion}). Upgrade the host or use another file.");
+                        $"The database '{this.Db.Path}' has schema version {version}, but this build knows versions up to {SqliteSchema.CurrentVersion}. " +
+                        "It was written by a newer build: upgrade this host, or point it at another file.");
                 }
 
                 for (int next = version + 1; next <= SqliteSchema.CurrentVersion; next++)
                 {
-                    this.Db.Execute(tx, SqliteSchema.Migrations[next - 1]);
-                    this.Db.Execute(tx, "INSERT INTO schema_version (version, applied_time) VALUES ($v, $t)", ("$v", next), ("$t", DateTime.UtcNow.Ticks));
+                    s.ExecuteScript(SqliteSchema.Migrations[next - 1]);
+                    s.Execute("INSERT INTO schema_version (version, applied_time) VALUES ($v, $t)", ("$v", next), ("$t", SqliteRows.Ticks(this.time.GetUtcNow())));
                 }
 
                 return 0;
@@ -58,61 +87,75 @@ public sealed partial class SqliteOrchestrationStore : IOrchestrationStore
     }
 
     /// <inheritdoc/>
-    public Task<CreateInstanceResult> CreateInstanceAsync(NewInstance instance, CancellationToken cancellationToken) =>
-        this.Db.TransactAsync(tx => this.Create(tx, instance), cancellationToken);
+    public Task<CreateInstanceResult> CreateInstanceAsync(NewInstance instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        return this.Db.WriteAsync(s => this.Create(s, instance, SqliteRows.Ticks(this.time.GetUtcNow())), cancellationToken);
+    }
 
     /// <inheritdoc/>
-    public Task<EnqueueResult> EnqueueMessageAsync(string instanceId, HistoryEvent message, CancellationToken cancellationToken) =>
-        this.Db.TransactAsync(
-            tx =>
+    public Task<EnqueueResult> EnqueueMessageAsync(string instanceId, HistoryEvent message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instanceId);
+        ArgumentNullException.ThrowIfNull(message);
+        string payload = SqliteRows.Serialize(message);
+        return this.Db.WriteAsync(
+            s =>
             {
-                object? status = this.Db.Scalar(tx, "SELECT status FROM instances WHERE hub = $hub AND instance_id = $id", ("$hub", this.hub), ("$id", instanceId));
-                if (status is null)
-                {
-                    return EnqueueResult.NotFound;
-                }
-
-                if (((OrchestrationRuntimeStatus)Convert.ToInt32(status, System.Globalization.CultureInfo.InvariantCulture)).IsTerminal())
-                {
-                    return EnqueueResult.Gone;
-                }
-
-                this.InsertMessage(tx, new NewMessage(instanceId, null, message));
-                return EnqueueResult.Accepted;
+                // Check and insert in one statement; only a refusal needs a second look to say why.
+                int inserted = s.Execute(
+                    "INSERT INTO inbox (hub, instance_id, execution_id, visible_time, payload) " +
+                    "SELECT hub, instance_id, NULL, $visible, $payload FROM instances " +
+                    $"WHERE hub = $hub AND instance_id = $id AND status NOT IN ({SqliteRows.TerminalStatusList})",
+                    ("$visible", SqliteRows.Ticks(this.time.GetUtcNow())),
+                    ("$payload", payload),
+                    ("$hub", this.hub),
+                    ("$id", instanceId));
+                return inserted > 0 ? EnqueueResult.Accepted
+                    : s.Scalar(SelectStatus, ("$hub", this.hub), ("$id", instanceId)) is null ? EnqueueResult.NotFound
+                    : EnqueueResult.Gone;
             },
             cancellationToken);
+    }
 
     /// <inheritdoc/>
     public Task<InstanceRecord?> GetInstanceAsync(string instanceId, CancellationToken cancellationToken) =>
-        this.Db.TransactAsync(tx => this.ReadInstance(tx, instanceId), cancellationToken);
+        this.Db.ReadAsync(s => this.ReadInstance(s, instanceId), cancellationToken);
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string instanceId, CancellationToken cancellationToken) =>
-        this.Db.TransactAsync<IReadOnlyList<HistoryEvent>>(tx => this.ReadHistory(tx, instanceId), cancellationToken);
+        this.Db.ReadAsync<IReadOnlyList<HistoryEvent>>(s => this.ReadHistory(s, instanceId), cancellationToken);
 
     /// <inheritdoc/>
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        this.database?.Dispose();
-        this.database = null;
-        return ValueTask.CompletedTask;
+        SqliteDatabase? db;
+        lock (this.openGate)
+        {
+            db = this.database;
+            this.database = null;
+            this.disposed = true;
+        }
+
+        if (db is not null)
+        {
+            await db.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
-    private CreateInstanceResult Create(SqliteTransaction tx, NewInstance instance)
+    private CreateInstanceResult Create(SqliteSession s, NewInstance instance, long now)
     {
-        object? status = this.Db.Scalar(tx, "SELECT status FROM instances WHERE hub = $hub AND instance_id = $id", ("$hub", this.hub), ("$id", instance.InstanceId));
-        if (status is not null)
+        if (s.Scalar(SelectStatus, ("$hub", this.hub), ("$id", instance.InstanceId)) is long status)
         {
-            if (!((OrchestrationRuntimeStatus)Convert.ToInt32(status, System.Globalization.CultureInfo.InvariantCulture)).IsTerminal())
+            if (!((OrchestrationRuntimeStatus)status).IsTerminal())
             {
                 return CreateInstanceResult.AlreadyExists;
             }
 
-            this.DeleteInstance(tx, instance.InstanceId);
+            this.DeleteInstance(s, instance.InstanceId);
         }
 
-        this.Db.Execute(
-            tx,
+        s.Execute(
             "INSERT INTO instances (hub, instance_id, execution_id, name, status, input, created_time, last_updated_time, parent_instance_id) " +
             "VALUES ($hub, $id, $exec, $name, $status, $input, $created, $created, $parent)",
             ("$hub", this.hub),
@@ -123,45 +166,39 @@ public sealed partial class SqliteOrchestrationStore : IOrchestrationStore
             ("$input", instance.Input),
             ("$created", SqliteRows.Ticks(instance.CreatedTime)),
             ("$parent", instance.ParentInstanceId));
-        this.InsertMessage(tx, new NewMessage(instance.InstanceId, null, instance.StartEvent));
+        this.InsertMessage(s, new NewMessage(instance.InstanceId, null, instance.StartEvent), now);
         return CreateInstanceResult.Created;
     }
 
-    private void DeleteInstance(SqliteTransaction tx, string instanceId)
+    private void DeleteInstance(SqliteSession s, string instanceId)
     {
-        foreach (string table in new[] { "instances", "history", "inbox", "tasks" })
-        {
-            this.Db.Execute(tx, $"DELETE FROM {table} WHERE hub = $hub AND instance_id = $id", ("$hub", this.hub), ("$id", instanceId));
-        }
+        // Fixed table order in every multi-table change (history, inbox, tasks, instances).
+        s.Execute("DELETE FROM history WHERE hub = $hub AND instance_id = $id", ("$hub", this.hub), ("$id", instanceId));
+        s.Execute("DELETE FROM inbox WHERE hub = $hub AND instance_id = $id", ("$hub", this.hub), ("$id", instanceId));
+        s.Execute("DELETE FROM tasks WHERE hub = $hub AND instance_id = $id", ("$hub", this.hub), ("$id", instanceId));
+        s.Execute("DELETE FROM instances WHERE hub = $hub AND instance_id = $id", ("$hub", this.hub), ("$id", instanceId));
     }
 
-    private void InsertMessage(SqliteTransaction tx, NewMessage message) =>
-        this.Db.Execute(
-            tx,
+    private void InsertMessage(SqliteSession s, NewMessage message, long now) =>
+        s.Execute(
             "INSERT INTO inbox (hub, instance_id, execution_id, visible_time, payload) VALUES ($hub, $id, $exec, $visible, $payload)",
             ("$hub", this.hub),
             ("$id", message.InstanceId),
             ("$exec", message.ExecutionId),
-            ("$visible", SqliteRows.Ticks(message.VisibleTime ?? this.time.GetUtcNow())),
+            ("$visible", message.VisibleTime is { } visible ? SqliteRows.Ticks(visible) : now),
             ("$payload", SqliteRows.Serialize(message.Event)));
 
-    private InstanceRecord? ReadInstance(SqliteTransaction tx, string instanceId)
-    {
-        using SqliteCommand command = this.Db.Command(tx, $"SELECT {SqliteRows.InstanceColumns} FROM instances WHERE hub = $hub AND instance_id = $id", ("$hub", this.hub), ("$id", instanceId));
-        using SqliteDataReader reader = command.ExecuteReader();
-        return reader.Read() ? SqliteRows.ReadInstance(reader) : null;
-    }
+    private InstanceRecord? ReadInstance(SqliteSession s, string instanceId) =>
+        s.First(
+            $"SELECT {SqliteRows.InstanceColumns} FROM instances WHERE hub = $hub AND instance_id = $id",
+            SqliteRows.ReadInstance,
+            ("$hub", this.hub),
+            ("$id", instanceId));
 
-    private List<HistoryEvent> ReadHistory(SqliteTransaction tx, string instanceId)
-    {
-        using SqliteCommand command = this.Db.Command(tx, "SELECT payload FROM history WHERE hub = $hub AND instance_id = $id ORDER BY sequence", ("$hub", this.hub), ("$id", instanceId));
-        using SqliteDataReader reader = command.ExecuteReader();
-        List<HistoryEvent> history = [];
-        while (reader.Read())
-        {
-            history.Add(SqliteRows.Deserialize(reader.GetString(0)));
-        }
-
-        return history;
-    }
+    private List<HistoryEvent> ReadHistory(SqliteSession s, string instanceId) =>
+        s.Query(
+            "SELECT payload FROM history WHERE hub = $hub AND instance_id = $id ORDER BY sequence",
+            r => SqliteRows.Deserialize(r.GetString(0)),
+            ("$hub", this.hub),
+            ("$id", instanceId));
 }

@@ -1,15 +1,18 @@
 namespace Durable.Sqlite;
 
 /// <summary>
-/// The schema, versioned. Released versions are never edited: a change is a new entry in <see cref="Migrations"/>.
-/// Every key begins with the hub name so task hubs share a file without seeing each other.
+/// The schema, versioned. Released versions are never edited: a change is a new entry in <see cref="Migrations"/>,
+/// applied in order inside the initializing transaction. Every key begins with the hub name so task hubs share a
+/// file without seeing each other. Times are INTEGER UTC ticks (100 ns): exact, so ordering and
+/// <c>visible_time &lt;= now</c> compare the same values the engine computed.
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     public static readonly string[] Migrations =
     [
+        // Version 1.
         """
         CREATE TABLE instances (
             hub TEXT NOT NULL, instance_id TEXT NOT NULL, execution_id TEXT NOT NULL, name TEXT NOT NULL,
@@ -36,6 +39,18 @@ internal static class SqliteSchema
             locked_by TEXT, lock_expiration INTEGER);
         CREATE INDEX ix_tasks_visible ON tasks (hub, visible_time, sequence);
         CREATE INDEX ix_tasks_instance ON tasks (hub, instance_id);
+        """,
+
+        // Version 2: each history row names its execution; the lease scan reads the instance id from the
+        // index alone; wake-up queries find the next lease expiry without scanning idle rows.
+        """
+        ALTER TABLE history ADD COLUMN execution_id TEXT NOT NULL DEFAULT '';
+        UPDATE history SET execution_id = COALESCE(
+            (SELECT i.execution_id FROM instances i WHERE i.hub = history.hub AND i.instance_id = history.instance_id), '');
+        DROP INDEX ix_inbox_visible;
+        CREATE INDEX ix_inbox_visible ON inbox (hub, visible_time, sequence, instance_id);
+        CREATE INDEX ix_instances_lease ON instances (hub, lock_expiration) WHERE locked_by IS NOT NULL;
+        CREATE INDEX ix_tasks_lease ON tasks (hub, lock_expiration) WHERE locked_by IS NOT NULL;
         """,
     ];
 }

@@ -3,7 +3,7 @@ namespace Durable.Sqlite;
 /// <summary>Settings of the embedded SQLite store.</summary>
 public sealed class SqliteStoreOptions
 {
-    /// <summary>Path of the database file; created with its folder when missing.</summary>
+    /// <summary>Path of the database file; created with its folder when missing. Must be on a local disk (WAL needs shared memory).</summary>
     public string DatabasePath { get; set; } = Path.Combine("data", "durable.db");
 
     /// <summary>Task hub: instances of different hubs in one file never see each other.</summary>
@@ -16,6 +16,36 @@ public sealed class SqliteStoreOptions
     /// </summary>
     public bool Durable { get; set; } = true;
 
-    /// <summary>How long a transaction may wait for another process's write lock before the store reports itself unavailable.</summary>
+    /// <summary>
+    /// The busy budget: how long one call may keep retrying while another process holds the file's write
+    /// lock before the store reports itself unavailable (<see cref="Durable.Core.Storage.StoreUnavailableException"/>).
+    /// At least 100 ms; default 10 s.
+    /// </summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    internal void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(this.DatabasePath))
+        {
+            throw new ArgumentException("SqliteStoreOptions.DatabasePath must name a file.", nameof(this.DatabasePath));
+        }
+
+        if (this.DatabasePath.Trim() == ":memory:" || this.DatabasePath.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException(
+                $"SqliteStoreOptions.DatabasePath '{this.DatabasePath}' must be a plain file path: the store opens several connections to one file.",
+                nameof(this.DatabasePath));
+        }
+
+        if (string.IsNullOrWhiteSpace(this.HubName))
+        {
+            throw new ArgumentException("SqliteStoreOptions.HubName must not be empty.", nameof(this.HubName));
+        }
+
+        if (this.BusyTimeout < TimeSpan.FromMilliseconds(100))
+        {
+            throw new ArgumentException($"SqliteStoreOptions.BusyTimeout must be at least 100 ms (was {this.BusyTimeout}).", nameof(this.BusyTimeout));
+        }
+    }
 }

@@ -1,0 +1,156 @@
+namespace Durable.Core.Storage.InMemory;
+
+/// <summary>Orchestration work items: lease, commit (fenced by the lease), abandon, renew.</summary>
+public sealed partial class InMemoryOrchestrationStore
+{
+    /// <inheritdoc/>
+    public Task<OrchestrationWorkItem?> LeaseOrchestrationAsync(string owner, TimeSpan leaseDuration, int maxMessages, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (this.gate)
+        {
+            DateTimeOffset now = this.time.GetUtcNow();
+            InMemoryMessage? first = this.inbox.Values
+                .Where(m => m.VisibleTime <= now && !this.instances[m.InstanceId].IsLeased(now))
+                .OrderBy(m => m.VisibleTime)
+                .ThenBy(m => m.Sequence)
+                .FirstOrDefault();
+            if (first is null)
+            {
+                return Task.FromResult<OrchestrationWorkItem?>(null);
+            }
+
+            InMemoryInstance state = this.instances[first.InstanceId];
+            state.LeaseOwner = owner;
+            state.LeaseExpiration = now + leaseDuration;
+            List<OrchestrationMessage> messages = [];
+            foreach (InMemoryMessage m in this.inbox.Values.Where(m => m.InstanceId == first.InstanceId && m.VisibleTime <= now).OrderBy(m => m.VisibleTime).ThenBy(m => m.Sequence).Take(maxMessages))
+            {
+                m.DequeueCount++;
+                messages.Add(new OrchestrationMessage(m.Sequence, m.InstanceId, m.ExecutionId, m.Event, m.VisibleTime, m.DequeueCount));
+            }
+
+            return Task.FromResult<OrchestrationWorkItem?>(new OrchestrationWorkItem(state.Record, [.. state.History], messages, owner, state.LeaseExpiration));
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task CompleteOrchestrationAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workItem);
+        ArgumentNullException.ThrowIfNull(commit);
+        lock (this.gate)
+        {
+            // Everything below this check succeeds, so a lost lease writes nothing.
+            InMemoryInstance state = this.HeldInstance(workItem) ?? throw LeaseLost(workItem);
+            InstanceRecord old = state.Record;
+            if (commit.ExecutionId != old.ExecutionId)
+            {
+                // Continue-as-new: the new execution's history replaces the old one.
+                state.History.Clear();
+            }
+
+            state.History.AddRange(commit.NewHistory);
+            bool terminal = commit.Status.IsTerminal();
+            state.Record = old with
+            {
+                ExecutionId = commit.ExecutionId,
+                Status = commit.Status,
+                Input = commit.Input,
+                Output = commit.Output,
+                CustomStatus = commit.CustomStatus,
+                LastUpdatedTime = commit.UpdatedTime,
+                CompletedTime = terminal ? old.CompletedTime ?? commit.UpdatedTime : null,
+            };
+            state.LeaseOwner = null;
+
+            // Scoped to this instance: a wrong sequence number in a commit cannot delete another instance's message.
+            foreach (long sequence in commit.ConsumedMessages)
+            {
+                if (this.inbox.TryGetValue(sequence, out InMemoryMessage? consumed) && consumed.InstanceId == old.InstanceId)
+                {
+                    this.inbox.Remove(sequence);
+                }
+            }
+
+            foreach (NewActivityTask task in commit.ActivityTasks)
+            {
+                long sequence = ++this.nextSequence;
+                this.tasks.Add(sequence, new InMemoryTask(sequence, task, task.VisibleTime ?? this.time.GetUtcNow()));
+            }
+
+            foreach (NewInstance child in commit.NewInstances)
+            {
+                this.Create(child);
+            }
+
+            // Messages to instances that do not exist are dropped; children created above exist.
+            foreach (NewMessage message in commit.Messages.Where(m => this.instances.ContainsKey(m.InstanceId)))
+            {
+                this.AddMessage(message);
+            }
+
+            if (terminal)
+            {
+                // Timers and late results for the finished execution can never be used: don't leave them behind.
+                this.RemoveMessages(m => m.InstanceId == old.InstanceId && m.ExecutionId == old.ExecutionId);
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task AbandonOrchestrationAsync(OrchestrationWorkItem workItem, TimeSpan retryDelay, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workItem);
+        lock (this.gate)
+        {
+            // The instance, not its messages, waits out the delay, so message order is kept. An expired lease
+            // nobody took is still this owner's to hand back; one another owner took is not touched.
+            if (this.instances.TryGetValue(workItem.Instance.InstanceId, out InMemoryInstance? state)
+                && state.LeaseOwner == workItem.Owner
+                && state.Record.ExecutionId == workItem.Instance.ExecutionId)
+            {
+                state.LeaseOwner = "(abandoned)";
+                state.LeaseExpiration = this.time.GetUtcNow() + retryDelay;
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> RenewOrchestrationLeaseAsync(OrchestrationWorkItem workItem, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workItem);
+        lock (this.gate)
+        {
+            if (this.HeldInstance(workItem) is not { } state)
+            {
+                return Task.FromResult(false);
+            }
+
+            state.LeaseExpiration = workItem.LeaseExpiration = this.time.GetUtcNow() + leaseDuration;
+            return Task.FromResult(true);
+        }
+    }
+
+    private static LeaseLostException LeaseLost(OrchestrationWorkItem workItem) =>
+        new($"The lease on instance '{workItem.Instance.InstanceId}' (execution {workItem.Instance.ExecutionId}) is no longer held by '{workItem.Owner}': nothing was written.");
+
+    /// <summary>
+    /// The instance when the work item's lease is live: same owner, same execution, not expired. An instance
+    /// replaced by a new start while a work item for its old execution was in flight is a different lease,
+    /// even when the same owner has leased the new one since.
+    /// </summary>
+    private InMemoryInstance? HeldInstance(OrchestrationWorkItem workItem) =>
+        this.instances.TryGetValue(workItem.Instance.InstanceId, out InMemoryInstance? state)
+            && state.LeaseOwner == workItem.Owner
+            && state.Record.ExecutionId == workItem.Instance.ExecutionId
+            && state.LeaseExpiration > this.time.GetUtcNow()
+            ? state
+            : null;
+}

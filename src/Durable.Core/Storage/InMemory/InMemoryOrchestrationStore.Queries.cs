@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Text;
+
+namespace Durable.Core.Storage.InMemory;
+
+/// <summary>Listing, purging and the dispatchers' next wake-up time.</summary>
+public sealed partial class InMemoryOrchestrationStore
+{
+    /// <inheritdoc/>
+    public Task<InstancePage> QueryInstancesAsync(InstanceQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        (long Ticks, string Id)? after = DecodeToken(query.ContinuationToken);
+        int pageSize = Math.Max(1, query.PageSize);
+        lock (this.gate)
+        {
+            // Keyset paging on (created ticks, id): the same order and token as the SQL stores.
+            List<InstanceRecord> matches = [.. this.instances.Values
+                .Select(s => s.Record)
+                .Where(r => query.Statuses is null || query.Statuses.Count == 0 || query.Statuses.Contains(r.Status))
+                .Where(r => query.CreatedFrom is null || r.CreatedTime >= query.CreatedFrom)
+                .Where(r => query.CreatedTo is null || r.CreatedTime <= query.CreatedTo)
+                .Where(r => query.InstanceIdPrefix is null || r.InstanceId.StartsWith(query.InstanceIdPrefix, StringComparison.Ordinal))
+                .Where(r => after is not { } a || r.CreatedTime.UtcTicks > a.Ticks || (r.CreatedTime.UtcTicks == a.Ticks && string.CompareOrdinal(r.InstanceId, a.Id) > 0))
+                .OrderBy(r => r.CreatedTime.UtcTicks)
+                .ThenBy(r => r.InstanceId, StringComparer.Ordinal)
+                .Take(pageSize + 1)];
+            string? token = null;
+            if (matches.Count > pageSize)
+            {
+                matches.RemoveAt(matches.Count - 1);
+                token = EncodeToken(matches[^1].CreatedTime.UtcTicks, matches[^1].InstanceId);
+            }
+
+            return Task.FromResult(new InstancePage(matches, token));
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<int> PurgeInstanceAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instanceId);
+        lock (this.gate)
+        {
+            if (!this.instances.TryGetValue(instanceId, out InMemoryInstance? state) || !state.Record.Status.IsTerminal())
+            {
+                return Task.FromResult(0);
+            }
+
+            this.Delete(instanceId);
+            return Task.FromResult(1);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<int> PurgeInstancesAsync(PurgeFilter filter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        lock (this.gate)
+        {
+            List<string> ids = [.. this.instances.Values
+                .Select(s => s.Record)
+                .Where(r => r.Status.IsTerminal()
+                    && r.CreatedTime >= filter.CreatedFrom
+                    && (filter.CreatedTo is null || r.CreatedTime <= filter.CreatedTo)
+                    && (filter.Statuses is null || filter.Statuses.Count == 0 || filter.Statuses.Contains(r.Status)))
+                .Select(r => r.InstanceId)];
+            ids.ForEach(this.Delete);
+            return Task.FromResult(ids.Count);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<DateTimeOffset?> GetNextWakeUpTimeAsync(CancellationToken cancellationToken)
+    {
+        lock (this.gate)
+        {
+            DateTimeOffset now = this.time.GetUtcNow();
+            List<DateTimeOffset> candidates = [.. this.inbox.Values.Select(m => m.VisibleTime)
+                .Concat(this.tasks.Values.Select(t => t.LeaseOwner is null ? t.VisibleTime : t.LeaseExpiration))
+                .Concat(this.instances.Values.Where(s => s.LeaseOwner is not null).Select(s => s.LeaseExpiration))
+                .Where(t => t > now)];
+            return Task.FromResult(candidates.Count > 0 ? candidates.Min() : (DateTimeOffset?)null);
+        }
+    }
+
+    private static string EncodeToken(long ticks, string id) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(ticks.ToString(CultureInfo.InvariantCulture) + "|" + id));
+
+    private static (long Ticks, string Id)? DecodeToken(string? token)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            return null;
+        }
+
+        try
+        {
+            string text = Encoding.UTF8.GetString(Convert.FromBase64String(token));
+            int bar = text.IndexOf('|', StringComparison.Ordinal);
+            if (bar > 0 && long.TryParse(text.AsSpan(0, bar), NumberStyles.None, CultureInfo.InvariantCulture, out long ticks))
+            {
+                return (ticks, text[(bar + 1)..]);
+            }
+        }
+        catch (FormatException)
+        {
+            // Not base64: reported below like any other malformed token.
+        }
+
+        throw new ArgumentException(
+            $"The continuation token '{token}' is not valid: pass the token returned with the previous page, unchanged.",
+            "query");
+    }
+}
