@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Security.Cryptography;
 using Durable.Core.Storage;
 using FunctionsHost.Configuration;
@@ -51,6 +50,9 @@ public static class FunctionsHostBuilder
         HostConfiguration.Apply(builder.Configuration, scriptRoot, localSettings, overrides);
         HostSettings settings = HostSettings.Read(builder.Configuration, scriptRoot);
 
+        // host.json "logging": {"logLevel": {...}} filters categories as in Azure Functions (applied after "Logging").
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection(HostSettings.Root + ":logging"));
+
         // Fail before listening, with the setting's name, rather than on the first verification.
         PhoneVerification.SmsChallengeSettings.Read(builder.Configuration);
 
@@ -61,7 +63,7 @@ public static class FunctionsHostBuilder
         }
 
         string systemKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
-        Type[] functionTypes = [.. options.FunctionAssemblies.SelectMany(a => a.GetExportedTypes())];
+        Type[] functionTypes = [.. options.FunctionTypes.Distinct()];
         IReadOnlyList<FunctionEntry> functions = FunctionCatalog.Discover(functionTypes, settings.RoutePrefix);
         AddressSlot addresses = new();
         ConfigureServices(builder, settings, systemKey, functionTypes, urls, addresses);
@@ -156,6 +158,7 @@ public static class FunctionsHostBuilder
 
             await next(context);
         });
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = JsonErrors.WriteUnhandledAsync });
         app.UseStatusCodePages(JsonErrors.WriteStatusPageAsync);
         app.UseRouting();
 

@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace FunctionsHost;
 
 /// <summary>How to build the host: what the command line gives a process, and what tests set in-process.</summary>
@@ -20,8 +18,19 @@ public sealed class FunctionsHostOptions
     /// <summary>Gets settings that win over host.json, local.settings.json and the environment (tests).</summary>
     public IDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Gets or sets the assemblies whose public types are indexed for functions (default: the PhoneVerification app).</summary>
-    public IReadOnlyList<Assembly> FunctionAssemblies { get; set; } = [typeof(PhoneVerification.HttpStart).Assembly];
+    /// <summary>The function classes of the PhoneVerification app, listed explicitly: nothing else is indexed.</summary>
+    public static IReadOnlyList<Type> PhoneVerificationFunctions { get; } =
+    [
+        typeof(PhoneVerification.HttpStart),
+        typeof(PhoneVerification.SmsPhoneVerification),
+        typeof(PhoneVerification.SendSmsChallenge),
+    ];
+
+    /// <summary>
+    /// Gets or sets the classes the JobHost indexes for <c>[FunctionName]</c> methods (its <c>ITypeLocator</c>); default
+    /// <see cref="PhoneVerificationFunctions"/>. No assembly is scanned.
+    /// </summary>
+    public IReadOnlyList<Type> FunctionTypes { get; set; } = PhoneVerificationFunctions;
 
     /// <summary>Gets or sets whether local.settings.json <c>Values</c> are exported to the process environment, as Core Tools does (the executable sets it; tests must not).</summary>
     public bool ExportLocalSettingsToEnvironment { get; set; }

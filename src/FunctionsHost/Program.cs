@@ -14,7 +14,11 @@ catch (Exception e) when (e is InvalidOperationException or ArgumentException or
     Console.Error.WriteLine($"FunctionsHost could not start: {e.Message}");
     for (Exception? inner = e.InnerException; inner is not null; inner = inner.InnerException)
     {
-        Console.Error.WriteLine($"  {inner.Message}");
+        // Messages that already quote their cause (host.json parse errors) are not repeated.
+        if (!e.Message.Contains(inner.Message, StringComparison.Ordinal))
+        {
+            Console.Error.WriteLine($"  {inner.Message}");
+        }
     }
 
     return 1;

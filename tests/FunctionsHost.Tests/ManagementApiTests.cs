@@ -114,7 +114,8 @@ public sealed class ManagementApiTests : IAsyncLifetime
         using HttpResponseMessage response = await this.host.Client.GetAsync("/no/such/route");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal("NotFound", (string?)JObject.Parse(await response.Content.ReadAsStringAsync())["error"]);
+        Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        Assert.Equal("No function or API matches GET /no/such/route.", (string?)JObject.Parse(await response.Content.ReadAsStringAsync())["error"]);
     }
 
     [Fact]
@@ -123,7 +124,10 @@ public sealed class ManagementApiTests : IAsyncLifetime
         using HttpResponseMessage response = await this.host.Client.GetAsync("/orchestrators/E4_SmsPhoneVerification");
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
-        Assert.Equal("MethodNotAllowed", (string?)JObject.Parse(await response.Content.ReadAsStringAsync())["error"]);
+        Assert.Equal(["POST"], response.Content.Headers.Allow);
+        Assert.Equal(
+            "GET is not allowed for /orchestrators/E4_SmsPhoneVerification; allowed: POST.",
+            (string?)JObject.Parse(await response.Content.ReadAsStringAsync())["error"]);
     }
 
     [Fact]

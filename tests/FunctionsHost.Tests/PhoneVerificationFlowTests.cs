@@ -102,7 +102,14 @@ public sealed class PhoneVerificationFlowTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal(new Uri(statusUri), response.Headers.Location);
         Assert.Equal(TimeSpan.FromSeconds(5), response.Headers.RetryAfter?.Delta);
-        Assert.Contains((string?)body["runtimeStatus"], new[] { "Pending", "Running" });
+        Assert.Equal(
+            ["name", "instanceId", "runtimeStatus", "input", "customStatus", "output", "createdTime", "lastUpdatedTime"],
+            body.Properties().Select(p => p.Name));
+        Assert.Equal("E4_SmsPhoneVerification", (string?)body["name"]);
+        Assert.Equal((string?)payload["id"], (string?)body["instanceId"]);
+
+        // The SMS is in the outbox, so the first episode (which scheduled the activity) has committed: Running.
+        Assert.Equal("Running", (string?)body["runtimeStatus"]);
         Assert.Equal(phone, (string?)body["input"]);
         Assert.Equal(JTokenType.Null, body["output"]!.Type);
         Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType?.ToString());

@@ -15,7 +15,7 @@ public sealed class ProcessHostTests
     public async Task Process_WalkthroughThenSigterm_VerifiesAndExitsCleanly()
     {
         // Arrange: a temp app folder with the repository's host.json; settings come from the environment.
-        string folder = NewAppFolder();
+        string folder = TestHost.NewAppFolder();
         int port = FreePort();
         using Process process = Start(folder, port);
         StringBuilder output = Capture(process);
@@ -47,7 +47,7 @@ public sealed class ProcessHostTests
             // Act: SIGTERM, as on Ctrl+C in a container.
             if (!OperatingSystem.IsWindows())
             {
-                using Process kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                using Process kill = Process.Start("/bin/kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
                 await kill.WaitForExitAsync();
                 using CancellationTokenSource exit = new(Deadline);
                 await process.WaitForExitAsync(exit.Token);
@@ -70,7 +70,7 @@ public sealed class ProcessHostTests
     [Fact]
     public async Task Process_InvalidSetting_ExitsWithOneLineNamingIt()
     {
-        string folder = NewAppFolder();
+        string folder = TestHost.NewAppFolder();
         try
         {
             using Process process = Start(folder, FreePort(), ("SmsChallengeMaxAttempts", "lots"));
@@ -90,7 +90,7 @@ public sealed class ProcessHostTests
     [Fact]
     public async Task Process_AspNetCoreUrlsWithoutPortFlag_ListensThere()
     {
-        string folder = NewAppFolder();
+        string folder = TestHost.NewAppFolder();
         int port = FreePort();
         using Process process = Start(folder, null, ("ASPNETCORE_URLS", $"http://127.0.0.1:{port}"));
         StringBuilder output = Capture(process);
@@ -113,15 +113,6 @@ public sealed class ProcessHostTests
 
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    /// <summary>A temp app folder holding the repository's host.json; settings come from the environment.</summary>
-    private static string NewAppFolder()
-    {
-        string folder = Path.Combine(Path.GetTempPath(), "functionshost-process-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        File.Copy(Path.Combine(TestHost.RepositoryRoot(), "host.json"), Path.Combine(folder, "host.json"));
-        return folder;
     }
 
     /// <summary>Collects the process's standard output and error as they arrive.</summary>

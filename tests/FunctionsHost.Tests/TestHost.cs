@@ -31,14 +31,27 @@ internal sealed class TestHost : IAsyncDisposable
 
     public StringWriter Banner { get; }
 
-    public static async Task<TestHost> StartAsync(int timeoutSeconds = 30, IDictionary<string, string?>? settings = null, string environmentName = "Development")
+    /// <summary>Starts the host on a free port.</summary>
+    /// <param name="timeoutSeconds">SmsChallengeTimeoutSeconds.</param>
+    /// <param name="settings">Extra settings (win over everything).</param>
+    /// <param name="environmentName">The environment.</param>
+    /// <param name="hostJson">host.json text; null = the repository's host.json.</param>
+    /// <param name="functionTypes">The function classes; null = the PhoneVerification app.</param>
+    public static async Task<TestHost> StartAsync(
+        int timeoutSeconds = 30,
+        IDictionary<string, string?>? settings = null,
+        string environmentName = "Development",
+        string? hostJson = null,
+        IReadOnlyList<Type>? functionTypes = null)
     {
-        string folder = Path.Combine(Path.GetTempPath(), "functionshost-tests-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        File.Copy(Path.Combine(RepositoryRoot(), "host.json"), Path.Combine(folder, "host.json"));
-
+        string folder = NewAppFolder(hostJson);
         StringWriter banner = new();
         FunctionsHostOptions options = new() { ScriptRoot = folder, Port = 0, EnvironmentName = environmentName, BannerOutput = TextWriter.Synchronized(banner) };
+        if (functionTypes is not null)
+        {
+            options.FunctionTypes = functionTypes;
+        }
+
         options.Settings["AzureFunctionsJobHost:extensions:durableTask:storageProvider:databasePath"] = Path.Combine(folder, "durable.db");
         options.Settings["SmsChallengeTimeoutSeconds"] = timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         options.Settings["SmsChallengeMaxAttempts"] = "4";
@@ -52,11 +65,43 @@ internal sealed class TestHost : IAsyncDisposable
             options.Settings[setting.Key] = setting.Value;
         }
 
-        WebApplication app = FunctionsHostBuilder.Build(options);
-        using CancellationTokenSource timeout = new(Deadline);
-        await app.StartAsync(timeout.Token);
+        WebApplication? app = null;
+        try
+        {
+            app = FunctionsHostBuilder.Build(options);
+            using CancellationTokenSource timeout = new(Deadline);
+            await app.StartAsync(timeout.Token);
+        }
+        catch
+        {
+            if (app is not null)
+            {
+                await app.DisposeAsync();
+            }
+
+            Directory.Delete(folder, recursive: true);
+            throw;
+        }
+
         HttpClient client = new() { BaseAddress = new Uri(ActualAddress(app)), Timeout = Deadline };
         return new TestHost(app, folder, client, banner);
+    }
+
+    /// <summary>A temp app folder holding <paramref name="hostJson"/> (null: the repository's host.json) as host.json.</summary>
+    public static string NewAppFolder(string? hostJson = null)
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "functionshost-tests-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        if (hostJson is null)
+        {
+            File.Copy(Path.Combine(RepositoryRoot(), "host.json"), Path.Combine(folder, "host.json"));
+        }
+        else
+        {
+            File.WriteAllText(Path.Combine(folder, "host.json"), hostJson);
+        }
+
+        return folder;
     }
 
     /// <summary>Parses a JSON object leaving dates as the strings the API sent.</summary>
@@ -116,10 +161,11 @@ internal sealed class TestHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Polls the status URL until the instance is no longer running; returns the final response.</summary>
-    public async Task<(HttpStatusCode Status, JObject Body)> WaitForEndAsync(JObject payload)
+    /// <summary>Polls the status URL until the instance is no longer running (at most <paramref name="within"/>, default 30 s); returns the final response.</summary>
+    public async Task<(HttpStatusCode Status, JObject Body)> WaitForEndAsync(JObject payload, TimeSpan? within = null)
     {
-        DateTime deadline = DateTime.UtcNow + Deadline;
+        TimeSpan limit = within ?? Deadline;
+        DateTime deadline = DateTime.UtcNow + limit;
         string statusUri = (string)payload["statusQueryGetUri"]! + "&showHistory=true&showHistoryOutput=true";
         while (true)
         {
@@ -133,7 +179,7 @@ internal sealed class TestHost : IAsyncDisposable
             if (DateTime.UtcNow > deadline)
             {
                 // Say where the instance is stuck, with its history.
-                Assert.Fail($"Instance {payload["id"]} still {body["runtimeStatus"]} after {Deadline.TotalSeconds} s: {await this.Client.GetStringAsync(statusUri)}");
+                Assert.Fail($"Instance {payload["id"]} still {body["runtimeStatus"]} after {limit.TotalSeconds} s: {await this.Client.GetStringAsync(statusUri)}");
             }
 
             await Task.Delay(100);

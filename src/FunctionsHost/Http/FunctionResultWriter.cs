@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc.Abstractions;
 
 namespace FunctionsHost.Http;
 
-/// <summary>Writes what an HTTP function returned: an <see cref="IActionResult"/>, an <see cref="HttpResponseMessage"/>, or a value.</summary>
+/// <summary>Writes what an HTTP function returned: an <see cref="IActionResult"/>, an <see cref="HttpResponseMessage"/>, another value (as JSON), or nothing (200).</summary>
 internal static class FunctionResultWriter
 {
     public static async Task WriteAsync(HttpContext context, object? result)
@@ -11,7 +11,9 @@ internal static class FunctionResultWriter
         switch (result)
         {
             case null:
-                context.Response.StatusCode = StatusCodes.Status204NoContent;
+                // The Functions host answers 200 with no body when a function sets no response.
+                context.Response.StatusCode = StatusCodes.Status200OK;
+                context.Response.ContentLength = 0;
                 break;
             case IActionResult action:
                 await action.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));

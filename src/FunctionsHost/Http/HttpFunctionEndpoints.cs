@@ -24,17 +24,7 @@ internal static partial class HttpFunctionEndpoints
 
     private static async Task InvokeAsync(HttpContext context, string functionName, HttpRoute route)
     {
-        // The Http extension binds route parameters ({functionName}) from this dictionary.
-        Dictionary<string, object> routeData = new(StringComparer.OrdinalIgnoreCase);
-        foreach (KeyValuePair<string, object?> value in context.Request.RouteValues)
-        {
-            if (value.Value is not null)
-            {
-                routeData[value.Key] = value.Value;
-            }
-        }
-
-        context.Items[HttpExtensionConstants.AzureWebJobsHttpRouteDataKey] = routeData;
+        context.Items[HttpExtensionConstants.AzureWebJobsHttpRouteDataKey] = RouteData(context);
         IJobHost jobHost = context.RequestServices.GetRequiredService<IJobHost>();
         try
         {
@@ -42,14 +32,47 @@ internal static partial class HttpFunctionEndpoints
         }
         catch (FunctionInvocationException e) when (!context.Response.HasStarted)
         {
+            Exception failure = e.InnerException ?? e;
             ILogger logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("FunctionsHost.Http");
-            Log.FunctionFailed(logger, functionName, e.InnerException ?? e);
-            await JsonErrors.WriteAsync(context, StatusCodes.Status500InternalServerError, "FunctionFailed", $"The function '{functionName}' failed; see the host log for details.");
+            Log.FunctionFailed(logger, functionName, failure);
+            bool development = context.RequestServices.GetRequiredService<IHostEnvironment>().IsDevelopment();
+            await JsonErrors.WriteAsync(
+                context,
+                StatusCodes.Status500InternalServerError,
+                $"The function '{functionName}' failed; see the host log for details.",
+                development ? failure.ToString() : null);
             return;
         }
 
+        // As the Functions host: what the function returned (HttpOptions.SetResponse put it here), else 200.
         context.Items.TryGetValue(ResponseKey, out object? result);
         await FunctionResultWriter.WriteAsync(context, result);
+    }
+
+    /// <summary>
+    /// The route values the Http extension binds to function parameters (<c>{functionName}</c>), plus null for each
+    /// optional parameter without a value and without a default, as the Functions host passes them.
+    /// </summary>
+    private static Dictionary<string, object?> RouteData(HttpContext context)
+    {
+        Dictionary<string, object?> values = new(StringComparer.OrdinalIgnoreCase);
+        foreach (KeyValuePair<string, object?> value in context.Request.RouteValues)
+        {
+            values[value.Key] = value.Value;
+        }
+
+        if (context.GetEndpoint() is RouteEndpoint endpoint)
+        {
+            foreach (Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart parameter in endpoint.RoutePattern.Parameters)
+            {
+                if (parameter.IsOptional && parameter.Default is null)
+                {
+                    values.TryAdd(parameter.Name, null);
+                }
+            }
+        }
+
+        return values;
     }
 
     private static partial class Log
