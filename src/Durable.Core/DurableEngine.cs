@@ -11,6 +11,7 @@ namespace Durable.Core;
 /// </summary>
 public sealed class DurableEngine : IAsyncDisposable
 {
+    private static readonly TimeSpan AbortGrace = TimeSpan.FromSeconds(5);
     private readonly IOrchestrationStore store;
     private readonly DurableEngineOptions options;
     private readonly EngineSignals signals = new();
@@ -18,7 +19,9 @@ public sealed class DurableEngine : IAsyncDisposable
     private readonly WorkDispatcher<ActivityWorkItem> activityDispatcher;
     private readonly CancellationTokenSource stopLeasing = new();
     private readonly CancellationTokenSource abortWork = new();
-    private readonly string owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    private readonly string owner = LeaseOwnerId.New();
+    private IDisposable? workArrival;
+    private readonly ILogger logger;
     private Task running = Task.CompletedTask;
     private int state; // 0 new, 1 started, 2 stopped
 
@@ -41,6 +44,7 @@ public sealed class DurableEngine : IAsyncDisposable
         this.Client = new DurableClient(options.HubName, store, orchestrators, timeProvider, this.signals);
 
         ILogger logger = loggerFactory.CreateLogger("Durable.Core");
+        this.logger = logger;
         OrchestrationProcessor orchestrationProcessor = new(store, orchestrators, options, timeProvider, this.signals, logger);
         ActivityProcessor activityProcessor = new(store, activities, options, timeProvider, this.signals, logger);
         this.orchestrationDispatcher = new WorkDispatcher<OrchestrationWorkItem>(
@@ -77,9 +81,34 @@ public sealed class DurableEngine : IAsyncDisposable
         }
 
         await this.store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await this.ReleaseLeasesOfDeadProcessesAsync(cancellationToken).ConfigureAwait(false);
+
+        // Work written by other processes (hosts sharing a PostgreSQL store) wakes the dispatchers at once.
+        this.workArrival = (this.store as IWorkArrivalNotifier)?.SubscribeToWorkArrival(this.signals.Orchestrations.Notify, this.signals.Activities.Notify);
         this.running = Task.WhenAll(
             Task.Run(() => this.orchestrationDispatcher.RunAsync(this.stopLeasing.Token, this.abortWork.Token), CancellationToken.None),
             Task.Run(() => this.activityDispatcher.RunAsync(this.stopLeasing.Token, this.abortWork.Token), CancellationToken.None));
+    }
+
+    /// <summary>
+    /// Hands back at once the work a killed process of this machine (an earlier run of this host) still held, so
+    /// instances it was processing, and timers that came due meanwhile, do not wait for its leases to expire.
+    /// </summary>
+    private async Task ReleaseLeasesOfDeadProcessesAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            int released = await this.store.ReleaseLeasesAsync(LeaseOwnerId.IsGoneFromThisMachine, cancellationToken).ConfigureAwait(false);
+            if (released > 0)
+            {
+                Logs.DeadLeasesReleased(this.logger, released);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Not fatal: the leases expire on their own (LeaseDuration) and the work is picked up then.
+            Logs.ReleaseDeadLeasesFailed(this.logger, ex);
+        }
     }
 
     /// <summary>
@@ -94,10 +123,17 @@ public sealed class DurableEngine : IAsyncDisposable
         }
 
         this.stopLeasing.Cancel();
+        this.workArrival?.Dispose();
         Task finished = await Task.WhenAny(this.running, Task.Delay(this.options.ShutdownTimeout, cancellationToken)).ConfigureAwait(false);
         if (finished != this.running)
         {
             this.abortWork.Cancel();
+
+            // Cancelled work hands itself back within moments; work that ignores cancellation is not waited for
+            // beyond a short grace, so a stop stays bounded. Its leases are released by the next start on this
+            // machine (the process is gone by then) or expire.
+            await Task.WhenAny(this.running, Task.Delay(AbortGrace, CancellationToken.None)).ConfigureAwait(false);
+            return;
         }
 
         await this.running.ConfigureAwait(false);

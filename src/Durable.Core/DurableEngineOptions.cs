@@ -24,6 +24,14 @@ public sealed class DurableEngineOptions
     /// <summary>How long a graceful stop lets work in flight finish before releasing it.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How many times a work item is leased before it is given up on (host.json <c>maxDequeueCount</c>, default 5).
+    /// An orchestration episode or activity whose lease was taken this many times without committing (its process
+    /// crashed, it lost its lease, or it failed before committing) is parked instead of retried again: the
+    /// orchestration ends Failed, or the activity's task fails, with an error naming the attempts.
+    /// </summary>
+    public int MaxDequeueCount { get; set; } = 5;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -45,6 +53,16 @@ public sealed class DurableEngineOptions
         if (this.LeaseDuration < TimeSpan.FromSeconds(1))
         {
             throw new ArgumentException("The lease duration must be at least 1 second.", nameof(this.LeaseDuration));
+        }
+
+        if (this.MaxDequeueCount < 1)
+        {
+            throw new ArgumentException("maxDequeueCount must be greater than 0.", nameof(this.MaxDequeueCount));
+        }
+
+        if (this.ShutdownTimeout < TimeSpan.Zero)
+        {
+            throw new ArgumentException("The shutdown timeout must not be negative.", nameof(this.ShutdownTimeout));
         }
 
         if (this.MaxPollingInterval <= TimeSpan.Zero || this.MaxMessagesPerEpisode < 1)

@@ -34,4 +34,19 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "Could not renew the lease of {Kind} '{InstanceId}'.")]
     public static partial void RenewFailed(ILogger logger, string kind, string instanceId, Exception? exception);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Error, Message = "Gave up on {Kind} '{Name}' of orchestration '{InstanceId}' after {Attempts} attempts; it was parked with a failure instead of retried again.")]
+    public static partial void WorkItemParked(ILogger logger, string kind, string name, string instanceId, int attempts);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "Released {Count} lease(s) held by process(es) of this machine that are gone; their work is picked up now.")]
+    public static partial void DeadLeasesReleased(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Warning, Message = "Could not store the result of {Kind} '{InstanceId}'; it was released for a retry in {DelayMs} ms.")]
+    public static partial void CommitFailed(ILogger logger, string kind, string instanceId, double delayMs, Exception exception);
+
+    [LoggerMessage(EventId = 1014, Level = LogLevel.Warning, Message = "Could not release the leases of processes that are gone; their work waits for the leases to expire.")]
+    public static partial void ReleaseDeadLeasesFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1015, Level = LogLevel.Warning, Message = "Could not hand back {Kind} '{InstanceId}'; it is retried when its lease expires.")]
+    public static partial void ReleaseFailed(ILogger logger, string kind, string instanceId, Exception exception);
 }

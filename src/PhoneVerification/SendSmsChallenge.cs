@@ -1,75 +1,122 @@
 using System.Globalization;
-using System.Security.Cryptography;
+using Durable.WebJobs;
 using Microsoft.Azure.WebJobs;
 using Microsoft.Azure.WebJobs.Extensions.DurableTask;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Twilio.Rest.Api.V2010.Account;
 using Twilio.Types;
+using Twilio.WebJobs;
 
 namespace PhoneVerification;
 
-/// <summary>The sample's activity: texts a random 4-digit code through the <c>[TwilioSms]</c> binding.</summary>
+/// <summary>The sample's activity: texts a 4-digit code through the <c>[TwilioSms]</c> binding.</summary>
+/// <remarks>
+/// Activities run at least once: if the host dies after the SMS went out but before the result was stored, the activity
+/// runs again. The code therefore comes from <see cref="ChallengeCodes"/>, keyed by the call (not drawn afresh per run),
+/// so a retry has the very code the orchestrator will check; and a retry first asks Twilio (or the outbox) whether that
+/// SMS was already accepted, and sends it only if not. At worst (the answer was lost in the crash and the check fails
+/// too) the user gets the same code twice, never a second code.
+/// </remarks>
 public sealed class SendSmsChallenge
 {
     /// <summary>The activity function name.</summary>
     public const string FunctionName = "E4_SendSmsChallenge";
 
-    private readonly IConfiguration configuration;
-    private readonly Func<int, int> nextCode;
+    /// <summary>How far back a retry looks for the SMS an earlier attempt may have sent.</summary>
+    internal static readonly TimeSpan SentLookback = TimeSpan.FromDays(1);
 
-    /// <summary>Creates the function with a cryptographic random number generator (the host injects the settings).</summary>
-    /// <param name="configuration">App settings: <c>SmsChallengeTimeoutSeconds</c>, <c>SmsChallengeMaxAttempts</c>.</param>
-    public SendSmsChallenge(IConfiguration configuration)
-        : this(configuration, RandomNumberGenerator.GetInt32)
+    private readonly IConfiguration configuration;
+    private readonly ISentSmsLookup sentSms;
+    private readonly ChallengeCodes codes;
+
+    /// <summary>Creates the function (the host injects the settings and the lookup).</summary>
+    /// <param name="configuration">App settings: <c>SmsChallengeTimeoutSeconds</c>, <c>SmsChallengeMaxAttempts</c>, the code key.</param>
+    /// <param name="sentSms">Tells a retry whether its SMS already went out.</param>
+    public SendSmsChallenge(IConfiguration configuration, ISentSmsLookup sentSms)
+        : this(configuration, sentSms, new ChallengeCodes(configuration ?? throw new ArgumentNullException(nameof(configuration))))
     {
     }
 
     /// <summary>Creates the function with a given code source (tests).</summary>
     /// <param name="configuration">App settings.</param>
-    /// <param name="nextCode">Returns a number from 0 to the argument, exclusive.</param>
-    internal SendSmsChallenge(IConfiguration configuration, Func<int, int> nextCode)
+    /// <param name="sentSms">Tells a retry whether its SMS already went out.</param>
+    /// <param name="codes">Derives each call's code.</param>
+    internal SendSmsChallenge(IConfiguration configuration, ISentSmsLookup sentSms, ChallengeCodes codes)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        ArgumentNullException.ThrowIfNull(nextCode);
+        ArgumentNullException.ThrowIfNull(sentSms);
+        ArgumentNullException.ThrowIfNull(codes);
         this.configuration = configuration;
-        this.nextCode = nextCode;
+        this.sentSms = sentSms;
+        this.codes = codes;
     }
 
     /// <summary>
-    /// Picks a code from 0000 to 9999, queues the SMS <c>Your verification code is NNNN</c> to <paramref name="phoneNumber"/>
-    /// and returns the code with the challenge rules, which the orchestrator keeps in its history.
+    /// Derives the call's code (0000 to 9999), queues the SMS <c>Your verification code is NNNN</c> to the phone number
+    /// given as input (unless a retry finds it already sent) and returns the code with the challenge rules, which the
+    /// orchestrator keeps in its history.
     /// </summary>
     /// <remarks>
     /// The SMS is sent after the function returns (output binding); a Twilio error fails the activity and so the
     /// instance. The code is never logged: in Development the outbox shows it, in production only the phone does.
     /// </remarks>
-    /// <param name="phoneNumber">The E.164 number to text.</param>
+    /// <param name="context">The activity context; its input is the E.164 number to text.</param>
     /// <param name="log">The function's logger.</param>
-    /// <param name="message">The SMS for the Twilio binding.</param>
+    /// <param name="messages">The SMS for the Twilio binding.</param>
+    /// <param name="cancellationToken">Cancelled when the host stops.</param>
     /// <returns>The code and the rules.</returns>
     [FunctionName(FunctionName)]
-    public SmsChallenge Run(
-        [ActivityTrigger] string phoneNumber,
+    public async Task<SmsChallenge> Run(
+        [ActivityTrigger] IDurableActivityContext context,
         ILogger log,
         [TwilioSms(AccountSidSetting = "TwilioAccountSid", AuthTokenSetting = "TwilioAuthToken", From = "%TwilioPhoneNumber%")]
-            out CreateMessageOptions message)
+            IAsyncCollector<CreateMessageOptions> messages,
+        CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(messages);
+        string phoneNumber = context.GetInput<string>();
         SmsChallengeSettings settings = SmsChallengeSettings.Read(this.configuration);
-        int challengeCode = this.nextCode(10000);
+        int challengeCode = this.codes.For(context.GetInvocationId());
+        string body = string.Create(CultureInfo.InvariantCulture, $"Your verification code is {challengeCode:0000}");
+        SmsChallenge challenge = new(challengeCode, settings.TimeoutSeconds, settings.MaxAttempts);
 
-        log.LogInformation("Sending a verification code to {PhoneNumber}.", Mask(phoneNumber));
-
-        message = new CreateMessageOptions(new PhoneNumber(phoneNumber))
+        int attempt = context.GetAttempt();
+        if (attempt == 1)
         {
-            Body = string.Create(CultureInfo.InvariantCulture, $"Your verification code is {challengeCode:0000}"),
-        };
+            log.LogInformation("Sending a verification code to {PhoneNumber}.", Mask(phoneNumber));
+        }
+        else if (await this.AlreadySentAsync(phoneNumber, body, attempt, log, cancellationToken))
+        {
+            log.LogWarning("Attempt {Attempt} for {PhoneNumber}: an earlier attempt's SMS was already accepted; it is not sent again.", attempt, Mask(phoneNumber));
+            return challenge;
+        }
+        else
+        {
+            log.LogWarning("Attempt {Attempt} for {PhoneNumber}: an earlier attempt was cut off before its SMS was accepted; the same code is sent.", attempt, Mask(phoneNumber));
+        }
 
-        return new SmsChallenge(challengeCode, settings.TimeoutSeconds, settings.MaxAttempts);
+        await messages.AddAsync(new CreateMessageOptions(new PhoneNumber(phoneNumber)) { Body = body }, cancellationToken);
+        return challenge;
     }
 
     /// <summary>The number with all but its last four digits hidden, for logs.</summary>
     internal static string Mask(string? phoneNumber) =>
         phoneNumber is null || phoneNumber.Length <= 4 ? "****" : new string('*', phoneNumber.Length - 4) + phoneNumber[^4..];
+
+    private async Task<bool> AlreadySentAsync(string phoneNumber, string body, int attempt, ILogger log, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await this.sentSms.WasSentAsync(phoneNumber, body, SentLookback, cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutException or System.Text.Json.JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            // Unknown: sending again risks a duplicate of the same code, not sending risks no SMS at all.
+            log.LogWarning("Attempt {Attempt} for {PhoneNumber}: could not check whether the earlier SMS went out ({Error}); sending it again.", attempt, Mask(phoneNumber), e.GetType().Name);
+            return false;
+        }
+    }
 }

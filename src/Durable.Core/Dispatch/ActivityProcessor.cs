@@ -33,22 +33,36 @@ internal sealed class ActivityProcessor
     {
         NewActivityTask task = workItem.Task;
         HistoryEvent result;
-        await using (LeaseRenewal.Start(
-            ct => this.store.RenewActivityLeaseAsync(workItem, this.options.LeaseDuration, ct),
-            this.options.LeaseDuration,
-            this.time,
-            e => Logs.RenewFailed(this.logger, "activity", task.InstanceId, e)))
+        if (workItem.DequeueCount > this.options.MaxDequeueCount)
         {
-            try
+            // Every earlier lease ended without a result (the process died or the lease was lost): don't run it
+            // again; the orchestrator gets a failed task it can handle like any other activity failure.
+            int failedAttempts = workItem.DequeueCount - 1;
+            Logs.WorkItemParked(this.logger, "activity", task.Name, task.InstanceId, failedAttempts);
+            result = Failed(task, this.time.GetUtcNow(), new AttemptsExhaustedException(
+                $"Gave up after {failedAttempts} attempt(s) to run activity '{task.Name}': each one crashed the host process or lost its lease " +
+                "before its result was stored, so it was not run again."));
+        }
+        else
+        {
+            await using (LeaseRenewal.Start(
+                ct => this.store.RenewActivityLeaseAsync(workItem, this.options.LeaseDuration, ct),
+                this.options.LeaseDuration,
+                this.time,
+                e => Logs.RenewFailed(this.logger, "activity", task.InstanceId, e)))
             {
-                result = await this.InvokeAsync(workItem, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                // Shutdown: hand the task back for immediate pickup instead of recording a failure.
-                Logs.ActivityReleased(this.logger, task.Name, task.InstanceId);
-                await this.store.AbandonActivityAsync(workItem, TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
-                return;
+                try
+                {
+                    result = await this.InvokeAsync(workItem, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception) when (cancellationToken.IsCancellationRequested)
+                {
+                    // Shutdown (whatever the activity threw on cancellation): hand the task back for immediate
+                    // pickup instead of recording a failure.
+                    Logs.ActivityReleased(this.logger, task.Name, task.InstanceId);
+                    await this.TryAbandonAsync(workItem, TimeSpan.Zero).ConfigureAwait(false);
+                    return;
+                }
             }
         }
 
@@ -61,8 +75,30 @@ internal sealed class ActivityProcessor
             Logs.LeaseLost(this.logger, "activity", task.InstanceId);
             return;
         }
+        catch (Exception ex)
+        {
+            // The store refused the result (unavailable, full, read-only): nothing was written. The activity runs
+            // again later (at least once), with a higher attempt number.
+            TimeSpan retryDelay = TimeSpan.FromSeconds(1);
+            Logs.CommitFailed(this.logger, "activity", task.InstanceId, retryDelay.TotalMilliseconds, ex);
+            await this.TryAbandonAsync(workItem, retryDelay).ConfigureAwait(false);
+            return;
+        }
 
         this.signals.Orchestrations.Notify();
+    }
+
+    private async Task TryAbandonAsync(ActivityWorkItem workItem, TimeSpan retryDelay)
+    {
+        try
+        {
+            await this.store.AbandonActivityAsync(workItem, retryDelay, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The lease then simply expires.
+            Logs.ReleaseFailed(this.logger, "activity", workItem.Task.InstanceId, ex);
+        }
     }
 
     private async Task<HistoryEvent> InvokeAsync(ActivityWorkItem workItem, CancellationToken cancellationToken)
@@ -76,8 +112,13 @@ internal sealed class ActivityProcessor
 
         try
         {
-            ActivityContext context = new(task.Name, task.InstanceId, task.Input, workItem.DequeueCount);
-            object? value = await this.invoker.InvokeAsync(context, cancellationToken).ConfigureAwait(false);
+            ActivityContext context = new(task.Name, task.InstanceId, task.Input, workItem.DequeueCount, $"{task.ExecutionId}:{task.TaskId}");
+            // Shutdown does not wait for an activity that ignores cancellation (say, an HTTP call without the token):
+            // the task is handed back at once and the run left behind; if it still completes, its side effect happened
+            // once more, which at-least-once activities allow (and the next attempt knows it is a retry).
+            Task<object?> invocation = this.invoker.InvokeAsync(context, cancellationToken);
+            _ = invocation.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            object? value = await invocation.WaitAsync(cancellationToken).ConfigureAwait(false);
             return new HistoryEvent
             {
                 EventType = EventType.TaskCompleted,

@@ -32,23 +32,40 @@ internal sealed class OrchestrationProcessor
     public async Task ProcessAsync(OrchestrationWorkItem workItem, CancellationToken cancellationToken)
     {
         InstanceRecord instance = workItem.Instance;
+
+        // Every lease of a message counts, this one included: a count past the cap means earlier attempts never
+        // committed (their process died, they lost the lease, or the episode kept failing to run).
+        int attempts = workItem.Messages.Count == 0 ? 0 : workItem.Messages.Max(m => m.DequeueCount);
         OrchestrationCommit commit;
-        await using (LeaseRenewal.Start(
-            ct => this.store.RenewOrchestrationLeaseAsync(workItem, this.options.LeaseDuration, ct),
-            this.options.LeaseDuration,
-            this.time,
-            e => Logs.RenewFailed(this.logger, "orchestration", instance.InstanceId, e)))
+        if (attempts > this.options.MaxDequeueCount && !instance.Status.IsTerminal())
         {
-            try
+            // Don't run it again: if it crashes the process, it would take the host down once more.
+            commit = this.Park(workItem, attempts - 1, lastError: null);
+        }
+        else
+        {
+            await using (LeaseRenewal.Start(
+                ct => this.store.RenewOrchestrationLeaseAsync(workItem, this.options.LeaseDuration, ct),
+                this.options.LeaseDuration,
+                this.time,
+                e => Logs.RenewFailed(this.logger, "orchestration", instance.InstanceId, e)))
             {
-                commit = await this.RunEpisodeAsync(workItem, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                TimeSpan retryDelay = cancellationToken.IsCancellationRequested ? TimeSpan.Zero : TimeSpan.FromSeconds(1);
-                Logs.EpisodeAbandoned(this.logger, instance.InstanceId, retryDelay.TotalMilliseconds, ex);
-                await this.store.AbandonOrchestrationAsync(workItem, retryDelay, CancellationToken.None).ConfigureAwait(false);
-                return;
+                try
+                {
+                    commit = await this.RunEpisodeAsync(workItem, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && attempts >= this.options.MaxDequeueCount && !instance.Status.IsTerminal())
+                {
+                    commit = this.Park(workItem, attempts, ex);
+                }
+                catch (Exception ex)
+                {
+                    // Shutdown hands the item back for immediate pickup; a failure to run waits a little first.
+                    TimeSpan retryDelay = cancellationToken.IsCancellationRequested ? TimeSpan.Zero : TimeSpan.FromSeconds(1);
+                    Logs.EpisodeAbandoned(this.logger, instance.InstanceId, retryDelay.TotalMilliseconds, ex);
+                    await this.TryAbandonAsync(workItem, retryDelay).ConfigureAwait(false);
+                    return;
+                }
             }
         }
 
@@ -61,11 +78,54 @@ internal sealed class OrchestrationProcessor
             Logs.LeaseLost(this.logger, "orchestration", instance.InstanceId);
             return;
         }
+        catch (Exception ex)
+        {
+            // The store refused the commit (unavailable, full, read-only): nothing was written. Hand the item back
+            // instead of holding it until the lease expires; the next attempt replays the same messages.
+            TimeSpan retryDelay = TimeSpan.FromSeconds(1);
+            Logs.CommitFailed(this.logger, "orchestration", instance.InstanceId, retryDelay.TotalMilliseconds, ex);
+            await this.TryAbandonAsync(workItem, retryDelay).ConfigureAwait(false);
+            return;
+        }
 
         this.signals.Committed(instance.InstanceId, commit);
         if (commit.Status.IsTerminal())
         {
             Logs.InstanceFinished(this.logger, instance.InstanceId, instance.Name, commit.Status);
+        }
+    }
+
+    /// <summary>The commit that gives up on the instance: its messages are consumed and it ends Failed, saying why.</summary>
+    private OrchestrationCommit Park(OrchestrationWorkItem workItem, int failedAttempts, Exception? lastError)
+    {
+        InstanceRecord instance = workItem.Instance;
+        string message = $"Gave up after {failedAttempts} attempt(s) to run an episode of orchestration '{instance.Name}': each one crashed the host process, " +
+            "lost its lease or failed before it could commit, so the instance was failed instead of retried again" +
+            (lastError is null ? "." : $". Last error: {lastError.GetType().FullName}: {lastError.Message}");
+        AttemptsExhaustedException error = new(message, lastError);
+        Logs.WorkItemParked(this.logger, "orchestration", instance.Name, instance.InstanceId, failedAttempts);
+        DateTimeOffset now = this.time.GetUtcNow();
+        List<HistoryEvent> newEvents = [new HistoryEvent { EventType = EventType.OrchestratorStarted, Timestamp = now }, .. this.Reconcile(workItem)];
+        EpisodeResult result = new()
+        {
+            Status = OrchestrationRuntimeStatus.Failed,
+            Output = Serialization.JsonDataConverter.Serialize($"Orchestrator function '{instance.Name}' failed: {message}"),
+            Failure = error,
+            CustomStatus = instance.CustomStatus,
+        };
+        return CommitBuilder.Build(workItem, newEvents, result, [.. workItem.Messages.Select(m => m.SequenceNumber)], now);
+    }
+
+    private async Task TryAbandonAsync(OrchestrationWorkItem workItem, TimeSpan retryDelay)
+    {
+        try
+        {
+            await this.store.AbandonOrchestrationAsync(workItem, retryDelay, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The lease then simply expires.
+            Logs.ReleaseFailed(this.logger, "orchestration", workItem.Instance.InstanceId, ex);
         }
     }
 

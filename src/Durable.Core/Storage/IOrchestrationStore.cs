@@ -92,4 +92,12 @@ public interface IOrchestrationStore : IAsyncDisposable
     /// Dispatchers sleep until then (or until woken in-process) instead of polling tightly.
     /// </summary>
     Task<DateTimeOffset?> GetNextWakeUpTimeAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Releases, in one transaction, every lease (orchestration and activity) whose owner <paramref name="ownerIsGone"/>
+    /// judges gone, so that work is leasable again at once instead of after the lease expires. A host calls it when it
+    /// starts, for the leases of a killed process of its machine. Dequeue counts are kept (the dead attempt counted);
+    /// owners the predicate rejects, and a store's own markers, are untouched. Returns how many leases were released.
+    /// </summary>
+    Task<int> ReleaseLeasesAsync(Func<string, bool> ownerIsGone, CancellationToken cancellationToken);
 }

@@ -6,7 +6,7 @@ using Newtonsoft.Json.Linq;
 namespace Durable.WebJobs.ContextImplementations;
 
 /// <summary>The Durable Functions activity context over the engine's; also carries the function's return value back.</summary>
-internal sealed class ActivityContextAdapter : IDurableActivityContext
+internal sealed class ActivityContextAdapter : IDurableActivityContext, IDurableActivityInvocation
 {
     private readonly ActivityContext inner;
 
@@ -18,6 +18,10 @@ internal sealed class ActivityContextAdapter : IDurableActivityContext
     public string Name => this.inner.Name;
 
     public string InstanceId => this.inner.InstanceId;
+
+    public int Attempt => this.inner.Attempt;
+
+    public string InvocationId => this.inner.InvocationId;
 
     /// <summary>The function's return value, set by the trigger's return-value binder.</summary>
     public object? Output { get; private set; }

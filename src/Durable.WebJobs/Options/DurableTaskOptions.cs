@@ -21,6 +21,12 @@ public class DurableTaskOptions
     public int? MaxConcurrentOrchestratorFunctions { get; set; }
 
     /// <summary>
+    /// Gets or sets how many times a work item (an orchestration episode or an activity) is leased before it is given up
+    /// on: the orchestration ends Failed, or the activity's task fails, with an error naming the attempts (default 5).
+    /// </summary>
+    public int? MaxDequeueCount { get; set; }
+
+    /// <summary>
     /// Gets or sets the storage provider settings (<c>type</c>, <c>connectionStringName</c>, ...). The host picks
     /// the store from them; the extension only reads the connection name shown in management links.
     /// </summary>
@@ -56,6 +62,11 @@ public class DurableTaskOptions
         if (this.MaxConcurrentOrchestratorFunctions is int orchestrators)
         {
             engine.MaxConcurrentOrchestratorFunctions = orchestrators;
+        }
+
+        if (this.MaxDequeueCount is int maxDequeueCount)
+        {
+            engine.MaxDequeueCount = maxDequeueCount;
         }
 
         this.ConfigureEngine?.Invoke(engine);

@@ -15,6 +15,7 @@ internal static class TwilioServiceRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SmsOutbox>();
         services.TryAddSingleton<ITwilioClient, TwilioRestClient>();
+        services.TryAddSingleton<ISentSmsLookup, SentSmsLookup>();
 
         // Our own per-request timeout governs; the factory's 100 s default would cut a longer configured one short.
         // Header values are redacted in HttpClient logs because Authorization carries the (base64) auth token.

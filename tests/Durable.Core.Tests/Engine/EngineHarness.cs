@@ -36,13 +36,22 @@ internal sealed class EngineHarness : IAsyncDisposable
     public static Task<EngineHarness> StartAsync(Action<FunctionRegistry> register, FakeTimeProvider? time = null) =>
         StartAsync(register, t => new InMemoryOrchestrationStore(t), time);
 
-    public static async Task<EngineHarness> StartAsync(Action<FunctionRegistry> register, Func<TimeProvider, IOrchestrationStore> createStore, FakeTimeProvider? time = null, bool startEngine = true)
+    public static async Task<EngineHarness> StartAsync(
+        Action<FunctionRegistry> register,
+        Func<TimeProvider, IOrchestrationStore> createStore,
+        FakeTimeProvider? time = null,
+        bool startEngine = true,
+        Action<DurableEngineOptions>? configure = null,
+        Func<FunctionRegistry, IOrchestratorInvoker>? orchestrators = null,
+        Func<FunctionRegistry, IActivityInvoker>? activities = null)
     {
         time ??= new FakeTimeProvider();
         FunctionRegistry functions = new();
         register(functions);
         IOrchestrationStore store = createStore(time);
-        DurableEngine engine = new(store, functions, functions, new DurableEngineOptions { MaxPollingInterval = TimeSpan.FromSeconds(1) }, time, NullLoggerFactory.Instance);
+        DurableEngineOptions options = new() { MaxPollingInterval = TimeSpan.FromSeconds(1) };
+        configure?.Invoke(options);
+        DurableEngine engine = new(store, orchestrators?.Invoke(functions) ?? functions, activities?.Invoke(functions) ?? functions, options, time, NullLoggerFactory.Instance);
         if (startEngine)
         {
             await engine.StartAsync(CancellationToken.None);

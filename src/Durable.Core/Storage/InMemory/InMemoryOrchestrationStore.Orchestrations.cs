@@ -114,7 +114,7 @@ public sealed partial class InMemoryOrchestrationStore
                 && state.LeaseOwner == workItem.Owner
                 && state.Record.ExecutionId == workItem.Instance.ExecutionId)
             {
-                state.LeaseOwner = "(abandoned)";
+                state.LeaseOwner = AbandonedOwner;
                 state.LeaseExpiration = this.time.GetUtcNow() + retryDelay;
             }
 

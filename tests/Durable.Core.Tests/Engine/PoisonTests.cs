@@ -1,0 +1,155 @@
+using Durable.Core.Client;
+using Durable.Core.Storage;
+using Durable.Core.Storage.InMemory;
+using Durable.Sqlite;
+using Durable.Core.Tests.Fakes;
+using Durable.Testing;
+
+namespace Durable.Core.Tests.Engine;
+
+/// <summary>
+/// Poison protection: a work item that keeps failing to run, or whose every attempt dies with its process, is given up
+/// on after <see cref="DurableEngineOptions.MaxDequeueCount"/> attempts with a visible error, while other instances flow.
+/// </summary>
+public sealed class PoisonTests : IDisposable
+{
+    private const int MaxDequeueCount = 3;
+    private readonly TempDatabaseFile database = new("durable-poison");
+
+    [Fact]
+    public async Task Episode_FailsToRunEveryTime_InstanceFailsAfterMaxAttemptsAndOthersComplete()
+    {
+        // Arrange: "Broken" cannot even be invoked (as when its binding fails); "Fine" is ordinary.
+        BrokenOrchestratorInvoker? broken = null;
+        await using EngineHarness harness = await EngineHarness.StartAsync(
+            f => f
+                .AddOrchestrator("Broken", _ => Task.FromResult("never"))
+                .AddOrchestrator("Fine", _ => Task.FromResult("done")),
+            t => new InMemoryOrchestrationStore(t),
+            configure: o => o.MaxDequeueCount = MaxDequeueCount,
+            orchestrators: f => broken = new BrokenOrchestratorInvoker(f, "Broken"));
+
+        // Act: each failed attempt is retried after a 1-second delay on the fake clock.
+        string brokenId = await harness.Client.StartNewAsync("Broken", null, null);
+        string fineId = await harness.Client.StartNewAsync("Fine", null, null);
+        OrchestrationStatus failed = await AdvanceUntilAsync(harness, brokenId, OrchestrationRuntimeStatus.Failed);
+
+        // Assert
+        Assert.Equal(MaxDequeueCount, broken!.Attempts);
+        string output = (string)failed.Output!;
+        Assert.Contains($"Gave up after {MaxDequeueCount} attempt(s)", output, StringComparison.Ordinal);
+        Assert.Contains("binding failed", output, StringComparison.Ordinal);
+        Assert.Equal("done", (string?)(await harness.WaitForStatusAsync(fineId, OrchestrationRuntimeStatus.Completed)).Output);
+    }
+
+    [Fact]
+    public async Task Episode_FailsOnceThenRuns_InstanceCompletes()
+    {
+        // Arrange
+        BrokenOrchestratorInvoker? flaky = null;
+        await using EngineHarness harness = await EngineHarness.StartAsync(
+            f => f.AddOrchestrator("Flaky", _ => Task.FromResult("done")),
+            t => new InMemoryOrchestrationStore(t),
+            configure: o => o.MaxDequeueCount = MaxDequeueCount,
+            orchestrators: f => flaky = new BrokenOrchestratorInvoker(f, "Flaky", failures: 1));
+
+        // Act
+        string id = await harness.Client.StartNewAsync("Flaky", null, null);
+        OrchestrationStatus completed = await AdvanceUntilAsync(harness, id, OrchestrationRuntimeStatus.Completed);
+
+        // Assert
+        Assert.Equal("done", (string?)completed.Output);
+        Assert.Equal(2, flaky!.Attempts);
+    }
+
+    [Fact]
+    public async Task Activity_EveryAttemptDiesWithItsProcess_TaskFailsWithGaveUpAndActivityNotRunAgain()
+    {
+        // Arrange: a first host leases the activity and is stopped while it runs (its attempt hands the task back)...
+        FakeTimeProvider time = new();
+        int runs = 0;
+        void Register(FunctionRegistry f) => f
+            .AddOrchestrator("Sender", async ctx =>
+            {
+                try
+                {
+                    return await ctx.CallActivityAsync<string>("Send", "+14255550100");
+                }
+                catch (TaskFailedException e)
+                {
+                    return $"{e.ErrorType}|{e.Message}";
+                }
+            })
+            .AddActivity<string, string>("Send", (_, _) =>
+            {
+                Interlocked.Increment(ref runs);
+                return Task.FromResult("sent");
+            });
+
+        string id;
+        HangingActivityInvoker? hanging = null;
+        await using (EngineHarness first = await this.StartAsync(time, Register, activities: f => hanging = new HangingActivityInvoker(f)))
+        {
+            id = await first.Client.StartNewAsync("Sender", null, null);
+            await hanging!.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        // ...then two more hosts lease it and die without a trace (their leases simply expire).
+        await using (SqliteOrchestrationStore store = this.NewStore(time))
+        {
+            await store.InitializeAsync(CancellationToken.None);
+            for (int crash = 2; crash <= MaxDequeueCount; crash++)
+            {
+                ActivityWorkItem? leased = await store.LeaseActivityAsync($"crashed-host-{crash}", TimeSpan.FromSeconds(30), CancellationToken.None);
+                Assert.Equal(crash, leased?.DequeueCount);
+                time.Advance(TimeSpan.FromSeconds(31));
+            }
+        }
+
+        // Act: a healthy host starts.
+        await using EngineHarness healthy = await this.StartAsync(time, Register);
+        OrchestrationStatus status = await healthy.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+
+        // Assert: the orchestrator saw a failed task naming the attempts; the activity never ran on the healthy host.
+        string output = (string)status.Output!;
+        Assert.StartsWith(typeof(AttemptsExhaustedException).FullName + "|", output, StringComparison.Ordinal);
+        Assert.Contains($"Gave up after {MaxDequeueCount} attempt(s) to run activity 'Send'", output, StringComparison.Ordinal);
+        Assert.Equal(0, runs);
+    }
+
+    public void Dispose() => this.database.Dispose();
+
+    private static async Task<OrchestrationStatus> AdvanceUntilAsync(EngineHarness harness, string instanceId, OrchestrationRuntimeStatus wanted)
+    {
+        using CancellationTokenSource limit = new(TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            OrchestrationStatus? status = await harness.Client.GetStatusAsync(instanceId, showHistory: false, showHistoryOutput: false);
+            if (status?.RuntimeStatus == wanted)
+            {
+                return status;
+            }
+
+            limit.Token.ThrowIfCancellationRequested();
+
+            // Bounded polling: let the dispatcher abandon the attempt, then move past its retry delay.
+            await Task.Delay(10, limit.Token);
+            harness.Time.Advance(TimeSpan.FromMilliseconds(250));
+        }
+    }
+
+    private SqliteOrchestrationStore NewStore(TimeProvider time) =>
+        new(new SqliteStoreOptions { DatabasePath = this.database.Path, HubName = "PoisonHub" }, time);
+
+    private Task<EngineHarness> StartAsync(FakeTimeProvider time, Action<FunctionRegistry> register, Func<FunctionRegistry, IActivityInvoker>? activities = null) =>
+        EngineHarness.StartAsync(
+            register,
+            this.NewStore,
+            time,
+            configure: o =>
+            {
+                o.MaxDequeueCount = MaxDequeueCount;
+                o.ShutdownTimeout = TimeSpan.Zero;
+            },
+            activities: activities);
+}
