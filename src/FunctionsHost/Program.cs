@@ -5,12 +5,13 @@ try
 {
     FunctionsHostOptions options = FunctionsHostOptions.FromCommandLine(args);
     await using WebApplication app = FunctionsHostBuilder.Build(options);
+    await FunctionsHost.Configuration.StoreStartupCheck.RunAsync(app.Services, CancellationToken.None);
     await app.RunAsync();
     return 0;
 }
-catch (Exception e) when (e is InvalidOperationException or ArgumentException or IOException)
+catch (Exception e) when (e is InvalidOperationException or ArgumentException or IOException or Durable.Core.Storage.StoreUnavailableException)
 {
-    // Configuration mistakes: one clear line, no stack trace.
+    // Configuration mistakes and an unreachable store: one clear line, no stack trace.
     Console.Error.WriteLine($"FunctionsHost could not start: {e.Message}");
     for (Exception? inner = e.InnerException; inner is not null; inner = inner.InnerException)
     {

@@ -1,4 +1,5 @@
 using Durable.Core.Storage;
+using Durable.Postgres;
 using Durable.Sqlite;
 using FunctionsHost.Configuration;
 
@@ -11,9 +12,11 @@ internal static class StoreFactory
     {
         if (settings.StorageType == "postgres")
         {
-            // TODO(#4): wire Durable.Postgres here once that store exists; the setting names are already read.
-            throw new InvalidOperationException(
-                "host.json storageProvider.type 'postgres' is not available in this build yet (no PostgreSQL store project); use 'sqlite'.");
+            // A malformed connection string fails here (ArgumentException); an unreachable server in
+            // Configuration/StoreStartupCheck before the host listens (StoreUnavailableException). Both: one line.
+            return new PostgresOrchestrationStore(
+                new PostgresStoreOptions { ConnectionString = settings.PostgresConnectionString ?? string.Empty, HubName = settings.HubName },
+                timeProvider);
         }
 
         return new SqliteOrchestrationStore(new SqliteStoreOptions { DatabasePath = settings.DatabasePath, HubName = settings.HubName }, timeProvider);

@@ -27,11 +27,17 @@ internal sealed class HostSettings
     /// <summary><c>storageProvider.connectionStringName</c> (or <c>connectionName</c>): the app setting holding the connection string.</summary>
     public string? ConnectionStringName { get; init; }
 
+    /// <summary>The PostgreSQL connection string that setting holds; set (and required) when the type is <c>postgres</c>.</summary>
+    public string? PostgresConnectionString { get; init; }
+
     /// <summary><c>maxConcurrentActivityFunctions</c>.</summary>
     public int? MaxConcurrentActivityFunctions { get; init; }
 
     /// <summary><c>maxConcurrentOrchestratorFunctions</c>.</summary>
     public int? MaxConcurrentOrchestratorFunctions { get; init; }
+
+    /// <summary><c>maxDequeueCount</c>: attempts before a work item is given up on.</summary>
+    public int? MaxDequeueCount { get; init; }
 
     /// <summary>Reads and validates the settings.</summary>
     /// <exception cref="InvalidOperationException">A value is invalid; the message names the host.json path.</exception>
@@ -51,15 +57,21 @@ internal sealed class HostSettings
         }
 
         string databasePath = storage["databasePath"] is { Length: > 0 } path ? path : Path.Combine("data", "durable.db");
+        string? connectionStringName = storage["connectionStringName"] ?? storage["connectionName"];
+        string? postgresConnectionString = type.Equals("postgres", StringComparison.OrdinalIgnoreCase)
+            ? PostgresConnectionSetting.Resolve(configuration, connectionStringName)
+            : null;
         return new HostSettings
         {
             RoutePrefix = (configuration[Root + ":extensions:http:routePrefix"] ?? "api").Trim('/'),
             HubName = ResolveHubName(configuration, configuration[DurableTask + ":hubName"]),
             StorageType = type.ToLowerInvariant(),
             DatabasePath = Path.GetFullPath(databasePath, scriptRoot),
-            ConnectionStringName = storage["connectionStringName"] ?? storage["connectionName"],
+            ConnectionStringName = connectionStringName,
+            PostgresConnectionString = postgresConnectionString,
             MaxConcurrentActivityFunctions = ReadPositive(configuration, "maxConcurrentActivityFunctions"),
             MaxConcurrentOrchestratorFunctions = ReadPositive(configuration, "maxConcurrentOrchestratorFunctions"),
+            MaxDequeueCount = ReadPositive(configuration, "maxDequeueCount"),
         };
     }
 

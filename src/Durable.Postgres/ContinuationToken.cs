@@ -1,0 +1,38 @@
+using System.Globalization;
+using System.Text;
+
+namespace Durable.Postgres;
+
+/// <summary>The opaque paging token: base64 of "createdTicks|instanceId", the key of the last row returned.</summary>
+internal static class ContinuationToken
+{
+    public static string Encode(long createdTicks, string instanceId) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(createdTicks.ToString(CultureInfo.InvariantCulture) + "|" + instanceId));
+
+    /// <summary>The key in <paramref name="token"/>, or null for no token; <see cref="ArgumentException"/> when malformed.</summary>
+    public static (long Ticks, string Id)? Decode(string? token)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            return null;
+        }
+
+        try
+        {
+            string text = Encoding.UTF8.GetString(Convert.FromBase64String(token));
+            int bar = text.IndexOf('|', StringComparison.Ordinal);
+            if (bar > 0 && long.TryParse(text.AsSpan(0, bar), NumberStyles.None, CultureInfo.InvariantCulture, out long ticks))
+            {
+                return (ticks, text[(bar + 1)..]);
+            }
+        }
+        catch (FormatException)
+        {
+            // Not base64: reported below like any other malformed token.
+        }
+
+        throw new ArgumentException(
+            $"The continuation token '{token}' is not valid: pass the token returned with the previous page, unchanged.",
+            "query");
+    }
+}

@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using Durable.Core.Storage;
+using Npgsql;
+
+namespace Durable.Postgres;
+
+/// <summary>
+/// The pooled connections to one database and the retry policy around them. Each call runs on a pooled
+/// connection; writes in one READ COMMITTED transaction. A call that fails because the server is unreachable,
+/// restarting or picked the transaction as a deadlock victim is run again from the start (the server rolled it
+/// back) until <see cref="PostgresStoreOptions.RetryTimeout"/> is spent; then <see cref="StoreUnavailableException"/>.
+/// </summary>
+internal sealed class PostgresDatabase : IAsyncDisposable
+{
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan StartupRetryTimeout = TimeSpan.FromSeconds(3);
+
+    private readonly NpgsqlDataSource source;
+    private readonly TimeSpan retryTimeout;
+
+    private PostgresDatabase(NpgsqlDataSource source, string server, TimeSpan retryTimeout)
+    {
+        this.source = source;
+        this.Server = server;
+        this.retryTimeout = retryTimeout;
+    }
+
+    /// <summary>"host:port/database" for messages: never the password.</summary>
+    public string Server { get; }
+
+    /// <summary>The pool, for the listener's dedicated connection.</summary>
+    public NpgsqlDataSource Source => this.source;
+
+    /// <summary>Parses the connection string; a malformed one is an <see cref="ArgumentException"/> that says so without echoing it.</summary>
+    public static NpgsqlConnectionStringBuilder Parse(string connectionString)
+    {
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or KeyNotFoundException or InvalidCastException)
+        {
+            // Npgsql's message may quote the string, password included: name the offending keyword, never a value.
+            throw new ArgumentException(
+                $"The PostgreSQL connection string is not valid: {BadKeyword(connectionString)}. " +
+                "Expected 'Host=...;Port=...;Database=...;Username=...;Password=...'.");
+        }
+
+        if (string.IsNullOrEmpty(builder.Host))
+        {
+            throw new ArgumentException("The PostgreSQL connection string names no Host.");
+        }
+
+        return builder;
+    }
+
+    /// <summary>Which keyword of a connection string Npgsql rejects (unknown, or its value malformed).</summary>
+    private static string BadKeyword(string connectionString)
+    {
+        NpgsqlConnectionStringBuilder probe = new();
+        foreach (string part in connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            int equals = part.IndexOf('=', StringComparison.Ordinal);
+            if (equals < 0)
+            {
+                // Not echoed: a part without '=' may well be a stray password.
+                return "a part has no '=' (each part is keyword=value)";
+            }
+
+            string key = part[..equals].Trim();
+            try
+            {
+                probe[key] = part[(equals + 1)..];
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException or KeyNotFoundException or InvalidCastException)
+            {
+                return $"the keyword '{key}' is unknown or its value is malformed";
+            }
+        }
+
+        return "it does not parse (check quoting and the ';' separators)";
+    }
+
+    /// <summary>Builds the pool.</summary>
+    public static PostgresDatabase Open(PostgresStoreOptions options)
+    {
+        NpgsqlConnectionStringBuilder builder = Parse(options.ConnectionString);
+
+        // Prepared statements pay off: the store sends the same few dozen statements all day.
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 64;
+        }
+
+        string server = $"{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
+        NpgsqlDataSource source = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+        return new PostgresDatabase(source, server, options.RetryTimeout);
+    }
+
+    /// <summary>Runs <paramref name="body"/> in one transaction and commits it; retried as a whole on transient failures.</summary>
+    public Task<T> WriteAsync<T>(Func<PostgresSession, Task<T>> body, CancellationToken cancellationToken) =>
+        this.RunAsync(body, transactional: true, this.retryTimeout, cancellationToken);
+
+    /// <summary>
+    /// <see cref="WriteAsync"/> with a retry budget of at most <see cref="StartupRetryTimeout"/>: at start a server
+    /// that does not answer is more likely a wrong address than a blip, and the host should say so promptly.
+    /// </summary>
+    public Task<T> WriteAtStartupAsync<T>(Func<PostgresSession, Task<T>> body, CancellationToken cancellationToken) =>
+        this.RunAsync(body, transactional: true, this.retryTimeout < StartupRetryTimeout ? this.retryTimeout : StartupRetryTimeout, cancellationToken);
+
+    /// <summary>Runs <paramref name="body"/> on a pooled connection without a transaction (single-statement reads).</summary>
+    public Task<T> ReadAsync<T>(Func<PostgresSession, Task<T>> body, CancellationToken cancellationToken) =>
+        this.RunAsync(body, transactional: false, this.retryTimeout, cancellationToken);
+
+    public ValueTask DisposeAsync() => this.source.DisposeAsync();
+
+    private async Task<T> RunAsync<T>(Func<PostgresSession, Task<T>> body, bool transactional, TimeSpan budget, CancellationToken cancellationToken)
+    {
+        Stopwatch elapsed = Stopwatch.StartNew();
+        TimeSpan delay = FirstRetryDelay;
+        while (true)
+        {
+            bool committing = false;
+            try
+            {
+                await using NpgsqlConnection connection = await this.source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                if (!transactional)
+                {
+                    return await body(new PostgresSession(connection, null)).ConfigureAwait(false);
+                }
+
+                await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                T result = await body(new PostgresSession(connection, transaction)).ConfigureAwait(false);
+                committing = true;
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return result;
+            }
+            catch (Exception e) when (e is NpgsqlException && !cancellationToken.IsCancellationRequested)
+            {
+                if (committing && PostgresErrors.OutcomeUnknown(e))
+                {
+                    // Running it again could apply it twice (a second event, a second start): report, don't guess.
+                    throw PostgresErrors.CommitOutcomeUnknown(this.Server, e);
+                }
+
+                if (!PostgresErrors.IsRetryable(e))
+                {
+                    // Unavailable (credentials, missing database, disk full) or a bug, which surfaces unchanged.
+                    if (PostgresErrors.ToUnavailable(e, this.Server) is { } unavailable)
+                    {
+                        throw unavailable;
+                    }
+
+                    throw;
+                }
+
+                if (elapsed.Elapsed + delay > budget)
+                {
+                    throw PostgresErrors.GaveUp(this.Server, budget, e);
+                }
+            }
+
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            delay = delay * 2 > MaxRetryDelay ? MaxRetryDelay : delay * 2;
+        }
+    }
+}

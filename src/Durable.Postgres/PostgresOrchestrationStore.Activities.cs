@@ -1,0 +1,133 @@
+using Durable.Core.History;
+using Durable.Core.Storage;
+
+namespace Durable.Postgres;
+
+/// <summary>Activity work items: claim (SKIP LOCKED), complete (result into the orchestration's inbox), abandon, renew.</summary>
+public sealed partial class PostgresOrchestrationStore
+{
+    /// <inheritdoc/>
+    public Task<ActivityWorkItem?> LeaseActivityAsync(string owner, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        return this.Db.WriteAsync(
+            s =>
+            {
+                long now = PostgresRows.Ticks(this.time.GetUtcNow());
+                DateTimeOffset expiration = PostgresRows.Time(now + leaseDuration.Ticks);
+
+                // SKIP LOCKED: a task another host is claiming right now is passed over, not waited for.
+                return s.FirstAsync(
+                    this.Sql(
+                        "UPDATE $s.tasks SET locked_by = @owner, lock_expiration = @exp, dequeue_count = dequeue_count + 1 WHERE sequence = (" +
+                        "  SELECT sequence FROM $s.tasks WHERE hub = @hub AND visible_time <= @now AND (locked_by IS NULL OR lock_expiration <= @now)" +
+                        "  ORDER BY visible_time, sequence LIMIT 1 FOR UPDATE SKIP LOCKED) " +
+                        $"RETURNING {PostgresRows.TaskColumns}"),
+                    r => PostgresRows.ReadTask(r, owner, expiration),
+                    cancellationToken,
+                    ("owner", owner),
+                    ("exp", PostgresRows.Ticks(expiration)),
+                    ("hub", this.hub),
+                    ("now", now));
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task CompleteActivityAsync(ActivityWorkItem workItem, HistoryEvent result, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workItem);
+        ArgumentNullException.ThrowIfNull(result);
+        string payload = PostgresRows.Serialize(result);
+        return this.Db.WriteAsync(
+            async s =>
+            {
+                long now = PostgresRows.Ticks(this.time.GetUtcNow());
+
+                // The fence: zero rows deleted means another owner took the task (or it is gone); throwing rolls
+                // back, so the result is not delivered twice.
+                int deleted = await s.ExecuteAsync(
+                    this.Sql("DELETE FROM $s.tasks WHERE sequence = @seq AND hub = @hub AND locked_by = @owner AND lock_expiration > @now"),
+                    cancellationToken,
+                    ("seq", workItem.SequenceNumber),
+                    ("hub", this.hub),
+                    ("owner", workItem.Owner),
+                    ("now", now)).ConfigureAwait(false);
+                if (deleted == 0)
+                {
+                    throw new LeaseLostException(
+                        $"The lease on activity task {workItem.SequenceNumber} ('{workItem.Task.Name}' for instance '{workItem.Task.InstanceId}') " +
+                        $"is no longer held by '{workItem.Owner}': the result was not stored.");
+                }
+
+                // Delivered only to the execution that asked, and only while it can still use it.
+                int delivered = await s.ExecuteAsync(
+                    this.Sql(
+                        "INSERT INTO $s.inbox (hub, instance_id, execution_id, visible_time, payload) " +
+                        "SELECT hub, instance_id, execution_id, @now, @payload FROM $s.instances " +
+                        "WHERE hub = @hub AND instance_id = @id AND execution_id = @exec AND status <> ALL(@terminal) FOR SHARE"),
+                    cancellationToken,
+                    ("now", now),
+                    ("payload", payload),
+                    ("hub", this.hub),
+                    ("id", workItem.Task.InstanceId),
+                    ("exec", workItem.Task.ExecutionId),
+                    ("terminal", PostgresRows.TerminalStatuses)).ConfigureAwait(false);
+                if (delivered > 0)
+                {
+                    await this.NotifyAsync(s, OrchestrationWork, cancellationToken).ConfigureAwait(false);
+                }
+
+                return 0;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task AbandonActivityAsync(ActivityWorkItem workItem, TimeSpan retryDelay, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workItem);
+        return this.Db.WriteAsync(
+            async s =>
+            {
+                int released = await s.ExecuteAsync(
+                    this.Sql("UPDATE $s.tasks SET locked_by = NULL, lock_expiration = NULL, visible_time = @visible WHERE sequence = @seq AND hub = @hub AND locked_by = @owner"),
+                    cancellationToken,
+                    ("visible", PostgresRows.Ticks(this.time.GetUtcNow() + retryDelay)),
+                    ("seq", workItem.SequenceNumber),
+                    ("hub", this.hub),
+                    ("owner", workItem.Owner)).ConfigureAwait(false);
+                if (released > 0)
+                {
+                    await this.NotifyAsync(s, ActivityWork, cancellationToken).ConfigureAwait(false);
+                }
+
+                return released;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> RenewActivityLeaseAsync(ActivityWorkItem workItem, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workItem);
+        DateTimeOffset now = this.time.GetUtcNow();
+        DateTimeOffset expiration = now + leaseDuration;
+        bool renewed = await this.Db.WriteAsync(
+            async s => await s.ExecuteAsync(
+                this.Sql("UPDATE $s.tasks SET lock_expiration = @exp WHERE sequence = @seq AND hub = @hub AND locked_by = @owner AND lock_expiration > @now"),
+                cancellationToken,
+                ("exp", PostgresRows.Ticks(expiration)),
+                ("seq", workItem.SequenceNumber),
+                ("hub", this.hub),
+                ("owner", workItem.Owner),
+                ("now", PostgresRows.Ticks(now))).ConfigureAwait(false) > 0,
+            cancellationToken).ConfigureAwait(false);
+        if (renewed)
+        {
+            workItem.LeaseExpiration = expiration;
+        }
+
+        return renewed;
+    }
+}

@@ -1,0 +1,309 @@
+using System.Globalization;
+using Durable.Core;
+using Durable.Core.History;
+using Durable.Core.Storage;
+
+namespace Durable.Postgres;
+
+/// <summary>
+/// The multi-host store: one PostgreSQL database shared by any number of hosts. Every state change is one
+/// transaction; work items are claimed with <c>FOR UPDATE SKIP LOCKED</c> and carry a lease (owner and expiry)
+/// that every commit re-checks in the same transaction, so a host whose lease expired cannot write. Writers
+/// <c>NOTIFY</c> on commit so idle hosts wake at once (<see cref="IWorkArrivalNotifier"/>). Split by concern:
+/// setup, instances and client messages here; orchestration work items, activity work items, and queries in the
+/// partial files beside it.
+/// </summary>
+/// <remarks>
+/// Failures that mean "the store cannot take the request now" (server unreachable past
+/// <see cref="PostgresStoreOptions.RetryTimeout"/>, wrong credentials, missing database, disk full) surface as
+/// <see cref="StoreUnavailableException"/>; the failed call's transaction was rolled back, so nothing of it was written.
+/// </remarks>
+public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IWorkArrivalNotifier
+{
+    private const string OrchestrationWork = "o";
+    private const string ActivityWork = "a";
+
+    private readonly PostgresStoreOptions options;
+    private readonly TimeProvider time;
+    private readonly string hub;
+    private readonly string schema;
+    private readonly string channel;
+    private readonly object openGate = new();
+    private PostgresDatabase? database;
+    private PostgresWorkListener? listener;
+    private bool disposed;
+
+    /// <summary>Creates the store; <see cref="InitializeAsync"/> connects and migrates.</summary>
+    /// <param name="options">Connection string, task hub, schema and retry budget; validated here.</param>
+    /// <param name="timeProvider">The clock for visibility and leases: SQL never reads the server's clock.</param>
+    public PostgresOrchestrationStore(PostgresStoreOptions options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        options.Validate();
+        this.options = options;
+        this.time = timeProvider;
+        this.hub = options.HubName;
+        this.schema = options.SchemaName;
+        this.channel = options.SchemaName + "_work";
+    }
+
+    private PostgresDatabase Db
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(this.disposed, this);
+            return this.database ?? throw new InvalidOperationException("Call InitializeAsync before using the store.");
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Connects, then creates the schema or brings it to <see cref="PostgresSchema.CurrentVersion"/> in one
+    /// transaction holding an advisory lock, so hosts starting at once neither collide nor migrate twice.
+    /// A database written by a newer build is refused.
+    /// </remarks>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        lock (this.openGate)
+        {
+            ObjectDisposedException.ThrowIf(this.disposed, this);
+            this.database ??= PostgresDatabase.Open(this.options);
+        }
+
+        await this.Db.WriteAtStartupAsync(
+            async s =>
+            {
+                await s.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext(@key))", cancellationToken, ("key", "durable-schema:" + this.schema)).ConfigureAwait(false);
+                await s.ExecuteAsync(
+                    this.Sql("CREATE SCHEMA IF NOT EXISTS $s; CREATE TABLE IF NOT EXISTS $s.schema_version (version integer NOT NULL, applied_time bigint NOT NULL)"),
+                    cancellationToken).ConfigureAwait(false);
+                int version = Convert.ToInt32(
+                    await s.ScalarAsync(this.Sql("SELECT COALESCE(MAX(version), 0) FROM $s.schema_version"), cancellationToken).ConfigureAwait(false),
+                    CultureInfo.InvariantCulture);
+                if (version > PostgresSchema.CurrentVersion)
+                {
+                    throw new InvalidOperationException(
+                        $"The PostgreSQL schema '{this.schema}' at {this.Db.Server} has version {version}, but this build knows versions up to " +
+                        $"{PostgresSchema.CurrentVersion}. It was written by a newer build: upgrade this host, or use another schema or database.");
+                }
+
+                for (int next = version + 1; next <= PostgresSchema.CurrentVersion; next++)
+                {
+                    await s.ExecuteAsync(string.Format(CultureInfo.InvariantCulture, PostgresSchema.Migrations[next - 1], this.schema), cancellationToken).ConfigureAwait(false);
+                    await s.ExecuteAsync(
+                        this.Sql("INSERT INTO $s.schema_version (version, applied_time) VALUES (@v, @t)"),
+                        cancellationToken,
+                        ("v", next),
+                        ("t", PostgresRows.Ticks(this.time.GetUtcNow()))).ConfigureAwait(false);
+                }
+
+                return 0;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public Task<CreateInstanceResult> CreateInstanceAsync(NewInstance instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        string payload = PostgresRows.Serialize(instance.StartEvent);
+        return this.Db.WriteAsync(
+            async s =>
+            {
+                CreateInstanceResult result = await this.CreateAsync(s, instance, payload, PostgresRows.Ticks(this.time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+                if (result == CreateInstanceResult.Created)
+                {
+                    await this.NotifyAsync(s, OrchestrationWork, cancellationToken).ConfigureAwait(false);
+                }
+
+                return result;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<EnqueueResult> EnqueueMessageAsync(string instanceId, HistoryEvent message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instanceId);
+        ArgumentNullException.ThrowIfNull(message);
+        string payload = PostgresRows.Serialize(message);
+        return this.Db.WriteAsync(
+            async s =>
+            {
+                // FOR SHARE waits for an episode committing this instance right now and re-reads its status, so a
+                // message is never accepted for an instance that is at that moment becoming terminal.
+                object? status = await s.ScalarAsync(
+                    this.Sql("SELECT status FROM $s.instances WHERE hub = @hub AND instance_id = @id FOR SHARE"),
+                    cancellationToken,
+                    ("hub", this.hub),
+                    ("id", instanceId)).ConfigureAwait(false);
+                if (status is not int current)
+                {
+                    return EnqueueResult.NotFound;
+                }
+
+                if (((OrchestrationRuntimeStatus)current).IsTerminal())
+                {
+                    return EnqueueResult.Gone;
+                }
+
+                await this.InsertMessageAsync(s, new NewMessage(instanceId, null, message), payload, PostgresRows.Ticks(this.time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+                await this.NotifyAsync(s, OrchestrationWork, cancellationToken).ConfigureAwait(false);
+                return EnqueueResult.Accepted;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<InstanceRecord?> GetInstanceAsync(string instanceId, CancellationToken cancellationToken) =>
+        this.Db.ReadAsync(s => this.ReadInstanceAsync(s, instanceId, cancellationToken), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string instanceId, CancellationToken cancellationToken) =>
+        this.Db.ReadAsync<IReadOnlyList<HistoryEvent>>(async s => await this.ReadHistoryAsync(s, instanceId, cancellationToken).ConfigureAwait(false), cancellationToken);
+
+    /// <inheritdoc/>
+    public IDisposable SubscribeToWorkArrival(Action orchestrationWork, Action activityWork)
+    {
+        ArgumentNullException.ThrowIfNull(orchestrationWork);
+        ArgumentNullException.ThrowIfNull(activityWork);
+        PostgresWorkListener created;
+        lock (this.openGate)
+        {
+            ObjectDisposedException.ThrowIf(this.disposed, this);
+            this.listener ??= new PostgresWorkListener(this.Db, this.channel, this.options.ListenKeepAlive);
+            created = this.listener;
+        }
+
+        return created.Subscribe(this.hub, kind =>
+        {
+            if (kind == OrchestrationWork)
+            {
+                orchestrationWork();
+            }
+            else if (kind == ActivityWork)
+            {
+                activityWork();
+            }
+            else
+            {
+                // Unknown kind or a re-connect: something may have been missed, so both look.
+                orchestrationWork();
+                activityWork();
+            }
+        });
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        PostgresDatabase? db;
+        PostgresWorkListener? listening;
+        lock (this.openGate)
+        {
+            db = this.database;
+            listening = this.listener;
+            this.database = null;
+            this.listener = null;
+            this.disposed = true;
+        }
+
+        if (listening is not null)
+        {
+            await listening.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (db is not null)
+        {
+            await db.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The SQL text with <c>$s</c> replaced by the (validated) schema name.</summary>
+    private string Sql(string text) => text.Replace("$s", this.schema, StringComparison.Ordinal);
+
+    /// <summary>Queues a wake-up for every listening host; PostgreSQL delivers it only if the transaction commits.</summary>
+    private Task<int> NotifyAsync(PostgresSession s, string kind, CancellationToken cancellationToken) =>
+        s.ExecuteAsync("SELECT pg_notify(@channel, @payload)", cancellationToken, ("channel", this.channel), ("payload", kind + ":" + this.hub));
+
+    private async Task<CreateInstanceResult> CreateAsync(PostgresSession s, NewInstance instance, string startPayload, long now, CancellationToken cancellationToken)
+    {
+        // FOR UPDATE: a concurrent create or episode on the same id waits here instead of interleaving.
+        object? status = await s.ScalarAsync(
+            this.Sql("SELECT status FROM $s.instances WHERE hub = @hub AND instance_id = @id FOR UPDATE"),
+            cancellationToken,
+            ("hub", this.hub),
+            ("id", instance.InstanceId)).ConfigureAwait(false);
+        if (status is int existing)
+        {
+            if (!((OrchestrationRuntimeStatus)existing).IsTerminal())
+            {
+                return CreateInstanceResult.AlreadyExists;
+            }
+
+            await this.DeleteInstanceAsync(s, instance.InstanceId, cancellationToken).ConfigureAwait(false);
+        }
+
+        // ON CONFLICT: two creators that both found no row; the second one learns it lost.
+        int inserted = await s.ExecuteAsync(
+            this.Sql(
+                "INSERT INTO $s.instances (hub, instance_id, execution_id, name, status, input, created_time, last_updated_time, parent_instance_id) " +
+                "VALUES (@hub, @id, @exec, @name, @status, @input, @created, @created, @parent) ON CONFLICT DO NOTHING"),
+            cancellationToken,
+            ("hub", this.hub),
+            ("id", instance.InstanceId),
+            ("exec", instance.ExecutionId),
+            ("name", instance.Name),
+            ("status", (int)OrchestrationRuntimeStatus.Pending),
+            ("input", instance.Input),
+            ("created", PostgresRows.Ticks(instance.CreatedTime)),
+            ("parent", instance.ParentInstanceId)).ConfigureAwait(false);
+        if (inserted == 0)
+        {
+            return CreateInstanceResult.AlreadyExists;
+        }
+
+        await this.InsertMessageAsync(s, new NewMessage(instance.InstanceId, null, instance.StartEvent), startPayload, now, cancellationToken).ConfigureAwait(false);
+        return CreateInstanceResult.Created;
+    }
+
+    private async Task DeleteInstanceAsync(PostgresSession s, string instanceId, CancellationToken cancellationToken)
+    {
+        // Fixed table order in every multi-table change (history, inbox, tasks, instances).
+        foreach (string table in new[] { "history", "inbox", "tasks", "instances" })
+        {
+            await s.ExecuteAsync(
+                this.Sql($"DELETE FROM $s.{table} WHERE hub = @hub AND instance_id = @id"),
+                cancellationToken,
+                ("hub", this.hub),
+                ("id", instanceId)).ConfigureAwait(false);
+        }
+    }
+
+    private Task<int> InsertMessageAsync(PostgresSession s, NewMessage message, string payload, long now, CancellationToken cancellationToken) =>
+        s.ExecuteAsync(
+            this.Sql("INSERT INTO $s.inbox (hub, instance_id, execution_id, visible_time, payload) VALUES (@hub, @id, @exec, @visible, @payload)"),
+            cancellationToken,
+            ("hub", this.hub),
+            ("id", message.InstanceId),
+            ("exec", message.ExecutionId),
+            ("visible", message.VisibleTime is { } visible ? PostgresRows.Ticks(visible) : now),
+            ("payload", payload));
+
+    private Task<InstanceRecord?> ReadInstanceAsync(PostgresSession s, string instanceId, CancellationToken cancellationToken) =>
+        s.FirstAsync(
+            this.Sql($"SELECT {PostgresRows.InstanceColumns} FROM $s.instances WHERE hub = @hub AND instance_id = @id"),
+            PostgresRows.ReadInstance,
+            cancellationToken,
+            ("hub", this.hub),
+            ("id", instanceId));
+
+    private Task<List<HistoryEvent>> ReadHistoryAsync(PostgresSession s, string instanceId, CancellationToken cancellationToken) =>
+        s.QueryAsync(
+            this.Sql("SELECT payload FROM $s.history WHERE hub = @hub AND instance_id = @id ORDER BY sequence"),
+            r => PostgresRows.Deserialize(r.GetString(0)),
+            cancellationToken,
+            ("hub", this.hub),
+            ("id", instanceId));
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+using Durable.Core;
+using Durable.Core.History;
+using Durable.Core.Serialization;
+using Durable.Core.Storage;
+using Newtonsoft.Json;
+using Npgsql;
+
+namespace Durable.Postgres;
+
+/// <summary>Conversions between rows and the contract's records. Times are stored as UTC ticks: exact and ordered.</summary>
+internal static class PostgresRows
+{
+    public const string InstanceColumns =
+        "instance_id, execution_id, name, status, input, output, custom_status, created_time, last_updated_time, completed_time, parent_instance_id";
+
+    public const string MessageColumns = "sequence, instance_id, execution_id, visible_time, dequeue_count, payload";
+
+    public const string TaskColumns = "sequence, instance_id, execution_id, name, task_id, input, visible_time, dequeue_count";
+
+    /// <summary>The terminal statuses, for <c>status &lt;&gt; ALL(@terminal)</c>.</summary>
+    public static readonly int[] TerminalStatuses =
+        [.. Enum.GetValues<OrchestrationRuntimeStatus>().Where(s => s.IsTerminal()).Select(s => (int)s)];
+
+    // One serializer for every row: JsonConvert would build a new one per call.
+    private static readonly JsonSerializer Serializer = JsonSerializer.Create(JsonDataConverter.Settings);
+
+    public static long Ticks(DateTimeOffset time) => time.UtcTicks;
+
+    public static DateTimeOffset Time(long ticks) => new(ticks, TimeSpan.Zero);
+
+    public static string Serialize(HistoryEvent e)
+    {
+        using StringWriter writer = new(CultureInfo.InvariantCulture);
+        Serializer.Serialize(writer, e);
+        return writer.ToString();
+    }
+
+    public static HistoryEvent Deserialize(string json)
+    {
+        using JsonTextReader reader = new(new StringReader(json)) { DateParseHandling = DateParseHandling.None };
+        return Serializer.Deserialize<HistoryEvent>(reader) ?? throw new InvalidDataException("Empty history event.");
+    }
+
+    public static InstanceRecord ReadInstance(NpgsqlDataReader r) => new(
+        r.GetString(0),
+        r.GetString(1),
+        r.GetString(2),
+        (OrchestrationRuntimeStatus)r.GetInt32(3),
+        r.IsDBNull(4) ? null : r.GetString(4),
+        r.IsDBNull(5) ? null : r.GetString(5),
+        r.IsDBNull(6) ? null : r.GetString(6),
+        Time(r.GetInt64(7)),
+        Time(r.GetInt64(8)),
+        r.IsDBNull(9) ? null : Time(r.GetInt64(9)),
+        r.IsDBNull(10) ? null : r.GetString(10));
+
+    public static OrchestrationMessage ReadMessage(NpgsqlDataReader r) => new(
+        r.GetInt64(0),
+        r.GetString(1),
+        r.IsDBNull(2) ? null : r.GetString(2),
+        Deserialize(r.GetString(5)),
+        Time(r.GetInt64(3)),
+        r.GetInt32(4));
+
+    /// <summary>A task row (<see cref="TaskColumns"/>) as a work item leased by <paramref name="owner"/>.</summary>
+    public static ActivityWorkItem ReadTask(NpgsqlDataReader r, string owner, DateTimeOffset leaseExpiration) => new(
+        r.GetInt64(0),
+        new NewActivityTask(r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.IsDBNull(5) ? null : r.GetString(5), Time(r.GetInt64(6))),
+        r.GetInt32(7),
+        owner,
+        leaseExpiration);
+}

@@ -1,0 +1,273 @@
+using System.Globalization;
+using Durable.Core.Storage;
+using Durable.Postgres;
+using Durable.Testing;
+using Npgsql;
+
+namespace Durable.Stores.Tests;
+
+/// <summary>
+/// What the contract suite cannot say about PostgreSQL: the versioned schema under concurrent start, claiming with
+/// SKIP LOCKED while another host holds a row, fencing of a host whose lease was lost, and the error it reports
+/// when the server is not there.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+[PostgresRequired]
+public sealed class PostgresStoreSpecificTests : PostgresStoreFixture
+{
+    public PostgresStoreSpecificTests(PostgresClusterFixture cluster)
+        : base(cluster)
+    {
+    }
+
+    [Fact]
+    public async Task Initialize_FiveHostsAtOnceOnEmptySchema_OneVersionRowPerMigration()
+    {
+        // Act: five hosts start together on a schema that does not exist yet.
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Task.Run(() => this.OpenAsync())));
+
+        // Assert: the advisory lock made them migrate once; the schema works.
+        List<int> versions = await this.QueryAsync($"SELECT version FROM {this.Schema}.schema_version ORDER BY version", r => r.GetInt32(0));
+        Assert.Equal(Enumerable.Range(1, PostgresSchema.CurrentVersion), versions);
+        PostgresOrchestrationStore store = await this.OpenAsync();
+        await this.CreateAsync(store, "verify-1");
+        Assert.NotNull(await store.GetInstanceAsync("verify-1", this.Token));
+    }
+
+    [Fact]
+    public async Task Initialize_SchemaFromNewerBuild_RefusedNamingBothVersions()
+    {
+        // Arrange
+        await this.OpenAsync();
+        int newer = PostgresSchema.CurrentVersion + 1;
+        await this.ExecuteAsync($"INSERT INTO {this.Schema}.schema_version (version, applied_time) VALUES ({newer}, 0)");
+
+        // Act
+        InvalidOperationException error = await Assert.ThrowsAsync<InvalidOperationException>(() => this.OpenAsync());
+
+        // Assert
+        Assert.Contains($"version {newer}", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"up to {PostgresSchema.CurrentVersion}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LeaseOrchestration_OtherHostHoldsFirstInstanceRowLocked_ClaimsNextWithoutWaiting()
+    {
+        // Arrange: host A is mid-claim on "verify-1" (its row is locked by an open transaction).
+        PostgresOrchestrationStore hostB = await this.OpenAsync();
+        await this.CreateAsync(hostB, "verify-1", "verify-2");
+        await using NpgsqlConnection hostA = new(this.Cluster.ConnectionString);
+        await hostA.OpenAsync(this.Token);
+        await using NpgsqlTransaction claim = await hostA.BeginTransactionAsync(this.Token);
+        await using (NpgsqlCommand lockRow = new($"SELECT 1 FROM {this.Schema}.instances WHERE instance_id = 'verify-1' FOR UPDATE", hostA, claim))
+        {
+            await lockRow.ExecuteNonQueryAsync(this.Token);
+        }
+
+        // Act: without SKIP LOCKED this would block until A's transaction ends (never, here: the test would time out).
+        OrchestrationWorkItem? item = await hostB.LeaseOrchestrationAsync("host-b", LeaseDuration, 100, this.Token);
+
+        // Assert
+        Assert.NotNull(item);
+        Assert.Equal("verify-2", item.Instance.InstanceId);
+        await claim.RollbackAsync(this.Token);
+        Assert.Equal("verify-1", (await hostB.LeaseOrchestrationAsync("host-b", LeaseDuration, 100, this.Token))?.Instance.InstanceId);
+    }
+
+    [Fact]
+    public async Task LeaseActivity_OtherHostHoldsFirstTaskRowLocked_ClaimsNextWithoutWaiting()
+    {
+        // Arrange: two tasks; host A's open transaction locks the first.
+        PostgresOrchestrationStore hostB = await this.OpenAsync();
+        await this.CreateAsync(hostB, "verify-1", "verify-2");
+        for (int i = 0; i < 2; i++)
+        {
+            OrchestrationWorkItem? episode = await hostB.LeaseOrchestrationAsync("host-b", LeaseDuration, 100, this.Token);
+            Assert.NotNull(episode);
+            await hostB.CompleteOrchestrationAsync(episode, this.Episode(episode, scheduleActivity: true), this.Token);
+        }
+
+        await using NpgsqlConnection hostA = new(this.Cluster.ConnectionString);
+        await hostA.OpenAsync(this.Token);
+        await using NpgsqlTransaction claim = await hostA.BeginTransactionAsync(this.Token);
+        long lockedSequence;
+        await using (NpgsqlCommand lockRow = new($"SELECT sequence FROM {this.Schema}.tasks ORDER BY sequence LIMIT 1 FOR UPDATE", hostA, claim))
+        {
+            lockedSequence = Convert.ToInt64(await lockRow.ExecuteScalarAsync(this.Token), CultureInfo.InvariantCulture);
+        }
+
+        // Act
+        ActivityWorkItem? task = await hostB.LeaseActivityAsync("host-b", LeaseDuration, this.Token);
+
+        // Assert
+        Assert.NotNull(task);
+        Assert.NotEqual(lockedSequence, task.SequenceNumber);
+    }
+
+    [Fact]
+    public async Task CompleteOrchestration_LeaseTakenOverByOtherHostAfterExpiry_LateWriterWritesNothing()
+    {
+        // Arrange: host A leases, stalls past its lease; host B takes the instance over.
+        PostgresOrchestrationStore hostA = await this.OpenAsync();
+        PostgresOrchestrationStore hostB = await this.OpenAsync();
+        await this.CreateAsync(hostA, "verify-1");
+        OrchestrationWorkItem stale = (await hostA.LeaseOrchestrationAsync("host-a", LeaseDuration, 100, this.Token))!;
+        Assert.Null(await hostB.LeaseOrchestrationAsync("host-b", LeaseDuration, 100, this.Token));
+        this.Time.Advance(LeaseDuration + TimeSpan.FromSeconds(1));
+        OrchestrationWorkItem current = (await hostB.LeaseOrchestrationAsync("host-b", LeaseDuration, 100, this.Token))!;
+        Assert.Equal("verify-1", current.Instance.InstanceId);
+
+        // Act
+        await Assert.ThrowsAsync<LeaseLostException>(() => hostA.CompleteOrchestrationAsync(stale, this.Episode(stale, scheduleActivity: true), this.Token));
+
+        // Assert: nothing of A's episode is stored (no history, no task); B commits normally.
+        Assert.Empty(await hostB.GetHistoryAsync("verify-1", this.Token));
+        Assert.Null(await hostB.LeaseActivityAsync("host-b", LeaseDuration, this.Token));
+        await hostB.CompleteOrchestrationAsync(current, this.Episode(current), this.Token);
+        Assert.NotEmpty(await hostB.GetHistoryAsync("verify-1", this.Token));
+    }
+
+    [Fact]
+    public async Task CompleteOrchestration_LeaseExpiredButNotYetTakenOver_Refused()
+    {
+        // Arrange: the fence checks the expiry too, so no second host can be running the episode when A commits.
+        PostgresOrchestrationStore hostA = await this.OpenAsync();
+        await this.CreateAsync(hostA, "verify-1");
+        OrchestrationWorkItem item = (await hostA.LeaseOrchestrationAsync("host-a", LeaseDuration, 100, this.Token))!;
+        this.Time.Advance(LeaseDuration + TimeSpan.FromSeconds(1));
+
+        // Act + Assert
+        await Assert.ThrowsAsync<LeaseLostException>(() => hostA.CompleteOrchestrationAsync(item, this.Episode(item), this.Token));
+        Assert.Empty(await hostA.GetHistoryAsync("verify-1", this.Token));
+    }
+
+    [Fact]
+    public async Task CompleteActivity_LeaseTakenOverByOtherHost_ResultNotDelivered()
+    {
+        // Arrange
+        PostgresOrchestrationStore hostA = await this.OpenAsync();
+        PostgresOrchestrationStore hostB = await this.OpenAsync();
+        await this.CreateAsync(hostA, "verify-1");
+        OrchestrationWorkItem episode = (await hostA.LeaseOrchestrationAsync("host-a", LeaseDuration, 100, this.Token))!;
+        await hostA.CompleteOrchestrationAsync(episode, this.Episode(episode, scheduleActivity: true), this.Token);
+        ActivityWorkItem stale = (await hostA.LeaseActivityAsync("host-a", LeaseDuration, this.Token))!;
+        this.Time.Advance(LeaseDuration + TimeSpan.FromSeconds(1));
+        ActivityWorkItem current = (await hostB.LeaseActivityAsync("host-b", LeaseDuration, this.Token))!;
+        Durable.Core.History.HistoryEvent result = new() { EventType = Durable.Core.History.EventType.TaskCompleted, Timestamp = this.Time.GetUtcNow(), TaskScheduledId = 0, Result = "1234" };
+
+        // Act
+        await Assert.ThrowsAsync<LeaseLostException>(() => hostA.CompleteActivityAsync(stale, result, this.Token));
+        await hostB.CompleteActivityAsync(current, result, this.Token);
+
+        // Assert: exactly one result reached the orchestration.
+        OrchestrationWorkItem next = (await hostB.LeaseOrchestrationAsync("host-b", LeaseDuration, 100, this.Token))!;
+        Assert.Single(next.Messages);
+    }
+
+    [Fact]
+    public async Task Calls_ServerDroppedEveryConnection_NextCallsReconnectAndSucceed()
+    {
+        // Arrange: the pool holds open connections...
+        PostgresOrchestrationStore store = await this.OpenAsync();
+        await this.CreateAsync(store, "verify-1");
+
+        // ...which the server then kills (as a restart or a network cut would).
+        int killed = await this.TerminateConnectionsAsync();
+
+        // Act
+        EnqueueResult enqueued = await store.EnqueueMessageAsync("verify-1", new Durable.Core.History.HistoryEvent { EventType = Durable.Core.History.EventType.EventRaised, Timestamp = this.Time.GetUtcNow(), Name = "SmsChallengeResponse", Input = "1234" }, this.Token);
+        OrchestrationWorkItem? item = await store.LeaseOrchestrationAsync("host-a", LeaseDuration, 100, this.Token);
+
+        // Assert
+        Assert.True(killed > 0, "no pooled connection was terminated, so the test proved nothing");
+        Assert.Equal(EnqueueResult.Accepted, enqueued);
+        Assert.NotNull(item);
+        Assert.Equal(2, item.Messages.Count);
+    }
+
+    [Fact]
+    public async Task Initialize_NothingListensOnPort_StoreUnavailableNamingServer()
+    {
+        // Arrange: a port that was free a moment ago.
+        int port;
+        using (System.Net.Sockets.TcpListener probe = new(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        PostgresOrchestrationStore store = new(
+            new PostgresStoreOptions { ConnectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Password=secret-pw;Database=x", RetryTimeout = TimeSpan.FromMilliseconds(300) },
+            this.Time);
+        await using (store)
+        {
+            // Act
+            StoreUnavailableException error = await Assert.ThrowsAsync<StoreUnavailableException>(() => store.InitializeAsync(this.Token));
+
+            // Assert: where, and why; never the password.
+            Assert.Contains($"127.0.0.1:{port}/x", error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("secret-pw", error.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Initialize_DatabaseDoesNotExist_StoreUnavailableSayingSo()
+    {
+        // Arrange
+        NpgsqlConnectionStringBuilder wrong = new(this.Cluster.ConnectionString) { Database = "no_such_db" };
+        PostgresOrchestrationStore store = new(new PostgresStoreOptions { ConnectionString = wrong.ConnectionString }, this.Time);
+        await using (store)
+        {
+            // Act
+            StoreUnavailableException error = await Assert.ThrowsAsync<StoreUnavailableException>(() => store.InitializeAsync(this.Token));
+
+            // Assert
+            Assert.Contains("does not exist", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Constructor_MalformedConnectionString_ArgumentExceptionWithoutEchoingIt()
+    {
+        // Act
+        ArgumentException error = Assert.Throws<ArgumentException>(() => new PostgresOrchestrationStore(new PostgresStoreOptions { ConnectionString = "Host=db;Pasword=secret-pw" }, this.Time));
+
+        // Assert
+        Assert.Contains("connection string is not valid", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-pw", error.Message, StringComparison.Ordinal);
+    }
+
+    private async Task<int> TerminateConnectionsAsync()
+    {
+        string database = new NpgsqlConnectionStringBuilder(this.Cluster.ConnectionString).Database!;
+        List<bool> killed = await this.QueryAsync(
+            $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}' AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
+            r => r.GetBoolean(0),
+            pooling: false);
+        return killed.Count(k => k);
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using NpgsqlConnection connection = new(this.Cluster.ConnectionString);
+        await connection.OpenAsync(this.Token);
+        await using NpgsqlCommand command = new(sql, connection);
+        await command.ExecuteNonQueryAsync(this.Token);
+    }
+
+    private async Task<List<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> read, bool pooling = true)
+    {
+        NpgsqlConnectionStringBuilder builder = new(this.Cluster.ConnectionString) { Pooling = pooling };
+        await using NpgsqlConnection connection = new(builder.ConnectionString);
+        await connection.OpenAsync(this.Token);
+        await using NpgsqlCommand command = new(sql, connection);
+        await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(this.Token);
+        List<T> rows = [];
+        while (await reader.ReadAsync(this.Token))
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+}

@@ -1,0 +1,108 @@
+using Durable.Core.Storage;
+using Durable.Postgres;
+using Durable.Testing;
+
+namespace Durable.Stores.Tests;
+
+/// <summary>
+/// LISTEN/NOTIFY: a host learns of work another host wrote at once, for its own hub only. Waits are bounded by the
+/// fixture's 60 s token, never timed.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+[PostgresRequired]
+public sealed class PostgresWorkArrivalTests : PostgresStoreFixture
+{
+    public PostgresWorkArrivalTests(PostgresClusterFixture cluster)
+        : base(cluster)
+    {
+    }
+
+    [Fact]
+    public async Task SubscribeToWorkArrival_OtherHostStartsInstance_OrchestrationWakeUp()
+    {
+        // Arrange
+        PostgresOrchestrationStore hostA = await this.OpenAsync();
+        PostgresOrchestrationStore hostB = await this.OpenAsync();
+        using WakeUps wakeUps = await WakeUps.ListenAsync(hostB, this.Token);
+
+        // Act
+        await this.CreateAsync(hostA, "verify-1");
+
+        // Assert
+        await wakeUps.Orchestrations.WaitAsync(this.Token);
+        Assert.Equal(0, wakeUps.ActivityCount);
+    }
+
+    [Fact]
+    public async Task SubscribeToWorkArrival_OtherHostSchedulesActivity_ActivityWakeUp()
+    {
+        // Arrange
+        PostgresOrchestrationStore hostA = await this.OpenAsync();
+        PostgresOrchestrationStore hostB = await this.OpenAsync();
+        await this.CreateAsync(hostA, "verify-1");
+        OrchestrationWorkItem item = (await hostA.LeaseOrchestrationAsync("host-a", LeaseDuration, 100, this.Token))!;
+        using WakeUps wakeUps = await WakeUps.ListenAsync(hostB, this.Token);
+
+        // Act
+        await hostA.CompleteOrchestrationAsync(item, this.Episode(item, scheduleActivity: true), this.Token);
+
+        // Assert
+        await wakeUps.Activities.WaitAsync(this.Token);
+    }
+
+    [Fact]
+    public async Task SubscribeToWorkArrival_OtherHubWritesFirst_OnlyOwnHubWakes()
+    {
+        // Arrange
+        PostgresOrchestrationStore hostA = await this.OpenAsync();
+        PostgresOrchestrationStore otherHub = await this.OpenAsync("OtherHub");
+        PostgresOrchestrationStore hostB = await this.OpenAsync();
+        using WakeUps wakeUps = await WakeUps.ListenAsync(hostB, this.Token);
+
+        // Act: the other hub's notification is committed (and so delivered) before this hub's.
+        await this.CreateAsync(otherHub, "theirs");
+        await this.CreateAsync(hostA, "mine");
+
+        // Assert: by the time this hub's wake-up arrived, the other hub's had been seen and ignored.
+        await wakeUps.Orchestrations.WaitAsync(this.Token);
+        Assert.Equal(1, wakeUps.OrchestrationCount);
+    }
+
+    /// <summary>Counts the wake-ups of one subscription, after the one every (re)connect gives.</summary>
+    private sealed class WakeUps : IDisposable
+    {
+        private IDisposable? subscription;
+        private int orchestrationCount;
+        private int activityCount;
+
+        public SemaphoreSlim Orchestrations { get; } = new(0);
+
+        public SemaphoreSlim Activities { get; } = new(0);
+
+        public int OrchestrationCount => Volatile.Read(ref this.orchestrationCount);
+
+        public int ActivityCount => Volatile.Read(ref this.activityCount);
+
+        public static async Task<WakeUps> ListenAsync(IWorkArrivalNotifier store, CancellationToken cancellationToken)
+        {
+            WakeUps wakeUps = new();
+            wakeUps.subscription = store.SubscribeToWorkArrival(
+                () => { Interlocked.Increment(ref wakeUps.orchestrationCount); wakeUps.Orchestrations.Release(); },
+                () => { Interlocked.Increment(ref wakeUps.activityCount); wakeUps.Activities.Release(); });
+
+            // The listener wakes everyone once when its LISTEN is in place: from then on nothing is missed.
+            await wakeUps.Orchestrations.WaitAsync(cancellationToken);
+            await wakeUps.Activities.WaitAsync(cancellationToken);
+            Interlocked.Exchange(ref wakeUps.orchestrationCount, 0);
+            Interlocked.Exchange(ref wakeUps.activityCount, 0);
+            return wakeUps;
+        }
+
+        public void Dispose()
+        {
+            this.subscription?.Dispose();
+            this.Orchestrations.Dispose();
+            this.Activities.Dispose();
+        }
+    }
+}
