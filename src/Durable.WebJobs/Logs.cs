@@ -13,4 +13,7 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Durable management API request {Method} {Path} failed.")]
     public static partial void ManagementRequestFailed(ILogger logger, string method, string path, Exception exception);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Error, Message = "Durable management API request {Method} {Path} answered 503: the store is unavailable ({Reason}).")]
+    public static partial void ManagementStoreUnavailable(ILogger logger, string method, string path, string reason);
 }

@@ -1,7 +1,7 @@
-using System.Security.Cryptography;
 using Durable.Core.Storage;
 using FunctionsHost.Configuration;
 using FunctionsHost.Http;
+using FunctionsHost.Security;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Azure.WebJobs;
 using Microsoft.Azure.WebJobs.Extensions.DurableTask;
@@ -15,8 +15,8 @@ namespace FunctionsHost;
 /// HTTP trigger, the Durable management API and (Development only) <c>/dev/outbox</c>.
 /// </summary>
 /// <remarks>
-/// Keys are not enforced, as with <c>func start</c> (which authorizes every request locally); links still carry a
-/// <c>code</c> (a random system key per host process). Put the host behind an authenticating proxy to expose it.
+/// Keys (master, function, <c>durabletask_extension</c>) are enforced unless the host runs in Development on loopback
+/// only, as <c>func start</c> (see <see cref="KeyEnforcement"/>).
 /// </remarks>
 public static class FunctionsHostBuilder
 {
@@ -55,6 +55,7 @@ public static class FunctionsHostBuilder
 
         // Fail before listening, with the setting's name, rather than on the first verification.
         PhoneVerification.SmsChallengeSettings.Read(builder.Configuration);
+        PhoneVerification.VerificationStartLimit.Read(builder.Configuration);
 
         string? urls = Urls(options.Port, localSettings);
         if (urls is not null)
@@ -62,17 +63,20 @@ public static class FunctionsHostBuilder
             builder.WebHost.UseUrls(urls);
         }
 
-        string systemKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
         Type[] functionTypes = [.. options.FunctionTypes.Distinct()];
         IReadOnlyList<FunctionEntry> functions = FunctionCatalog.Discover(functionTypes, settings.RoutePrefix);
         AddressSlot addresses = new();
-        ConfigureServices(builder, settings, systemKey, functionTypes, urls, addresses);
+        ConfigureServices(builder, settings, functionTypes, urls, addresses);
+
+        // Keys (created on first start), the rule that enforces them, request limits: see Security/.
+        builder.Services.AddHostSecurity(SecuritySettings.Read(builder.Configuration, scriptRoot), builder.Environment.IsDevelopment(), functions.Where(f => f.Http is not null).Select(f => f.Name));
         options.ConfigureServices?.Invoke(builder.Services);
 
         WebApplication app = builder.Build();
         addresses.Value = app.Services.GetRequiredService<HostAddresses>();
         ConfigurePipeline(app, functions);
         StartupBanner.Register(app, functions, settings, options.BannerOutput ?? Console.Out);
+        app.DecideKeyEnforcement(options.BannerOutput ?? Console.Out);
         return app;
     }
 
@@ -104,7 +108,7 @@ public static class FunctionsHostBuilder
             : null;
     }
 
-    private static void ConfigureServices(WebApplicationBuilder builder, HostSettings settings, string systemKey, Type[] functionTypes, string? urls, AddressSlot addresses)
+    private static void ConfigureServices(WebApplicationBuilder builder, HostSettings settings, Type[] functionTypes, string? urls, AddressSlot addresses)
     {
         IServiceCollection services = builder.Services;
         services.AddSingleton(TimeProvider.System);
@@ -126,6 +130,7 @@ public static class FunctionsHostBuilder
                 durable.HubName = settings.HubName;
                 durable.MaxConcurrentActivityFunctions = settings.MaxConcurrentActivityFunctions;
                 durable.MaxConcurrentOrchestratorFunctions = settings.MaxConcurrentOrchestratorFunctions;
+                durable.MaxDequeueCount = settings.MaxDequeueCount;
                 durable.StorageProvider["type"] = settings.StorageType;
                 durable.StorageProvider["databasePath"] = settings.DatabasePath;
                 if (settings.ConnectionStringName is { Length: > 0 } connection)
@@ -133,9 +138,10 @@ public static class FunctionsHostBuilder
                     durable.StorageProvider["connectionStringName"] = connection;
                 }
 
-                // Resolved per call: the port is known only once Kestrel listens (port 0 in tests).
+                // Resolved per call: the port is known only once Kestrel listens (port 0 in tests). The links' code
+                // comes from the keys (Security/DurableKeyAuthorizer).
                 durable.WebhookUriProviderOverride = () =>
-                    new Uri((addresses.Value?.BaseUrl ?? "http://localhost:7071") + DurableTaskOptions.WebhookPath + "?code=" + systemKey);
+                    new Uri((addresses.Value?.BaseUrl ?? "http://localhost:7071") + DurableTaskOptions.WebhookPath);
             });
             webJobs.AddTwilioSms();
         });
@@ -166,7 +172,7 @@ public static class FunctionsHostBuilder
         app.MapDurableTaskWebhooks();
         if (app.Environment.IsDevelopment())
         {
-            app.MapDevOutbox();
+            app.MapDevOutbox().RequireMasterKeyWhenEnforced();
         }
     }
 

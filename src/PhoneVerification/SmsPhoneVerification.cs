@@ -79,7 +79,7 @@ public static class SmsPhoneVerification
 
     /// <summary>
     /// True when <paramref name="response"/> is the code: a JSON integer (<c>2168</c>) or a string of 1 to 9 ASCII
-    /// digits (<c>"0042"</c>). Anything else is simply wrong.
+    /// digits (<c>"0042"</c>). Anything else (text, fractions, negative or out-of-range numbers) is simply wrong.
     /// </summary>
     private static bool IsCorrect(JToken? response, int code)
     {
@@ -90,7 +90,8 @@ public static class SmsPhoneVerification
 
         if (response.Type == JTokenType.Integer)
         {
-            return response.Value<long>() == code;
+            // Beyond 64 bits the value is a BigInteger: simply wrong, never an exception that would fail the instance.
+            return response is JValue { Value: long number } && number == code;
         }
 
         if (response.Type != JTokenType.String)

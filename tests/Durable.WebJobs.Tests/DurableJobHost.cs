@@ -18,7 +18,7 @@ internal sealed class DurableJobHost : IAsyncDisposable
 
     public IServiceProvider Services => this.host.Services;
 
-    public static async Task<DurableJobHost> StartAsync(Action<DurableTaskOptions>? configure = null)
+    public static async Task<DurableJobHost> StartAsync(Action<DurableTaskOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
         IHost host = new HostBuilder()
             .ConfigureWebJobs(webJobs => webJobs.AddDurableTask(options =>
@@ -27,7 +27,11 @@ internal sealed class DurableJobHost : IAsyncDisposable
                 options.ConfigureEngine = engine => engine.MaxPollingInterval = TimeSpan.FromMilliseconds(100);
                 configure?.Invoke(options);
             }))
-            .ConfigureServices(services => services.AddSingleton<ITypeLocator>(new TypeLocator(typeof(TestFunctions))))
+            .ConfigureServices(collection =>
+            {
+                collection.AddSingleton<ITypeLocator>(new TypeLocator(typeof(TestFunctions)));
+                services?.Invoke(collection);
+            })
             .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
             .Build();
         using CancellationTokenSource timeout = new(TimeSpan.FromSeconds(30));

@@ -46,6 +46,9 @@ public sealed class ProductionTwilioTests : IAsyncLifetime
                 ["TwilioPhoneNumber"] = "+15005550006",
                 ["TwilioApiBaseUrl"] = twilioUrl,
             });
+
+        // Outside Development keys are enforced: the caller of HttpStart holds its function key, as on Azure.
+        this.host.Client.DefaultRequestHeaders.Add("x-functions-key", TestKeys.Read(this.host).HttpStart);
     }
 
     public async Task DisposeAsync()

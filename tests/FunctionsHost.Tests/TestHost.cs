@@ -29,6 +29,9 @@ internal sealed class TestHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The temp app folder (host.json, durable.db, secrets/).</summary>
+    public string AppFolder => this.folder;
+
     public StringWriter Banner { get; }
 
     /// <summary>Starts the host on a free port.</summary>
@@ -37,12 +40,14 @@ internal sealed class TestHost : IAsyncDisposable
     /// <param name="environmentName">The environment.</param>
     /// <param name="hostJson">host.json text; null = the repository's host.json.</param>
     /// <param name="functionTypes">The function classes; null = the PhoneVerification app.</param>
+    /// <param name="configure">Last changes to the options (extra services, e.g. a store or a log capture).</param>
     public static async Task<TestHost> StartAsync(
         int timeoutSeconds = 30,
         IDictionary<string, string?>? settings = null,
         string environmentName = "Development",
         string? hostJson = null,
-        IReadOnlyList<Type>? functionTypes = null)
+        IReadOnlyList<Type>? functionTypes = null,
+        Action<FunctionsHostOptions>? configure = null)
     {
         string folder = NewAppFolder(hostJson);
         StringWriter banner = new();
@@ -65,6 +70,7 @@ internal sealed class TestHost : IAsyncDisposable
             options.Settings[setting.Key] = setting.Value;
         }
 
+        configure?.Invoke(options);
         WebApplication? app = null;
         try
         {

@@ -84,6 +84,14 @@ public sealed class SmsPhoneVerificationTests
     [InlineData("\"\"")]
     [InlineData("\"12 34\"")]
     [InlineData("true")]
+    [InlineData("99999999999999999999999")]
+    [InlineData("-1234")]
+    [InlineData("4294968530")]
+    [InlineData("1234.0")]
+    [InlineData("1.234e3")]
+    [InlineData("\"9999999999\"")]
+    [InlineData("\"-1234\"")]
+    [InlineData("\"１２３４\"")]
     public async Task Run_MalformedAnswer_CountsAsWrongAttempt(string malformed)
     {
         OrchestrationContextFake context = new OrchestrationContextFake(Phone, Challenge).Answer(malformed, "1234");

@@ -35,6 +35,8 @@ public static class DurableTaskJobHostConfigurationExtensions
         services.TryAddSingleton<IOrchestrationStore>(sp => new InMemoryOrchestrationStore(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<DurableFunctionRegistry>();
         services.AddSingleton<DurableEngineHost>();
+        services.TryAddSingleton<IDurableHttpAuthorizer, OpenDurableHttpAuthorizer>();
+        services.AddOptions<DurableHttpOptions>();
         services.AddSingleton<HttpManagementLinks>();
         services.AddSingleton<DurableTaskHttpApi>();
         return builder;

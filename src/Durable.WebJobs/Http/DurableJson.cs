@@ -49,13 +49,26 @@ internal static class DurableJson
         return body;
     }
 
-    /// <summary>Web API's error shape: <c>{"Message": ...}</c>, plus the exception's details when there is one.</summary>
-    public static JObject Error(string message, Exception? exception = null)
+    /// <summary>
+    /// Web API's error shape, <c>{"Message": ...}</c>, plus <c>field</c> (the parameter, header or <c>body</c> at
+    /// fault) and <c>status</c>. A client error shows its exception's message; exception type and stack trace only
+    /// when <paramref name="details"/> is set (Development), so a production error reveals nothing of the code.
+    /// </summary>
+    public static JObject Error(int statusCode, string message, string? field = null, Exception? exception = null, bool details = false)
     {
-        JObject body = new() { ["Message"] = message };
-        if (exception is not null)
+        JObject body = new() { ["Message"] = message, ["status"] = statusCode };
+        if (field is not null)
+        {
+            body["field"] = field;
+        }
+
+        if (exception is not null && (details || statusCode < StatusCodes.Status500InternalServerError))
         {
             body["ExceptionMessage"] = exception.Message;
+        }
+
+        if (exception is not null && details)
+        {
             body["ExceptionType"] = exception.GetType().FullName;
             body["StackTrace"] = exception.StackTrace;
         }

@@ -47,9 +47,14 @@ internal sealed record DurableResponse(int StatusCode, JToken? Body, IReadOnlyDi
         };
     }
 
-    /// <summary>An error in Web API's shape.</summary>
-    public static DurableResponse Error(int statusCode, string message, Exception? exception = null) =>
-        new(statusCode, DurableJson.Error(message, exception));
+    /// <summary>An error in Web API's shape, naming the field at fault when there is one.</summary>
+    /// <param name="statusCode">The status.</param>
+    /// <param name="message">What is wrong.</param>
+    /// <param name="field">The parameter, header or <c>body</c> at fault, or null.</param>
+    /// <param name="exception">The exception behind it: its message is shown for client errors, its type and stack only with <paramref name="details"/>.</param>
+    /// <param name="details">Whether exception type and stack trace may be shown (Development).</param>
+    public static DurableResponse Error(int statusCode, string message, string? field = null, Exception? exception = null, bool details = false) =>
+        new(statusCode, DurableJson.Error(statusCode, message, field, exception, details));
 
     /// <summary>As an MVC action result (executes without MVC services).</summary>
     public IActionResult ToActionResult() => new DurableJsonResult(this.StatusCode, this.Body, this.Headers);
@@ -70,6 +75,10 @@ internal sealed record DurableResponse(int StatusCode, JToken? Body, IReadOnlyDi
 
         return message;
     }
+
+    /// <summary>This response with one more header.</summary>
+    public DurableResponse WithHeader(string name, string value) =>
+        this with { Headers = new Dictionary<string, string>(this.Headers) { [name] = value } };
 
     /// <summary>Writes the response.</summary>
     public Task WriteAsync(HttpResponse response, CancellationToken cancellationToken)

@@ -1,31 +1,26 @@
-using System.Globalization;
 using Durable.Core;
 using Durable.Core.Client;
-using Durable.Core.Serialization;
 using Durable.WebJobs.ContextImplementations;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Extensions;
-using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
 namespace Durable.WebJobs.Http;
 
-/// <summary>The built-in start and restart endpoints, and the query parsing rules of the management API.</summary>
+/// <summary>The built-in start and the restart endpoints.</summary>
 internal sealed partial class DurableTaskHttpApi
 {
     private async Task<DurableResponse> StartAsync(HttpRequest request, string functionName, string? instanceId, CancellationToken cancellationToken)
     {
-        JToken? input;
-        try
+        // Durable Functions does not look at the content type; we refuse only a body declared as something else.
+        string body = await this.ReadBodyAsync(request, cancellationToken).ConfigureAwait(false);
+        if (body.Length > 0 && request.ContentType is { Length: > 0 } && !IsJson(request.ContentType))
         {
-            // Content-Length: 0 means no input; the content type is not checked, as in Durable Functions.
-            string body = request.ContentLength == 0 ? string.Empty : await ReadBodyAsync(request, cancellationToken).ConfigureAwait(false);
-            input = body.Length == 0 ? null : ParseJson(body);
+            throw new DurableInputException(StatusCodes.Status415UnsupportedMediaType, "The orchestration input must be JSON (Content-Type: application/json).", "Content-Type");
         }
-        catch (JsonReaderException e)
-        {
-            return DurableResponse.Error(StatusCodes.Status400BadRequest, "Invalid JSON content", e);
-        }
+
+        JToken? input = body.Length == 0 ? null : ParseJson(body);
+        TimeSpan? timeout = ReadSeconds(request.Query, "timeout");
+        TimeSpan? pollingInterval = ReadSeconds(request.Query, "pollingInterval");
 
         DurableClient client = await this.host.GetClientAsync(cancellationToken).ConfigureAwait(false);
         string id;
@@ -35,18 +30,28 @@ internal sealed partial class DurableTaskHttpApi
         }
         catch (OrchestrationAlreadyExistsException e)
         {
-            return DurableResponse.Error(StatusCodes.Status409Conflict, e.Message);
+            return DurableResponse.Error(StatusCodes.Status409Conflict, e.Message, "instanceId");
+        }
+        catch (ArgumentException e) when (e.ParamName == "orchestratorName")
+        {
+            return DurableResponse.Error(StatusCodes.Status404NotFound, e.Message, "functionName");
         }
         catch (ArgumentException e)
         {
-            return DurableResponse.Error(StatusCodes.Status400BadRequest, e.Message);
+            return DurableResponse.Error(StatusCodes.Status400BadRequest, e.Message, e.ParamName);
         }
 
-        return await this.CheckStatusOrWaitAsync(request, id, cancellationToken).ConfigureAwait(false);
+        // A reused id is a new instance: the events counted for the finished one no longer apply.
+        this.eventBudget.Forget(id);
+        return await this.CheckStatusOrWaitAsync(request, id, timeout, pollingInterval, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<DurableResponse> RestartAsync(HttpRequest request, string instanceId, CancellationToken cancellationToken)
     {
+        bool newId = this.ReadBool(request.Query, "restartWithNewInstanceId") ?? true;
+        TimeSpan? timeout = ReadSeconds(request.Query, "timeout");
+        TimeSpan? pollingInterval = ReadSeconds(request.Query, "pollingInterval");
+
         DurableClient client = await this.host.GetClientAsync(cancellationToken).ConfigureAwait(false);
         OrchestrationStatus? status = await client.GetStatusAsync(instanceId, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (status is null)
@@ -54,10 +59,10 @@ internal sealed partial class DurableTaskHttpApi
             return DurableResponse.Error(
                 StatusCodes.Status400BadRequest,
                 "InstanceId does not match a valid orchestration instance.",
+                "instanceId",
                 new ArgumentException($"An orchestration with the instanceId {instanceId} was not found."));
         }
 
-        bool newId = ReadBool(request.Query, "restartWithNewInstanceId") ?? true;
         string id;
         try
         {
@@ -65,17 +70,16 @@ internal sealed partial class DurableTaskHttpApi
         }
         catch (OrchestrationAlreadyExistsException e)
         {
-            return DurableResponse.Error(StatusCodes.Status409Conflict, "A non-terminal instance with this instance ID already exists.", e);
+            return DurableResponse.Error(StatusCodes.Status409Conflict, "A non-terminal instance with this instance ID already exists.", "restartWithNewInstanceId", e);
         }
 
-        return await this.CheckStatusOrWaitAsync(request, id, cancellationToken).ConfigureAwait(false);
+        this.eventBudget.Forget(id);
+        return await this.CheckStatusOrWaitAsync(request, id, timeout, pollingInterval, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<DurableResponse> CheckStatusOrWaitAsync(HttpRequest request, string instanceId, CancellationToken cancellationToken)
+    private async Task<DurableResponse> CheckStatusOrWaitAsync(HttpRequest request, string instanceId, TimeSpan? timeout, TimeSpan? pollingInterval, CancellationToken cancellationToken)
     {
         string authority = DurableClientAdapter.Authority(request);
-        TimeSpan? timeout = ReadSeconds(request.Query, "timeout");
-        TimeSpan? pollingInterval = ReadSeconds(request.Query, "pollingInterval");
         if (timeout is null || pollingInterval is null)
         {
             return DurableResponse.CheckStatus(this.links.Create(authority, instanceId, null, null, false));
@@ -84,59 +88,5 @@ internal sealed partial class DurableTaskHttpApi
         DurableClientAdapter adapter = new(this.host, this.links, null);
         string statusUrl = this.links.Create(authority, instanceId, null, null, false).StatusQueryGetUri;
         return await adapter.WaitAsync(authority, statusUrl, instanceId, timeout, pollingInterval, false, cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        using StreamReader reader = new(request.Body, leaveOpen: true);
-        return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Parses JSON as Durable Functions does (dates left as strings); empty text is invalid.</summary>
-    private static JToken ParseJson(string text)
-    {
-        using JsonTextReader reader = new(new StringReader(text)) { DateParseHandling = DateParseHandling.None };
-        JToken token = JToken.ReadFrom(reader);
-
-        // Trailing content ("2168 abc") is as invalid as a syntax error.
-        if (reader.Read())
-        {
-            throw new JsonReaderException($"Additional text found in JSON after the value at position {reader.LinePosition}.");
-        }
-
-        return token;
-    }
-
-    private static bool? ReadBool(IQueryCollection query, string name) =>
-        bool.TryParse(query[name].FirstOrDefault(), out bool value) ? value : null;
-
-    private static TimeSpan? ReadSeconds(IQueryCollection query, string name) =>
-        double.TryParse(query[name].FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds >= 0 && seconds < TimeSpan.MaxValue.TotalSeconds
-            ? TimeSpan.FromSeconds(seconds)
-            : null;
-
-    /// <summary>A date filter; values without an offset are taken as UTC.</summary>
-    private static DateTimeOffset? ReadTime(IQueryCollection query, string name) =>
-        DateTimeOffset.TryParse(query[name].FirstOrDefault(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset value)
-            ? value
-            : null;
-
-    /// <summary>
-    /// The runtimeStatus filter: comma-separated and/or repeated; each value parsed case-sensitively like
-    /// Durable Functions' Enum.TryParse (so "running" is silently dropped); no valid value = no filter.
-    /// </summary>
-    private static OrchestrationRuntimeStatus[]? ReadStatuses(IQueryCollection query)
-    {
-        List<OrchestrationRuntimeStatus> statuses = [];
-        foreach (string value in query["runtimeStatus"].SelectMany(v => (v ?? string.Empty).Split(',')))
-        {
-            if (Enum.TryParse(value, ignoreCase: false, out Microsoft.Azure.WebJobs.Extensions.DurableTask.OrchestrationRuntimeStatus status)
-                && status != Microsoft.Azure.WebJobs.Extensions.DurableTask.OrchestrationRuntimeStatus.Unknown)
-            {
-                statuses.Add((OrchestrationRuntimeStatus)(int)status);
-            }
-        }
-
-        return statuses.Count == 0 ? null : [.. statuses];
     }
 }

@@ -1,22 +1,20 @@
-using System.Net;
 using Durable.Core;
 using Durable.Core.Client;
 using Durable.Core.Storage;
-using Durable.WebJobs.ContextImplementations;
 using Durable.WebJobs.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.Extensions.Logging;
-using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
+using Microsoft.Extensions.Options;
 using DurableStatus = Microsoft.Azure.WebJobs.Extensions.DurableTask.OrchestrationRuntimeStatus;
 
 namespace Durable.WebJobs.Http;
 
 /// <summary>
 /// The Durable HTTP management API under <c>/runtime/webhooks/durabletask</c>, with Durable Functions' paths,
-/// status codes, headers and JSON (see durable-http-api.md §1–3). Dispatch mirrors Durable Functions' handler:
-/// unknown paths and wrong methods give 404 with an empty body; ArgumentException gives 400, anything else 500.
+/// status codes, headers and JSON (see durable-http-api.md §1–3). Every request is first authorized
+/// (<see cref="IDurableHttpAuthorizer"/>), then its input checked before anything touches the store: a refused
+/// request changes nothing. Unknown paths and wrong methods give 404; ArgumentException 400; an unavailable
+/// store 503 with Retry-After; anything else 500.
 /// </summary>
 internal sealed partial class DurableTaskHttpApi
 {
@@ -24,12 +22,18 @@ internal sealed partial class DurableTaskHttpApi
 
     private readonly DurableEngineHost host;
     private readonly HttpManagementLinks links;
+    private readonly IDurableHttpAuthorizer authorizer;
+    private readonly DurableHttpOptions options;
+    private readonly InstanceEventBudget eventBudget;
     private readonly ILogger logger;
 
-    public DurableTaskHttpApi(DurableEngineHost host, HttpManagementLinks links, ILoggerFactory loggerFactory)
+    public DurableTaskHttpApi(DurableEngineHost host, HttpManagementLinks links, IDurableHttpAuthorizer authorizer, IOptions<DurableHttpOptions> options, ILoggerFactory loggerFactory)
     {
         this.host = host;
         this.links = links;
+        this.authorizer = authorizer;
+        this.options = options.Value;
+        this.eventBudget = new InstanceEventBudget(this.options.MaxEventsPerInstance);
         this.logger = loggerFactory.CreateLogger("Durable.WebJobs.HttpApi");
     }
 
@@ -39,22 +43,51 @@ internal sealed partial class DurableTaskHttpApi
     public async Task HandleAsync(HttpContext context, string path)
     {
         CancellationToken cancellationToken = context.RequestAborted;
+        HttpRequest request = context.Request;
         DurableResponse response;
         try
         {
-            response = await this.DispatchAsync(context.Request, path, cancellationToken).ConfigureAwait(false);
+            string[] segments = path.Length == 0 ? [] : path.Split('/');
+            response = this.Authorize(request, segments) ?? await this.DispatchAsync(request, segments, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DurableInputException e)
+        {
+            response = DurableResponse.Error(e.StatusCode, e.Message, e.Field, e.Detail is null ? null : new FormatException(e.Detail));
+        }
+        catch (Exception e) when (StoreUnavailable(e) is { } unavailable)
+        {
+            // One line, no stack: the store says what is wrong (locked, full, read-only); nothing was written.
+            Logs.ManagementStoreUnavailable(this.logger, request.Method, request.Path, unavailable.Message);
+            response = DurableResponse.Error(
+                StatusCodes.Status503ServiceUnavailable,
+                "The durable store is temporarily unavailable; nothing was changed. Retry after the time in the Retry-After header.")
+                .WithHeader("Retry-After", this.options.StoreUnavailableRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
         catch (ArgumentException e)
         {
-            response = DurableResponse.Error(StatusCodes.Status400BadRequest, "One or more of the arguments submitted is incorrect", e);
+            response = DurableResponse.Error(StatusCodes.Status400BadRequest, "One or more of the arguments submitted is incorrect", e.ParamName, e, this.options.IncludeExceptionDetails);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            Logs.ManagementRequestFailed(this.logger, context.Request.Method, context.Request.Path, e);
-            response = DurableResponse.Error(StatusCodes.Status500InternalServerError, "Something went wrong while processing your request", e);
+            Logs.ManagementRequestFailed(this.logger, request.Method, request.Path, e);
+            response = DurableResponse.Error(StatusCodes.Status500InternalServerError, "Something went wrong while processing your request", null, e, this.options.IncludeExceptionDetails);
         }
 
         await response.WriteAsync(context.Response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The store's own exception anywhere in the chain (the engine may wrap it).</summary>
+    internal static StoreUnavailableException? StoreUnavailable(Exception? exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is StoreUnavailableException unavailable)
+            {
+                return unavailable;
+            }
+        }
+
+        return null;
     }
 
     // Durable Functions answers these with empty bodies; we name the problem, as every error of this product does.
@@ -63,27 +96,73 @@ internal sealed partial class DurableTaskHttpApi
         DurableResponse.Error(StatusCodes.Status404NotFound, "No Durable management API operation matches this method and path.");
 
     private static DurableResponse UnknownInstance(string instanceId) =>
-        DurableResponse.Error(StatusCodes.Status404NotFound, $"No orchestration instance with ID '{instanceId}' exists in this task hub.");
+        DurableResponse.Error(StatusCodes.Status404NotFound, $"No orchestration instance with ID '{instanceId}' exists in this task hub.", "instanceId");
 
     private static DurableResponse Finished(string instanceId, OrchestrationRuntimeStatus? status) =>
         DurableResponse.Error(
             StatusCodes.Status410Gone,
-            $"Orchestration instance '{instanceId}' has finished{(status is { } s ? $" ({(DurableStatus)(int)s})" : string.Empty)}: it no longer accepts events or operations.");
+            $"Orchestration instance '{instanceId}' has finished{(status is { } s ? $" ({(DurableStatus)(int)s})" : string.Empty)}: it no longer accepts events or operations.",
+            "instanceId");
 
-    private Task<DurableResponse> DispatchAsync(HttpRequest request, string path, CancellationToken cancellationToken)
+    /// <summary>
+    /// Null when the request may go on; else 401 (no valid key: says nothing about keys) or 403 (an instance link
+    /// used for something only the system key may do).
+    /// </summary>
+    private DurableResponse? Authorize(HttpRequest request, string[] segments)
     {
-        string[] segments = path.Length == 0 ? [] : path.Split('/');
+        string? instanceId = segments.Length >= 2 && Is(segments[0], "instances") ? segments[1] : null;
+        DurableHttpAccess access = this.authorizer.Authorize(request, instanceId);
+        if (access == DurableHttpAccess.Full)
+        {
+            return null;
+        }
+
+        if (access == DurableHttpAccess.None)
+        {
+            return DurableResponse.Error(StatusCodes.Status401Unauthorized, "A valid key is required for the Durable management API.", "code");
+        }
+
         string method = request.Method;
+        bool status = segments.Length == 2 && HttpMethods.IsGet(method);
+        bool purge = segments.Length == 2 && HttpMethods.IsDelete(method);
+        bool control = segments.Length == 3 && HttpMethods.IsPost(method) && (Is(segments[2], "terminate") || Is(segments[2], "suspend") || Is(segments[2], "resume"));
+        bool raise = segments.Length == 4 && HttpMethods.IsPost(method) && Is(segments[2], "raiseEvent");
+        if (status && (this.ReadBool(request.Query, "showHistoryOutput") ?? false))
+        {
+            // Activity outputs may hold secrets (the sample's verification code): only the system key shows them.
+            return DurableResponse.Error(
+                StatusCodes.Status403Forbidden,
+                "showHistoryOutput=true needs the durabletask_extension system key or the master key; an instance link shows history without activity outputs.",
+                "showHistoryOutput");
+        }
+
+        return status || purge || control || raise
+            ? null
+            : DurableResponse.Error(
+                StatusCodes.Status403Forbidden,
+                "This operation needs the durabletask_extension system key or the master key; an instance link allows status, events, terminate, suspend, resume and purge of its own instance.",
+                "code");
+    }
+
+    private Task<DurableResponse> DispatchAsync(HttpRequest request, string[] segments, CancellationToken cancellationToken)
+    {
+        string method = request.Method;
+        this.CheckCommonInput(request);
         if (segments.Length is 2 or 3 && Is(segments[0], "orchestrators"))
         {
             return HttpMethods.IsPost(method)
-                ? this.StartAsync(request, segments[1], segments.Length == 3 ? segments[2] : null, cancellationToken)
+                ? this.StartAsync(request, segments[1], segments.Length == 3 ? CheckInstanceId(segments[2]) : null, cancellationToken)
                 : Task.FromResult(NotFound());
         }
 
         if (segments.Length == 0 || !Is(segments[0], "instances"))
         {
             return Task.FromResult(NotFound());
+        }
+
+        if (segments.Length >= 2)
+        {
+            CheckInstanceId(segments[1]);
         }
 
         return segments.Length switch
@@ -93,26 +172,28 @@ internal sealed partial class DurableTaskHttpApi
             2 when HttpMethods.IsGet(method) => this.GetStatusAsync(request, segments[1], cancellationToken),
             2 when HttpMethods.IsDelete(method) => this.PurgeOneAsync(segments[1], cancellationToken),
             3 when HttpMethods.IsPost(method) => this.OperationAsync(request, segments[1], segments[2], cancellationToken),
-            4 when HttpMethods.IsPost(method) && Is(segments[2], "raiseEvent") => this.RaiseEventAsync(request, segments[1], segments[3], cancellationToken),
+            4 when HttpMethods.IsPost(method) && Is(segments[2], "raiseEvent") => this.RaiseEventAsync(request, segments[1], CheckEventName(segments[3]), cancellationToken),
             _ => Task.FromResult(NotFound()),
         };
     }
 
     private Task<DurableResponse> OperationAsync(HttpRequest request, string instanceId, string operation, CancellationToken cancellationToken)
     {
-        string? reason = request.Query["reason"].FirstOrDefault();
         if (Is(operation, "terminate"))
         {
+            string? reason = ReadReason(request);
             return this.SendAsync(instanceId, (client, ct) => client.TerminateAsync(instanceId, reason, ct), cancellationToken);
         }
 
         if (Is(operation, "suspend"))
         {
+            string? reason = ReadReason(request);
             return this.SendAsync(instanceId, (client, ct) => client.SuspendAsync(instanceId, reason, ct), cancellationToken);
         }
 
         if (Is(operation, "resume"))
         {
+            string? reason = ReadReason(request);
             return this.SendAsync(instanceId, (client, ct) => client.ResumeAsync(instanceId, reason, ct), cancellationToken);
         }
 
@@ -123,165 +204,12 @@ internal sealed partial class DurableTaskHttpApi
 
         if (Is(operation, "rewind"))
         {
+            ReadReason(request);
             return this.RewindAsync(instanceId, cancellationToken);
         }
 
         return Task.FromResult(NotFound());
     }
 
-    private async Task<DurableResponse> GetStatusAsync(HttpRequest request, string instanceId, CancellationToken cancellationToken)
-    {
-        IQueryCollection query = request.Query;
-        bool showHistory = ReadBool(query, "showHistory") ?? false;
-        bool showHistoryOutput = ReadBool(query, "showHistoryOutput") ?? false;
-        bool showInput = ReadBool(query, "showInput") ?? true;
-        bool returnInternalServerErrorOnFailure = ReadBool(query, "returnInternalServerErrorOnFailure") ?? false;
-
-        DurableClient client = await this.host.GetClientAsync(cancellationToken).ConfigureAwait(false);
-        OrchestrationStatus? status = await client.GetStatusAsync(instanceId, showHistory, showHistoryOutput, showInput, cancellationToken).ConfigureAwait(false);
-        return status is null
-            ? UnknownInstance(instanceId)
-            : DurableResponse.Status(DurableClientAdapter.ToStatus(status), returnInternalServerErrorOnFailure, request.GetEncodedUrl());
-    }
-
-    private async Task<DurableResponse> RaiseEventAsync(HttpRequest request, string instanceId, string eventName, CancellationToken cancellationToken)
-    {
-        DurableClient client = await this.host.GetClientAsync(cancellationToken).ConfigureAwait(false);
-        OrchestrationStatus? status = await client.GetStatusAsync(instanceId, showInput: false, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (status is null)
-        {
-            return UnknownInstance(instanceId);
-        }
-
-        if (status.RuntimeStatus.IsTerminal())
-        {
-            return Finished(instanceId, status.RuntimeStatus);
-        }
-
-        if (!IsJson(request.ContentType))
-        {
-            return DurableResponse.Error(StatusCodes.Status400BadRequest, "Only application/json request content is supported");
-        }
-
-        JToken eventData;
-        try
-        {
-            eventData = ParseJson(await ReadBodyAsync(request, cancellationToken).ConfigureAwait(false));
-        }
-        catch (JsonReaderException e)
-        {
-            return DurableResponse.Error(StatusCodes.Status400BadRequest, "Invalid JSON content", e);
-        }
-
-        // The status check above is advisory; the store decides atomically (the instance may finish meanwhile).
-        return Enqueued(instanceId, await client.RaiseEventAsync(instanceId, eventName, eventData, cancellationToken).ConfigureAwait(false));
-    }
-
-    private async Task<DurableResponse> SendAsync(string instanceId, Func<DurableClient, CancellationToken, Task<EnqueueResult>> send, CancellationToken cancellationToken)
-    {
-        DurableClient client = await this.host.GetClientAsync(cancellationToken).ConfigureAwait(false);
-        OrchestrationStatus? status = await client.GetStatusAsync(instanceId, showInput: false, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (status is null)
-        {
-            return UnknownInstance(instanceId);
-        }
-
-        if (status.RuntimeStatus.IsTerminal())
-        {
-            return Finished(instanceId, status.RuntimeStatus);
-        }
-
-        return Enqueued(instanceId, await send(client, cancellationToken).ConfigureAwait(false));
-    }
-
-    private async Task<DurableResponse> RewindAsync(string instanceId, CancellationToken cancellationToken)
-    {
-        DurableClient client = await this.host.GetClientAsync(cancellationToken).ConfigureAwait(false);
-        OrchestrationStatus? status = await client.GetStatusAsync(instanceId, showInput: false, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (status is null)
-        {
-            return new DurableResponse(StatusCodes.Status404NotFound, JValue.CreateString($"No orchestration with instance ID \"{instanceId}\" found."));
-        }
-
-        if (status.RuntimeStatus != OrchestrationRuntimeStatus.Failed)
-        {
-            return new DurableResponse(
-                StatusCodes.Status412PreconditionFailed,
-                JValue.CreateString($"This orchestration has status {(DurableStatus)(int)status.RuntimeStatus}, but only orchestrations in the \"Failed\" state can be rewound."));
-        }
-
-        return DurableResponse.Error(StatusCodes.Status501NotImplemented, "Rewind is not supported by the underlying storage provider.");
-    }
-
-    private async Task<DurableResponse> PurgeOneAsync(string instanceId, CancellationToken cancellationToken)
-    {
-        DurableClient client = await this.host.GetClientAsync(cancellationToken).ConfigureAwait(false);
-        OrchestrationStatus? status = await client.GetStatusAsync(instanceId, showInput: false, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (status is null)
-        {
-            return UnknownInstance(instanceId);
-        }
-
-        if (!status.RuntimeStatus.IsTerminal())
-        {
-            return new DurableResponse(
-                StatusCodes.Status412PreconditionFailed,
-                JValue.CreateString($"Only orchestrations in a terminal state can be purged, but the orchestration with instance ID {instanceId} has status {(DurableStatus)(int)status.RuntimeStatus}"));
-        }
-
-        int deleted = await client.PurgeInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
-        return deleted == 0 ? UnknownInstance(instanceId) : new DurableResponse(StatusCodes.Status200OK, new JObject { ["instancesDeleted"] = deleted });
-    }
-
-    private async Task<DurableResponse> PurgeManyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        IQueryCollection query = request.Query;
-        if (ReadTime(query, "createdTimeFrom") is not DateTimeOffset from)
-        {
-            return new DurableResponse(StatusCodes.Status400BadRequest, JValue.CreateString("Please provide value for 'createdTimeFrom' parameter."));
-        }
-
-        PurgeFilter filter = new(from, ReadTime(query, "createdTimeTo") ?? DateTimeOffset.UtcNow, ReadStatuses(query));
-        DurableClient client = await this.host.GetClientAsync(cancellationToken).ConfigureAwait(false);
-        int deleted = await client.PurgeInstancesAsync(filter, cancellationToken).ConfigureAwait(false);
-        return deleted == 0
-            ? DurableResponse.Error(StatusCodes.Status404NotFound, "No finished orchestration instance matches the purge filter.")
-            : new DurableResponse(StatusCodes.Status200OK, new JObject { ["instancesDeleted"] = deleted });
-    }
-
-    private async Task<DurableResponse> ListAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        IQueryCollection query = request.Query;
-        string? continuation = request.Headers[ContinuationTokenHeader].FirstOrDefault();
-        InstanceQuery instanceQuery = new()
-        {
-            Statuses = ReadStatuses(query),
-            CreatedFrom = ReadTime(query, "createdTimeFrom"),
-            CreatedTo = ReadTime(query, "createdTimeTo"),
-            InstanceIdPrefix = query["instanceIdPrefix"].FirstOrDefault(),
-            PageSize = int.TryParse(query["top"].FirstOrDefault(), out int top) && top > 0 ? top : 100,
-            ContinuationToken = string.IsNullOrEmpty(continuation) ? null : continuation,
-        };
-
-        DurableClient client = await this.host.GetClientAsync(cancellationToken).ConfigureAwait(false);
-        OrchestrationStatusPage page = await client.ListInstancesAsync(instanceQuery, ReadBool(query, "showInput") ?? true, cancellationToken).ConfigureAwait(false);
-        JArray body = [.. page.Instances.Select(s => DurableJson.StatusBody(DurableClientAdapter.ToStatus(s)))];
-
-        // Always present, as in Durable Functions; empty means there is no further page.
-        return new DurableResponse(StatusCodes.Status200OK, body, new Dictionary<string, string> { [ContinuationTokenHeader] = page.ContinuationToken ?? string.Empty });
-    }
-
-    private static DurableResponse Enqueued(string instanceId, EnqueueResult result) => result switch
-    {
-        EnqueueResult.Accepted => new DurableResponse(StatusCodes.Status202Accepted),
-        EnqueueResult.NotFound => UnknownInstance(instanceId),
-        _ => Finished(instanceId, null),
-    };
-
     private static bool Is(string segment, string name) => string.Equals(segment, name, StringComparison.OrdinalIgnoreCase);
-
-    private static bool IsJson(string? contentType) =>
-        contentType is not null
-        && System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out System.Net.Http.Headers.MediaTypeHeaderValue? media)
-        && string.Equals(media.MediaType, "application/json", StringComparison.OrdinalIgnoreCase);
 }

@@ -15,7 +15,10 @@ public static class DurableTaskWebhookEndpointRouteBuilderExtensions
     /// Maps every path under <see cref="DurableTaskOptions.WebhookPath"/> to the management API of the Durable
     /// extension registered with <c>AddDurableTask()</c> in <paramref name="services"/> (default: the app's services).
     /// </summary>
-    /// <remarks>Keys are not checked, as with <c>func start</c>; put the host behind an authenticating proxy to expose it.</remarks>
+    /// <remarks>
+    /// Who may do what is decided by the registered <see cref="IDurableHttpAuthorizer"/>: without one every request is
+    /// allowed, as with <c>func start</c>; the FunctionsHost registers one backed by its keys.
+    /// </remarks>
     /// <param name="endpoints">The web app or route group.</param>
     /// <param name="services">The service provider holding the WebJobs host's services, when it is not the app's.</param>
     /// <returns>The endpoint builder.</returns>

@@ -7,16 +7,18 @@ namespace Durable.WebJobs.Http;
 /// <summary>
 /// Builds the management links of an instance exactly as Durable Functions does: the authority of the request (or
 /// of the webhook URL), the webhook path, <c>/instances/{UrlEncode(id)}</c>, then <c>taskHub</c>, <c>connection</c>
-/// and the webhook URL's own query (the system key as <c>code</c>), in that order.
+/// and the <c>code</c> the authorizer gives for the instance (else the webhook URL's own query), in that order.
 /// </summary>
 internal sealed class HttpManagementLinks
 {
     private static readonly Uri DefaultWebhookUri = new("http://localhost:7071" + DurableTaskOptions.WebhookPath);
     private readonly DurableTaskOptions options;
+    private readonly IDurableHttpAuthorizer authorizer;
 
-    public HttpManagementLinks(IOptions<DurableTaskOptions> options)
+    public HttpManagementLinks(IOptions<DurableTaskOptions> options, IDurableHttpAuthorizer authorizer)
     {
         this.options = options.Value;
+        this.authorizer = authorizer;
     }
 
     /// <summary>The task hub of this host.</summary>
@@ -39,7 +41,12 @@ internal sealed class HttpManagementLinks
         string instancePrefix = baseUrl + "/instances/" + WebUtility.UrlEncode(instanceId);
         string query = "taskHub=" + WebUtility.UrlEncode(string.IsNullOrEmpty(taskHub) ? this.options.HubName : taskHub)
             + "&connection=" + WebUtility.UrlEncode(string.IsNullOrEmpty(connectionName) ? this.options.DefaultConnectionName : connectionName);
-        if (!string.IsNullOrEmpty(webhook.Query))
+        if (this.authorizer.LinkCode(instanceId) is { } code)
+        {
+            // The host's code for this instance's links (see IDurableHttpAuthorizer).
+            query += "&code=" + WebUtility.UrlEncode(code);
+        }
+        else if (!string.IsNullOrEmpty(webhook.Query))
         {
             query += "&" + webhook.Query.TrimStart('?');
         }

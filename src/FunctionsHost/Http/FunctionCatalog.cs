@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.Azure.WebJobs;
 using Microsoft.Azure.WebJobs.Extensions.DurableTask;
+using Microsoft.Azure.WebJobs.Extensions.Http;
 
 namespace FunctionsHost.Http;
 
@@ -14,7 +15,8 @@ internal sealed record FunctionEntry(string Name, string Trigger, HttpRoute? Htt
 /// <param name="Template">The full path template, with the route prefix, starting with '/'.</param>
 /// <param name="Methods">Upper-case methods accepted.</param>
 /// <param name="TriggerParameter">The name of the request parameter to pass to the JobHost.</param>
-internal sealed record HttpRoute(string Template, IReadOnlyList<string> Methods, string TriggerParameter);
+/// <param name="AuthLevel">The trigger's <c>AuthorizationLevel</c>: which key a caller needs when keys are enforced.</param>
+internal sealed record HttpRoute(string Template, IReadOnlyList<string> Methods, string TriggerParameter, AuthorizationLevel AuthLevel);
 
 /// <summary>The functions of the app assemblies, found the way the Functions host lists them at start.</summary>
 internal static class FunctionCatalog
@@ -51,7 +53,7 @@ internal static class FunctionCatalog
                 IReadOnlyList<string> methods = http.Methods is { Length: > 0 } given
                     ? [.. given.Select(m => m.ToUpperInvariant())]
                     : AllMethods;
-                return new FunctionEntry(name, "httpTrigger", new HttpRoute(template, methods, parameter.Name!));
+                return new FunctionEntry(name, "httpTrigger", new HttpRoute(template, methods, parameter.Name!, http.AuthLevel));
             }
 
             if (parameter.GetCustomAttribute<OrchestrationTriggerAttribute>() is not null)

@@ -1,3 +1,5 @@
+using FunctionsHost.Security;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Azure.WebJobs;
 using Microsoft.Azure.WebJobs.Extensions.Http;
 using Microsoft.Azure.WebJobs.Host;
@@ -24,6 +26,26 @@ internal static partial class HttpFunctionEndpoints
 
     private static async Task InvokeAsync(HttpContext context, string functionName, HttpRoute route)
     {
+        if (!IsAuthorized(context, functionName, route))
+        {
+            // Says nothing about which keys exist or how close the given one was.
+            await JsonErrors.WriteAsync(context, StatusCodes.Status401Unauthorized, "A valid key is required for this function.", field: "code");
+            return;
+        }
+
+        long limit = context.RequestServices.GetRequiredService<SecuritySettings>().MaxRequestBodyBytes;
+        if (context.Request.ContentLength > limit)
+        {
+            await JsonErrors.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, $"The request body is larger than {limit} bytes.", field: "body");
+            return;
+        }
+
+        // A body without Content-Length (chunked) is cut off by the server at the same limit while the function reads it.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = limit;
+        }
+
         context.Items[HttpExtensionConstants.AzureWebJobsHttpRouteDataKey] = RouteData(context);
         IJobHost jobHost = context.RequestServices.GetRequiredService<IJobHost>();
         try
@@ -32,21 +54,49 @@ internal static partial class HttpFunctionEndpoints
         }
         catch (FunctionInvocationException e) when (!context.Response.HasStarted)
         {
-            Exception failure = e.InnerException ?? e;
-            ILogger logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("FunctionsHost.Http");
-            Log.FunctionFailed(logger, functionName, failure);
-            bool development = context.RequestServices.GetRequiredService<IHostEnvironment>().IsDevelopment();
-            await JsonErrors.WriteAsync(
-                context,
-                StatusCodes.Status500InternalServerError,
-                $"The function '{functionName}' failed; see the host log for details.",
-                development ? failure.ToString() : null);
+            await WriteFailureAsync(context, functionName, e.InnerException ?? e);
             return;
         }
 
         // As the Functions host: what the function returned (HttpOptions.SetResponse put it here), else 200.
         context.Items.TryGetValue(ResponseKey, out object? result);
         await FunctionResultWriter.WriteAsync(context, result);
+    }
+
+    private static bool IsAuthorized(HttpContext context, string functionName, HttpRoute route)
+    {
+        if (route.AuthLevel == AuthorizationLevel.Anonymous || !context.RequestServices.GetRequiredService<KeyEnforcement>().Enforced)
+        {
+            return true;
+        }
+
+        PresentedKey presented = RequestKey.Identify(context.RequestServices.GetRequiredService<HostKeys>(), context.Request, functionName);
+        return FunctionAuthorization.IsAllowed(route.AuthLevel, presented);
+    }
+
+    /// <summary>A failed function: 503 when the store is unavailable, 413 when the body was cut off, else 500.</summary>
+    private static Task WriteFailureAsync(HttpContext context, string functionName, Exception failure)
+    {
+        ILogger logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("FunctionsHost.Http");
+        if (JsonErrors.StoreUnavailable(failure) is { } unavailable)
+        {
+            Log.StoreUnavailable(logger, functionName, unavailable.Message);
+            return JsonErrors.WriteStoreUnavailableAsync(context);
+        }
+
+        if (failure is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+        {
+            long limit = context.RequestServices.GetRequiredService<SecuritySettings>().MaxRequestBodyBytes;
+            return JsonErrors.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, $"The request body is larger than {limit} bytes.", field: "body");
+        }
+
+        Log.FunctionFailed(logger, functionName, failure);
+        bool development = context.RequestServices.GetRequiredService<IHostEnvironment>().IsDevelopment();
+        return JsonErrors.WriteAsync(
+            context,
+            StatusCodes.Status500InternalServerError,
+            $"The function '{functionName}' failed; see the host log for details.",
+            development ? failure.ToString() : null);
     }
 
     /// <summary>
@@ -79,5 +129,8 @@ internal static partial class HttpFunctionEndpoints
     {
         [LoggerMessage(EventId = 4100, Level = LogLevel.Error, Message = "HTTP function '{FunctionName}' failed.")]
         public static partial void FunctionFailed(ILogger logger, string functionName, Exception exception);
+
+        [LoggerMessage(EventId = 4101, Level = LogLevel.Error, Message = "HTTP function '{FunctionName}' answered 503: the store is unavailable ({Reason}).")]
+        public static partial void StoreUnavailable(ILogger logger, string functionName, string reason);
     }
 }

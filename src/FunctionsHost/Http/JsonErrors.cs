@@ -25,10 +25,23 @@ internal static class JsonErrors
         };
     }
 
-    /// <summary>Exception-handler: any exception that escaped the pipeline becomes a JSON 500, without a stack trace outside Development.</summary>
+    /// <summary>Seconds a client is asked to wait when the store is unavailable.</summary>
+    public const int StoreRetryAfterSeconds = 5;
+
+    /// <summary>
+    /// Exception-handler: any exception that escaped the pipeline becomes a JSON 500, without a stack trace outside
+    /// Development; an unavailable store a 503 with Retry-After.
+    /// </summary>
     public static Task WriteUnhandledAsync(HttpContext context)
     {
         Exception? exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        if (StoreUnavailable(exception) is { } unavailable)
+        {
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("FunctionsHost.Http")
+                .LogError("{Method} {Path} answered 503: the store is unavailable ({Reason}).", context.Request.Method, context.Request.Path, unavailable.Message);
+            return WriteStoreUnavailableAsync(context);
+        }
+
         bool development = context.RequestServices.GetRequiredService<IHostEnvironment>().IsDevelopment();
         return WriteAsync(
             context,
@@ -37,13 +50,44 @@ internal static class JsonErrors
             development ? exception?.ToString() : null);
     }
 
-    public static async Task WriteAsync(HttpContext context, int statusCode, string error, string? detail = null)
+    /// <summary>The store's exception anywhere in the chain (the engine or the JobHost may wrap it).</summary>
+    public static Durable.Core.Storage.StoreUnavailableException? StoreUnavailable(Exception? exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is Durable.Core.Storage.StoreUnavailableException unavailable)
+            {
+                return unavailable;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>503 with Retry-After: the store cannot take the request now and nothing was changed.</summary>
+    public static Task WriteStoreUnavailableAsync(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = StoreRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "The durable store is temporarily unavailable; nothing was changed. Retry after the time in the Retry-After header.");
+    }
+
+    /// <summary>Writes <c>{"error": ..., "field"?: ..., "detail"?: ...}</c>.</summary>
+    public static async Task WriteAsync(HttpContext context, int statusCode, string error, string? detail = null, string? field = null)
     {
         context.Response.StatusCode = statusCode;
         context.Response.ContentType = "application/json; charset=utf-8";
-        byte[] body = detail is null
-            ? JsonSerializer.SerializeToUtf8Bytes(new { error })
-            : JsonSerializer.SerializeToUtf8Bytes(new { error, detail });
+        Dictionary<string, object> content = new() { ["error"] = error };
+        if (field is not null)
+        {
+            content["field"] = field;
+        }
+
+        if (detail is not null)
+        {
+            content["detail"] = detail;
+        }
+
+        byte[] body = JsonSerializer.SerializeToUtf8Bytes(content);
         context.Response.ContentLength = body.Length;
         await context.Response.Body.WriteAsync(body, context.RequestAborted);
     }

@@ -1,0 +1,26 @@
+namespace Durable.WebJobs.Http;
+
+/// <summary>Limits and error detail of the management API; the host binds them from app settings.</summary>
+public sealed class DurableHttpOptions
+{
+    /// <summary>Default body limit: 1 MiB, far above any event or input this app needs.</summary>
+    public const long DefaultMaxRequestBodyBytes = 1024 * 1024;
+
+    /// <summary>Default cap on events raised to one instance.</summary>
+    public const int DefaultMaxEventsPerInstance = 100;
+
+    /// <summary>Gets or sets the largest request body accepted (413 above it).</summary>
+    public long MaxRequestBodyBytes { get; set; } = DefaultMaxRequestBodyBytes;
+
+    /// <summary>
+    /// Gets or sets how many events one instance accepts over its life (429 above it), so nobody can grow an
+    /// instance's history without bound.
+    /// </summary>
+    public int MaxEventsPerInstance { get; set; } = DefaultMaxEventsPerInstance;
+
+    /// <summary>Gets or sets the <c>Retry-After</c> seconds of a 503 when the store is unavailable.</summary>
+    public int StoreUnavailableRetryAfterSeconds { get; set; } = 5;
+
+    /// <summary>Gets or sets whether error bodies carry exception type and stack trace (Development only).</summary>
+    public bool IncludeExceptionDetails { get; set; }
+}

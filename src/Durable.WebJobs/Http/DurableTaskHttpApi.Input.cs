@@ -1,0 +1,222 @@
+using System.Globalization;
+using System.Text;
+using Durable.Core;
+using Durable.Core.Client;
+using Microsoft.AspNetCore.Http;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace Durable.WebJobs.Http;
+
+/// <summary>
+/// How the management API reads its input. Durable Functions silently ignores a value it cannot parse; we refuse
+/// it with 400 naming the parameter, because a silently dropped filter (a purge without its status filter, say)
+/// does something else than the caller asked.
+/// </summary>
+internal sealed partial class DurableTaskHttpApi
+{
+    /// <summary>Longest <c>reason</c> kept (it becomes a terminated instance's output).</summary>
+    internal const int MaxReasonLength = 1024;
+
+    /// <summary>Longest event name.</summary>
+    internal const int MaxEventNameLength = 256;
+
+    /// <summary>Largest page size of <c>GET /instances</c>.</summary>
+    internal const int MaxTop = 1000;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Checks made on every request: the body's declared size and the task hub.</summary>
+    private void CheckCommonInput(HttpRequest request)
+    {
+        if (request.ContentLength > this.options.MaxRequestBodyBytes)
+        {
+            throw this.BodyTooLarge();
+        }
+
+        string? taskHub = request.Query["taskHub"].FirstOrDefault();
+        if (!string.IsNullOrEmpty(taskHub) && !string.Equals(taskHub, this.links.HubName, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new DurableInputException(StatusCodes.Status400BadRequest, $"This host serves only the task hub '{this.links.HubName}', not '{taskHub}'.", "taskHub");
+        }
+    }
+
+    private static string CheckInstanceId(string instanceId) =>
+        InstanceIds.Validate(instanceId) is { } problem
+            ? throw new DurableInputException(StatusCodes.Status400BadRequest, problem, "instanceId")
+            : instanceId;
+
+    private static string CheckEventName(string eventName)
+    {
+        if (string.IsNullOrWhiteSpace(eventName) || eventName.Length > MaxEventNameLength || eventName.Any(char.IsControl))
+        {
+            throw new DurableInputException(
+                StatusCodes.Status400BadRequest,
+                $"The event name must be 1 to {MaxEventNameLength} characters without control characters.",
+                "eventName");
+        }
+
+        return eventName;
+    }
+
+    private static string? ReadReason(HttpRequest request)
+    {
+        string? reason = request.Query["reason"].FirstOrDefault();
+        return reason is { Length: > MaxReasonLength }
+            ? throw new DurableInputException(StatusCodes.Status400BadRequest, $"The reason must be at most {MaxReasonLength} characters long.", "reason")
+            : reason;
+    }
+
+    /// <summary>Reads the body as UTF-8 text, refusing more than the configured limit even without a Content-Length.</summary>
+    private async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        long limit = this.options.MaxRequestBodyBytes;
+        if (request.ContentLength > limit)
+        {
+            throw this.BodyTooLarge();
+        }
+
+        using MemoryStream buffer = new();
+        byte[] chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                throw this.BodyTooLarge();
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        try
+        {
+            return StrictUtf8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new DurableInputException(StatusCodes.Status400BadRequest, "The request body is not valid UTF-8 text.", "body");
+        }
+    }
+
+    private DurableInputException BodyTooLarge() => new(
+        StatusCodes.Status413PayloadTooLarge,
+        $"The request body is larger than {this.options.MaxRequestBodyBytes} bytes.",
+        "body");
+
+    /// <summary>Parses JSON as Durable Functions does (dates left as strings); empty or trailing text is invalid.</summary>
+    private static JToken ParseJson(string text)
+    {
+        try
+        {
+            using JsonTextReader reader = new(new StringReader(text)) { DateParseHandling = DateParseHandling.None, MaxDepth = 64 };
+            JToken token = JToken.ReadFrom(reader);
+
+            // Trailing content ("2168 abc") is as invalid as a syntax error.
+            if (reader.Read())
+            {
+                throw new JsonReaderException($"Additional text found in JSON after the value at position {reader.LinePosition}.");
+            }
+
+            return token;
+        }
+        catch (JsonReaderException e)
+        {
+            // Durable Functions' exact message; the parser's own says where.
+            throw new DurableInputException(StatusCodes.Status400BadRequest, "Invalid JSON content", "body", e.Message);
+        }
+    }
+
+    private bool? ReadBool(IQueryCollection query, string name)
+    {
+        string? text = query[name].FirstOrDefault();
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        return bool.TryParse(text, out bool value)
+            ? value
+            : throw new DurableInputException(StatusCodes.Status400BadRequest, $"'{name}' must be true or false; got '{text}'.", name);
+    }
+
+    private static TimeSpan? ReadSeconds(IQueryCollection query, string name)
+    {
+        string? text = query[name].FirstOrDefault();
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        // At most a day: a request held open longer than that is a mistake or an attack on connections.
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds >= 0 && seconds <= 86_400
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new DurableInputException(StatusCodes.Status400BadRequest, $"'{name}' must be a number of seconds from 0 to 86400; got '{text}'.", name);
+    }
+
+    private static int ReadTop(IQueryCollection query)
+    {
+        string? text = query["top"].FirstOrDefault();
+        if (string.IsNullOrEmpty(text))
+        {
+            return 100;
+        }
+
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int top) && top is >= 1 and <= MaxTop
+            ? top
+            : throw new DurableInputException(StatusCodes.Status400BadRequest, $"'top' must be a whole number from 1 to {MaxTop}; got '{text}'.", "top");
+    }
+
+    private static string? ReadPrefix(IQueryCollection query)
+    {
+        string? prefix = query["instanceIdPrefix"].FirstOrDefault();
+        return prefix is { Length: > InstanceIds.MaxLength }
+            ? throw new DurableInputException(StatusCodes.Status400BadRequest, $"'instanceIdPrefix' must be at most {InstanceIds.MaxLength} characters long.", "instanceIdPrefix")
+            : prefix;
+    }
+
+    /// <summary>A date filter (ISO 8601); values without an offset are taken as UTC.</summary>
+    private static DateTimeOffset? ReadTime(IQueryCollection query, string name)
+    {
+        string? text = query[name].FirstOrDefault();
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset value)
+            ? value
+            : throw new DurableInputException(StatusCodes.Status400BadRequest, $"'{name}' must be a date and time such as 2026-01-31T12:00:00Z; got '{text}'.", name);
+    }
+
+    /// <summary>
+    /// The runtimeStatus filter: comma-separated and/or repeated. Durable Functions parses each value
+    /// case-sensitively and silently drops the rest; we accept any case and refuse unknown names.
+    /// </summary>
+    private static OrchestrationRuntimeStatus[]? ReadStatuses(IQueryCollection query)
+    {
+        List<OrchestrationRuntimeStatus> statuses = [];
+        foreach (string value in query["runtimeStatus"].SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
+        {
+            if (!Enum.TryParse(value, ignoreCase: true, out Microsoft.Azure.WebJobs.Extensions.DurableTask.OrchestrationRuntimeStatus status)
+                || status == Microsoft.Azure.WebJobs.Extensions.DurableTask.OrchestrationRuntimeStatus.Unknown
+                || int.TryParse(value, out _))
+            {
+                throw new DurableInputException(
+                    StatusCodes.Status400BadRequest,
+                    $"'{value}' is not a runtime status; use Pending, Running, Completed, ContinuedAsNew, Failed, Canceled, Terminated or Suspended.",
+                    "runtimeStatus");
+            }
+
+            statuses.Add((OrchestrationRuntimeStatus)(int)status);
+        }
+
+        return statuses.Count == 0 ? null : [.. statuses];
+    }
+
+    private static bool IsJson(string? contentType) =>
+        contentType is not null
+        && System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out System.Net.Http.Headers.MediaTypeHeaderValue? media)
+        && media.MediaType is { } type
+        && (string.Equals(type, "application/json", StringComparison.OrdinalIgnoreCase) || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+}

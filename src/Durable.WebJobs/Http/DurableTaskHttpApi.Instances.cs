@@ -1,0 +1,193 @@
+using Durable.Core;
+using Durable.Core.Client;
+using Durable.Core.Storage;
+using Durable.WebJobs.ContextImplementations;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Extensions;
+using Newtonsoft.Json.Linq;
+using DurableStatus = Microsoft.Azure.WebJobs.Extensions.DurableTask.OrchestrationRuntimeStatus;
+
+namespace Durable.WebJobs.Http;
+
+/// <summary>The per-instance and hub-wide operations: status, list, events, terminate/suspend/resume, rewind, purge.</summary>
+internal sealed partial class DurableTaskHttpApi
+{
+    private async Task<DurableResponse> GetStatusAsync(HttpRequest request, string instanceId, CancellationToken cancellationToken)
+    {
+        IQueryCollection query = request.Query;
+        bool showHistory = this.ReadBool(query, "showHistory") ?? false;
+        bool showHistoryOutput = this.ReadBool(query, "showHistoryOutput") ?? false;
+        bool showInput = this.ReadBool(query, "showInput") ?? true;
+        bool returnInternalServerErrorOnFailure = this.ReadBool(query, "returnInternalServerErrorOnFailure") ?? false;
+
+        DurableClient client = await this.host.GetClientAsync(cancellationToken).ConfigureAwait(false);
+        OrchestrationStatus? status = await client.GetStatusAsync(instanceId, showHistory, showHistoryOutput, showInput, cancellationToken).ConfigureAwait(false);
+        return status is null
+            ? UnknownInstance(instanceId)
+            : DurableResponse.Status(DurableClientAdapter.ToStatus(status), returnInternalServerErrorOnFailure, request.GetEncodedUrl());
+    }
+
+    private async Task<DurableResponse> RaiseEventAsync(HttpRequest request, string instanceId, string eventName, CancellationToken cancellationToken)
+    {
+        // The body is checked first: a bad request is refused the same way whatever the instance's state.
+        if (!IsJson(request.ContentType))
+        {
+            return DurableResponse.Error(StatusCodes.Status400BadRequest, "Only application/json request content is supported", "Content-Type");
+        }
+
+        JToken eventData = ParseJson(await this.ReadBodyAsync(request, cancellationToken).ConfigureAwait(false));
+
+        DurableClient client = await this.host.GetClientAsync(cancellationToken).ConfigureAwait(false);
+        OrchestrationStatus? status = await client.GetStatusAsync(instanceId, showHistory: true, showInput: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (status is null)
+        {
+            return UnknownInstance(instanceId);
+        }
+
+        if (status.RuntimeStatus.IsTerminal())
+        {
+            return Finished(instanceId, status.RuntimeStatus);
+        }
+
+        int recorded = status.History?.Count(e => (string?)e["EventType"] == nameof(Durable.Core.History.EventType.EventRaised)) ?? 0;
+        if (!this.eventBudget.TryTake(instanceId, recorded))
+        {
+            return DurableResponse.Error(
+                StatusCodes.Status429TooManyRequests,
+                $"Orchestration instance '{instanceId}' has received the most events one instance accepts ({this.options.MaxEventsPerInstance}).",
+                "eventName");
+        }
+
+        // The status check above is advisory; the store decides atomically (the instance may finish meanwhile).
+        EnqueueResult result = await client.RaiseEventAsync(instanceId, eventName, eventData, cancellationToken).ConfigureAwait(false);
+        if (result != EnqueueResult.Accepted)
+        {
+            this.eventBudget.GiveBack(instanceId);
+        }
+
+        return Enqueued(instanceId, result);
+    }
+
+    private async Task<DurableResponse> SendAsync(string instanceId, Func<DurableClient, CancellationToken, Task<EnqueueResult>> send, CancellationToken cancellationToken)
+    {
+        DurableClient client = await this.host.GetClientAsync(cancellationToken).ConfigureAwait(false);
+        OrchestrationStatus? status = await client.GetStatusAsync(instanceId, showInput: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (status is null)
+        {
+            return UnknownInstance(instanceId);
+        }
+
+        if (status.RuntimeStatus.IsTerminal())
+        {
+            return Finished(instanceId, status.RuntimeStatus);
+        }
+
+        try
+        {
+            return Enqueued(instanceId, await send(client, cancellationToken).ConfigureAwait(false));
+        }
+        catch (InvalidOperationException e)
+        {
+            // Suspend of a suspended instance, resume of a running one: Durable Functions answers 500; the state is
+            // the caller's problem, so we say 409 and why.
+            return DurableResponse.Error(StatusCodes.Status409Conflict, e.Message, "instanceId");
+        }
+    }
+
+    private async Task<DurableResponse> RewindAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        DurableClient client = await this.host.GetClientAsync(cancellationToken).ConfigureAwait(false);
+        OrchestrationStatus? status = await client.GetStatusAsync(instanceId, showInput: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (status is null)
+        {
+            return new DurableResponse(StatusCodes.Status404NotFound, JValue.CreateString($"No orchestration with instance ID \"{instanceId}\" found."));
+        }
+
+        if (status.RuntimeStatus != OrchestrationRuntimeStatus.Failed)
+        {
+            return new DurableResponse(
+                StatusCodes.Status412PreconditionFailed,
+                JValue.CreateString($"This orchestration has status {(DurableStatus)(int)status.RuntimeStatus}, but only orchestrations in the \"Failed\" state can be rewound."));
+        }
+
+        return DurableResponse.Error(StatusCodes.Status501NotImplemented, "Rewind is not supported by the underlying storage provider.");
+    }
+
+    private async Task<DurableResponse> PurgeOneAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        DurableClient client = await this.host.GetClientAsync(cancellationToken).ConfigureAwait(false);
+        OrchestrationStatus? status = await client.GetStatusAsync(instanceId, showInput: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (status is null)
+        {
+            return UnknownInstance(instanceId);
+        }
+
+        if (!status.RuntimeStatus.IsTerminal())
+        {
+            return new DurableResponse(
+                StatusCodes.Status412PreconditionFailed,
+                JValue.CreateString($"Only orchestrations in a terminal state can be purged, but the orchestration with instance ID {instanceId} has status {(DurableStatus)(int)status.RuntimeStatus}"));
+        }
+
+        int deleted = await client.PurgeInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        this.eventBudget.Forget(instanceId);
+        return deleted == 0 ? UnknownInstance(instanceId) : new DurableResponse(StatusCodes.Status200OK, new JObject { ["instancesDeleted"] = deleted });
+    }
+
+    private async Task<DurableResponse> PurgeManyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        IQueryCollection query = request.Query;
+        if (string.IsNullOrEmpty(query["createdTimeFrom"].FirstOrDefault()))
+        {
+            // Durable Functions' exact answer: a bare JSON string.
+            return new DurableResponse(StatusCodes.Status400BadRequest, JValue.CreateString("Please provide value for 'createdTimeFrom' parameter."));
+        }
+
+        DateTimeOffset from = ReadTime(query, "createdTimeFrom")!.Value;
+        PurgeFilter filter = new(from, ReadTime(query, "createdTimeTo") ?? DateTimeOffset.UtcNow, ReadStatuses(query));
+        DurableClient client = await this.host.GetClientAsync(cancellationToken).ConfigureAwait(false);
+        int deleted = await client.PurgeInstancesAsync(filter, cancellationToken).ConfigureAwait(false);
+        return deleted == 0
+            ? DurableResponse.Error(StatusCodes.Status404NotFound, "No finished orchestration instance matches the purge filter.")
+            : new DurableResponse(StatusCodes.Status200OK, new JObject { ["instancesDeleted"] = deleted });
+    }
+
+    private async Task<DurableResponse> ListAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        IQueryCollection query = request.Query;
+        string? continuation = request.Headers[ContinuationTokenHeader].FirstOrDefault();
+        InstanceQuery instanceQuery = new()
+        {
+            Statuses = ReadStatuses(query),
+            CreatedFrom = ReadTime(query, "createdTimeFrom"),
+            CreatedTo = ReadTime(query, "createdTimeTo"),
+            InstanceIdPrefix = ReadPrefix(query),
+            PageSize = ReadTop(query),
+            ContinuationToken = string.IsNullOrEmpty(continuation) ? null : continuation,
+        };
+        bool showInput = this.ReadBool(query, "showInput") ?? true;
+
+        DurableClient client = await this.host.GetClientAsync(cancellationToken).ConfigureAwait(false);
+        OrchestrationStatusPage page;
+        try
+        {
+            page = await client.ListInstancesAsync(instanceQuery, showInput, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException e) when (instanceQuery.ContinuationToken is not null)
+        {
+            throw new DurableInputException(StatusCodes.Status400BadRequest, $"The continuation token is not one this API issued: {e.Message}", ContinuationTokenHeader);
+        }
+
+        JArray body = [.. page.Instances.Select(s => DurableJson.StatusBody(DurableClientAdapter.ToStatus(s)))];
+
+        // Always present, as in Durable Functions; empty means there is no further page.
+        return new DurableResponse(StatusCodes.Status200OK, body, new Dictionary<string, string> { [ContinuationTokenHeader] = page.ContinuationToken ?? string.Empty });
+    }
+
+    private static DurableResponse Enqueued(string instanceId, EnqueueResult result) => result switch
+    {
+        EnqueueResult.Accepted => new DurableResponse(StatusCodes.Status202Accepted),
+        EnqueueResult.NotFound => UnknownInstance(instanceId),
+        _ => Finished(instanceId, null),
+    };
+}
