@@ -12,6 +12,9 @@ internal abstract class PendingWrite
     private const int Cancelled = 2;
     private int state;
 
+    /// <summary>A lease write: acknowledged at COMMIT, without waiting for the WAL sync (see <see cref="SqliteWriter"/>).</summary>
+    public bool Lease { get; init; }
+
     /// <summary>Claims the write for running; false when its caller already gave up.</summary>
     public bool TryStart() => Interlocked.CompareExchange(ref this.state, Running, Waiting) == Waiting;
 

@@ -10,7 +10,7 @@ public sealed partial class SqliteOrchestrationStore
     public Task<ActivityWorkItem?> LeaseActivityAsync(string owner, TimeSpan leaseDuration, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
-        return this.Db.WriteAsync(
+        return this.Db.LeaseWriteAsync(
             s =>
             {
                 long now = SqliteRows.Ticks(this.time.GetUtcNow());
@@ -74,7 +74,7 @@ public sealed partial class SqliteOrchestrationStore
     public Task AbandonActivityAsync(ActivityWorkItem workItem, TimeSpan retryDelay, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workItem);
-        return this.Db.WriteAsync(
+        return this.Db.LeaseWriteAsync(
             s => s.Execute(
                 "UPDATE tasks SET locked_by = NULL, lock_expiration = NULL, visible_time = $visible WHERE sequence = $seq AND hub = $hub AND locked_by = $owner",
                 ("$visible", SqliteRows.Ticks(this.time.GetUtcNow() + retryDelay)),
@@ -89,7 +89,7 @@ public sealed partial class SqliteOrchestrationStore
     {
         ArgumentNullException.ThrowIfNull(workItem);
         DateTimeOffset expiration = default;
-        bool renewed = await this.Db.WriteAsync(
+        bool renewed = await this.Db.LeaseWriteAsync(
             s =>
             {
                 DateTimeOffset now = this.time.GetUtcNow();

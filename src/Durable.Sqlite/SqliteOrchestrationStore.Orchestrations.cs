@@ -19,7 +19,7 @@ public sealed partial class SqliteOrchestrationStore
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
-        return this.Db.WriteAsync(
+        return this.Db.LeaseWriteAsync(
             s =>
             {
                 long now = SqliteRows.Ticks(this.time.GetUtcNow());
@@ -149,7 +149,7 @@ public sealed partial class SqliteOrchestrationStore
     public Task AbandonOrchestrationAsync(OrchestrationWorkItem workItem, TimeSpan retryDelay, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workItem);
-        return this.Db.WriteAsync(
+        return this.Db.LeaseWriteAsync(
             s =>
             {
                 // The instance, not its messages, waits out the delay: rewriting visible times would reorder
@@ -173,7 +173,7 @@ public sealed partial class SqliteOrchestrationStore
     {
         ArgumentNullException.ThrowIfNull(workItem);
         DateTimeOffset expiration = default;
-        bool renewed = await this.Db.WriteAsync(
+        bool renewed = await this.Db.LeaseWriteAsync(
             s =>
             {
                 DateTimeOffset now = this.time.GetUtcNow();

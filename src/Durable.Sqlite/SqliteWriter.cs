@@ -6,9 +6,12 @@ namespace Durable.Sqlite;
 /// <summary>
 /// The single writer of a store: one long-lived connection and one loop that runs queued writes. Writes that
 /// queue up while a transaction runs are committed together (group commit): each one inside its own savepoint,
-/// all of them in one <c>BEGIN IMMEDIATE</c> transaction and therefore one fsync. Every caller still gets
-/// all-or-nothing: a write that throws is rolled back to its savepoint and fails alone, and nobody is told
-/// "done" before the shared COMMIT has returned.
+/// all of them in one <c>BEGIN IMMEDIATE</c> transaction. Every caller still gets all-or-nothing: a write that throws
+/// is rolled back to its savepoint and fails alone, and nobody is told "done" before the shared COMMIT has returned
+/// and, for a durable write, the WAL has been synced (<see cref="WalFlusher"/>, which syncs while this loop goes on).
+/// Lease writes (taking, renewing, handing back a lease) have their own queue, taken first into each batch and
+/// acknowledged at COMMIT: a dispatcher waits on each lease before it starts the next work item, and nobody is told
+/// anything by one.
 /// </summary>
 /// <remarks>
 /// One writer per process is also what SQLite admits per file, so queueing here replaces busy-looping inside
@@ -21,29 +24,43 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private const int MaxBatch = 64;
     private readonly object gate = new();
     private readonly Queue<PendingWrite> queue = new();
+    private readonly Queue<PendingWrite> leaseQueue = new();
     private readonly SqliteSession session;
     private readonly BusyRetry retry;
     private readonly string path;
+    private readonly WalFlusher? flusher;
     private Task loop = Task.CompletedTask;
     private bool running;
     private bool disposed;
 
-    public SqliteWriter(SqliteSession session, BusyRetry retry, string path)
+    /// <param name="session">The write connection (in <c>synchronous=NORMAL</c> when <paramref name="flusher"/> is given).</param>
+    /// <param name="retry">Busy handling for BEGIN.</param>
+    /// <param name="path">The file, for error messages.</param>
+    /// <param name="flusher">Syncs the WAL before durable writes are acknowledged; null when the store is not durable.</param>
+    public SqliteWriter(SqliteSession session, BusyRetry retry, string path, WalFlusher? flusher)
     {
         this.session = session;
         this.retry = retry;
         this.path = path;
+        this.flusher = flusher;
     }
 
-    /// <summary>Queues <paramref name="work"/>; completes once it is committed (or failed and rolled back).</summary>
-    public Task<T> WriteAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken)
+    /// <summary>Queues <paramref name="work"/>; completes once it is committed and durable (or failed and rolled back).</summary>
+    /// <param name="work">The write.</param>
+    /// <param name="cancellationToken">Cancels the write while it is still queued.</param>
+    /// <param name="lease">
+    /// True for a write that acknowledges nothing to anyone (a lease taken, renewed or handed back): served ahead of
+    /// the durable queue and completed at COMMIT, without waiting for a WAL sync. The WAL is sequential, so the next
+    /// durable write's sync covers it too; a power loss before that only lets a lease lapse early.
+    /// </param>
+    public Task<T> WriteAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken, bool lease = false)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        PendingWrite<T> write = new(work, cancellationToken);
+        PendingWrite<T> write = new(work, cancellationToken) { Lease = lease };
         lock (this.gate)
         {
             ObjectDisposedException.ThrowIf(this.disposed, this);
-            this.queue.Enqueue(write);
+            (lease ? this.leaseQueue : this.queue).Enqueue(write);
             if (!this.running)
             {
                 this.running = true;
@@ -70,6 +87,11 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
 
         await last.ConfigureAwait(false);
+        if (this.flusher is not null)
+        {
+            await this.flusher.DisposeAsync().ConfigureAwait(false);
+        }
+
         this.session.Dispose();
     }
 
@@ -80,7 +102,8 @@ internal sealed class SqliteWriter : IAsyncDisposable
             List<PendingWrite> batch = [];
             lock (this.gate)
             {
-                while (batch.Count < MaxBatch && this.queue.TryDequeue(out PendingWrite? next))
+                // Leases first, so a burst of durable writes never delays the dispatchers by more than one batch.
+                while (batch.Count < MaxBatch && (this.leaseQueue.TryDequeue(out PendingWrite? next) || this.queue.TryDequeue(out next)))
                 {
                     if (next.TryStart())
                     {
@@ -88,7 +111,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
                     }
                 }
 
-                if (batch.Count == 0 && this.queue.Count == 0)
+                if (batch.Count == 0 && this.queue.Count == 0 && this.leaseQueue.Count == 0)
                 {
                     this.running = false;
                     return;
@@ -168,7 +191,35 @@ internal sealed class SqliteWriter : IAsyncDisposable
             return;
         }
 
-        done.ForEach(w => w.Succeed());
+        if (this.flusher is null)
+        {
+            done.ForEach(w => w.Succeed());
+            return;
+        }
+
+        // Leases are complete now; durable writes once the WAL is synced, while this loop commits the next batch.
+        done.Where(w => w.Lease).ToList().ForEach(w => w.Succeed());
+        List<PendingWrite> durable = [.. done.Where(w => !w.Lease)];
+        if (durable.Count == 0)
+        {
+            return;
+        }
+
+        bool nothingQueued;
+        lock (this.gate)
+        {
+            nothingQueued = this.queue.Count == 0 && this.leaseQueue.Count == 0;
+        }
+
+        if (nothingQueued)
+        {
+            // Nothing to overlap the sync with: do it here and spare the callers a thread hand-off.
+            this.flusher.SyncNow(durable);
+        }
+        else
+        {
+            this.flusher.Enqueue(durable);
+        }
     }
 
     private void TryRollback()

@@ -1,0 +1,150 @@
+using System.Globalization;
+
+namespace PhoneVerification.LoadTest;
+
+/// <summary>The flow each simulated user follows.</summary>
+internal enum FlowMode
+{
+    /// <summary>Answers the right code at once.</summary>
+    Right,
+
+    /// <summary>Answers <see cref="LoadTestOptions.WrongAnswers"/> wrong codes, then the right one.</summary>
+    Wrong,
+
+    /// <summary>Never answers: the host's timer ends the flow with <c>false</c>.</summary>
+    Timeout,
+
+    /// <summary>Starts the flow, waits for the SMS, and leaves the instance waiting.</summary>
+    Idle,
+}
+
+/// <summary>Command-line options of the tool (see <see cref="Usage"/>).</summary>
+internal sealed class LoadTestOptions
+{
+    public const string Usage = """
+        PhoneVerification.LoadTest [options]
+          --mode right|wrong|timeout|idle   flow to run (default right)
+          --flows N                  measured flows (default 1000)
+          --warmup N                 flows run first and not measured (default 100; 0 in idle and timeout modes)
+          --concurrency N            flows in flight at once (default 10)
+          --k N                      wrong answers before the right one in wrong mode (default 2)
+          --poll-ms N                status polling interval while waiting for completion (default 2)
+          --base-url URL             drive a running host; its TwilioApiBaseUrl must point at --sink-port
+          --key KEY                  function key sent as x-functions-key (a host that enforces keys)
+          --sink-port N              port of the Twilio-compatible sink on 127.0.0.1 (default: free port)
+          --host-pid N               read the host's RSS from /proc/N/status
+          --db PATH                  the host's SQLite file: its size (+WAL) per waiting instance is reported
+          --start-host               start FunctionsHost as a child process (on a temp app folder unless --db)
+          --window N                 SmsChallengeTimeoutSeconds for a started host (default 90; 3600 in idle mode)
+          --host-setting KEY=VALUE   extra environment variable for a started host (repeatable)
+          --host-log FILE            where a started host's output goes (default: discarded)
+          --restart                  idle mode with --start-host: restart the host and time it until it serves
+          --label TEXT               copied into the JSON line
+        PhoneVerification.LoadTest seed --db PATH --count N
+          clones the newest completed instance of the file N times (store-growth runs; host stopped)
+        """;
+
+    public FlowMode Mode { get; set; } = FlowMode.Right;
+
+    public int Flows { get; set; } = 1000;
+
+    public int? Warmup { get; set; }
+
+    public int Concurrency { get; set; } = 10;
+
+    public int WrongAnswers { get; set; } = 2;
+
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(2);
+
+    public Uri? BaseUrl { get; set; }
+
+    public int SinkPort { get; set; }
+
+    public string? Key { get; set; }
+
+    public int? HostPid { get; set; }
+
+    public string? DatabasePath { get; set; }
+
+    public bool StartHost { get; set; }
+
+    public int? WindowSeconds { get; set; }
+
+    public Dictionary<string, string> HostSettings { get; } = new(StringComparer.Ordinal);
+
+    public string? HostLog { get; set; }
+
+    public bool Restart { get; set; }
+
+    public string? Label { get; set; }
+
+    public int EffectiveWarmup => this.Warmup ?? (this.Mode is FlowMode.Idle or FlowMode.Timeout ? 0 : 100);
+
+    public int EffectiveWindowSeconds => this.WindowSeconds ?? (this.Mode == FlowMode.Idle ? 3600 : 90);
+
+    public static LoadTestOptions Parse(IReadOnlyList<string> args)
+    {
+        LoadTestOptions o = new();
+        for (int i = 0; i < args.Count; i++)
+        {
+            string name = args[i];
+            string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{name} needs a value.");
+            int NextInt(int min) => int.TryParse(Next(), NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v >= min
+                ? v
+                : throw new ArgumentException($"{name} must be a whole number of at least {min}; got '{args[i]}'.");
+            switch (name)
+            {
+                case "--mode":
+                    o.Mode = Enum.TryParse(Next(), ignoreCase: true, out FlowMode mode) && Enum.IsDefined(mode)
+                        ? mode
+                        : throw new ArgumentException($"--mode must be right, wrong, timeout or idle; got '{args[i]}'.");
+                    break;
+                case "--flows": o.Flows = NextInt(1); break;
+                case "--warmup": o.Warmup = NextInt(0); break;
+                case "--concurrency": o.Concurrency = NextInt(1); break;
+                case "--k": o.WrongAnswers = NextInt(0); break;
+                case "--poll-ms": o.PollInterval = TimeSpan.FromMilliseconds(NextInt(1)); break;
+                case "--base-url":
+                    o.BaseUrl = Uri.TryCreate(Next(), UriKind.Absolute, out Uri? url) ? url : throw new ArgumentException($"--base-url must be an absolute URL; got '{args[i]}'.");
+                    break;
+                case "--sink-port": o.SinkPort = NextInt(0); break;
+                case "--key": o.Key = Next(); break;
+                case "--host-pid": o.HostPid = NextInt(1); break;
+                case "--db": o.DatabasePath = Path.GetFullPath(Next()); break;
+                case "--start-host": o.StartHost = true; break;
+                case "--window": o.WindowSeconds = NextInt(1); break;
+                case "--host-setting":
+                    string setting = Next();
+                    int eq = setting.IndexOf('=', StringComparison.Ordinal);
+                    if (eq <= 0)
+                    {
+                        throw new ArgumentException($"--host-setting must be KEY=VALUE; got '{setting}'.");
+                    }
+
+                    o.HostSettings[setting[..eq]] = setting[(eq + 1)..];
+                    break;
+                case "--host-log": o.HostLog = Path.GetFullPath(Next()); break;
+                case "--restart": o.Restart = true; break;
+                case "--label": o.Label = Next(); break;
+                default: throw new ArgumentException($"Unknown option '{name}'.");
+            }
+        }
+
+        if (o.StartHost == (o.BaseUrl is not null))
+        {
+            throw new ArgumentException("Give exactly one of --base-url URL (a running host) and --start-host.");
+        }
+
+        if (o.Restart && (!o.StartHost || o.Mode != FlowMode.Idle))
+        {
+            throw new ArgumentException("--restart needs --start-host and --mode idle.");
+        }
+
+        if (o.Mode == FlowMode.Wrong && o.WrongAnswers > 3)
+        {
+            throw new ArgumentException("--k must be at most 3: the sample accepts 4 answers, the last one must be right.");
+        }
+
+        return o;
+    }
+}
