@@ -69,6 +69,12 @@ internal sealed class SqliteDatabase : IAsyncDisposable
                 // The writer touches random pages of large indexes (instance ids are random); SQLite's default 2 MB
                 // cache made each commit re-read them through the OS once the file grew past a few hundred MB.
                 session.Execute("PRAGMA cache_size=-32768");
+                if (options.MaxPageCountForTests is { } maxPages)
+                {
+                    // Per connection, and only this one writes: every write of the store meets the cap.
+                    session.Scalar($"PRAGMA max_page_count={maxPages}");
+                }
+
                 return new SqliteDatabase(path, connectionString, session, options.BusyTimeout, options.Durable);
             }
             catch

@@ -23,6 +23,14 @@ public sealed class SqliteStoreOptions
     /// </summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Tests only: caps the file at this many pages (SQLite's <c>max_page_count</c>, set on the write connection when it
+    /// opens; SQLite never lowers it below the file's current size). A write that needs more pages then fails with
+    /// SQLITE_FULL, the same error a full disk gives, so tests can provoke "disk full" without filling a disk.
+    /// Null (the default) leaves SQLite's own limit.
+    /// </summary>
+    internal long? MaxPageCountForTests { get; set; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     internal void Validate()
     {
@@ -46,6 +54,11 @@ public sealed class SqliteStoreOptions
         if (this.BusyTimeout < TimeSpan.FromMilliseconds(100))
         {
             throw new ArgumentException($"SqliteStoreOptions.BusyTimeout must be at least 100 ms (was {this.BusyTimeout}).", nameof(this.BusyTimeout));
+        }
+
+        if (this.MaxPageCountForTests is <= 0)
+        {
+            throw new ArgumentException($"SqliteStoreOptions.MaxPageCountForTests must be positive (was {this.MaxPageCountForTests}).", nameof(this.MaxPageCountForTests));
         }
     }
 }

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace Durable.Core.Storage.InMemory;
 
 /// <summary>Listing, purging and the dispatchers' next wake-up time.</summary>
@@ -10,7 +7,7 @@ public sealed partial class InMemoryOrchestrationStore
     public Task<InstancePage> QueryInstancesAsync(InstanceQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        (long Ticks, string Id)? after = DecodeToken(query.ContinuationToken);
+        (long Ticks, string Id)? after = ContinuationToken.Decode(query.ContinuationToken);
         int pageSize = Math.Max(1, query.PageSize);
         lock (this.gate)
         {
@@ -29,7 +26,7 @@ public sealed partial class InMemoryOrchestrationStore
             if (matches.Count > pageSize)
             {
                 matches.RemoveAt(matches.Count - 1);
-                token = EncodeToken(matches[^1].CreatedTime.UtcTicks, matches[^1].InstanceId);
+                token = ContinuationToken.Encode(matches[^1].CreatedTime.UtcTicks, matches[^1].InstanceId);
             }
 
             return Task.FromResult(new InstancePage(matches, token));
@@ -82,34 +79,5 @@ public sealed partial class InMemoryOrchestrationStore
                 .Where(t => t > now)];
             return Task.FromResult(candidates.Count > 0 ? candidates.Min() : (DateTimeOffset?)null);
         }
-    }
-
-    private static string EncodeToken(long ticks, string id) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes(ticks.ToString(CultureInfo.InvariantCulture) + "|" + id));
-
-    private static (long Ticks, string Id)? DecodeToken(string? token)
-    {
-        if (string.IsNullOrEmpty(token))
-        {
-            return null;
-        }
-
-        try
-        {
-            string text = Encoding.UTF8.GetString(Convert.FromBase64String(token));
-            int bar = text.IndexOf('|', StringComparison.Ordinal);
-            if (bar > 0 && long.TryParse(text.AsSpan(0, bar), NumberStyles.None, CultureInfo.InvariantCulture, out long ticks))
-            {
-                return (ticks, text[(bar + 1)..]);
-            }
-        }
-        catch (FormatException)
-        {
-            // Not base64: reported below like any other malformed token.
-        }
-
-        throw new ArgumentException(
-            $"The continuation token '{token}' is not valid: pass the token returned with the previous page, unchanged.",
-            "query");
     }
 }

@@ -1,11 +1,15 @@
 using System.Globalization;
 using System.Text;
 
-namespace Durable.Sqlite;
+namespace Durable.Core.Storage;
 
-/// <summary>The opaque paging token: base64 of "createdTicks|instanceId", the key of the last row returned.</summary>
-internal static class ContinuationToken
+/// <summary>
+/// The opaque paging token of <see cref="IOrchestrationStore.QueryInstancesAsync"/>: base64 of "createdTicks|instanceId",
+/// the key of the last row returned. Shared by every store so a token means the same everywhere.
+/// </summary>
+public static class ContinuationToken
 {
+    /// <summary>The token for a page that ended at the row (<paramref name="createdTicks"/>, <paramref name="instanceId"/>).</summary>
     public static string Encode(long createdTicks, string instanceId) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes(createdTicks.ToString(CultureInfo.InvariantCulture) + "|" + instanceId));
 
