@@ -56,6 +56,7 @@ public static class FunctionsHostBuilder
         // Fail before listening, with the setting's name, rather than on the first verification.
         PhoneVerification.SmsChallengeSettings.Read(builder.Configuration);
         PhoneVerification.VerificationStartLimit.Read(builder.Configuration);
+        _ = new PhoneVerification.ChallengeCodes(builder.Configuration);
 
         string? urls = Urls(options.Port, localSettings);
         if (urls is not null)

@@ -174,6 +174,35 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Contains("--port", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Start_WithTheShippedExampleLocalSettings_Succeeds()
+    {
+        // A newcomer copies local.settings.json.example to local.settings.json: every value in it must pass the
+        // start-up checks (Twilio settings all empty = outbox, challenge and abuse-limit settings, code key).
+        string root = TestHost.RepositoryRoot();
+        string folder = this.Folder(File.ReadAllText(Path.Combine(root, "host.json")));
+        File.Copy(Path.Combine(root, "local.settings.json.example"), Path.Combine(folder, "local.settings.json"));
+        await using WebApplication app = Build(folder);
+
+        await app.StartAsync();
+        await app.StopAsync();
+
+        Assert.Equal("600", app.Configuration["SmsVerificationStartWindowSeconds"]);
+        Assert.Equal("SampleHubVS", HostSettings.Read(app.Configuration, folder).HubName);
+    }
+
+    [Fact]
+    public void Build_MalformedChallengeCodeKey_FailsAtStartNamingTheSetting()
+    {
+        string folder = this.Folder("""{ "version": "2.0" }""");
+        File.WriteAllText(Path.Combine(folder, "local.settings.json"), """{ "IsEncrypted": false, "Values": { "SmsChallengeCodeKey": "too-short" } }""");
+
+        InvalidOperationException error = Assert.Throws<InvalidOperationException>(() => Build(folder));
+
+        Assert.Contains("SmsChallengeCodeKey", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("too-short", error.Message, StringComparison.Ordinal);
+    }
+
     private static WebApplication Build(string folder) =>
         FunctionsHostBuilder.Build(new FunctionsHostOptions { ScriptRoot = folder, Port = 0, EnvironmentName = "Development", BannerOutput = TextWriter.Null });
 
