@@ -40,6 +40,10 @@ public static class FunctionsHostBuilder
             ContentRootPath = scriptRoot,
             EnvironmentName = environmentName,
             ApplicationName = typeof(FunctionsHostBuilder).Assembly.GetName().Name,
+
+            // No file watching of the app folder (appsettings reload): the default SQLite store lives in it, and every
+            // commit would wake the watcher. host.json and local.settings.json are read once at start, as by Functions.
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
         });
 
         // The Twilio binding decides between Twilio and the outbox from this setting: make it agree with the host.
@@ -132,6 +136,7 @@ public static class FunctionsHostBuilder
                 durable.MaxConcurrentActivityFunctions = settings.MaxConcurrentActivityFunctions;
                 durable.MaxConcurrentOrchestratorFunctions = settings.MaxConcurrentOrchestratorFunctions;
                 durable.MaxDequeueCount = settings.MaxDequeueCount;
+                durable.MaxPollingInterval = settings.MaxPollingInterval;
                 durable.StorageProvider["type"] = settings.StorageType;
                 durable.StorageProvider["databasePath"] = settings.DatabasePath;
                 if (settings.ConnectionStringName is { Length: > 0 } connection)

@@ -26,6 +26,8 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("""{ "version": "2.0", "extensions": { "durableTask": { "storageProvider": { "type": "cosmos" } } } }""", "storageProvider.type 'cosmos' is not supported")]
     [InlineData("""{ "version": "2.0", "extensions": { "durableTask": { "maxConcurrentActivityFunctions": 0 } } }""", "maxConcurrentActivityFunctions must be a whole number greater than 0")]
     [InlineData("""{ "version": "2.0", "extensions": { "durableTask": { "hubName": "%NoSuchSetting%" } } }""", "names the app setting 'NoSuchSetting', which is not set")]
+    [InlineData("""{ "version": "2.0", "extensions": { "durableTask": { "storageProvider": { "maxPollingInterval": "5 seconds" } } } }""", "storageProvider.maxPollingInterval must be a time span")]
+    [InlineData("""{ "version": "2.0", "extensions": { "durableTask": { "storageProvider": { "maxPollingInterval": "01:00:00" } } } }""", "storageProvider.maxPollingInterval must be a time span between")]
     public void Build_InvalidHostJson_FailsNamingTheFileAndTheProblem(string hostJson, string expected)
     {
         string folder = this.Folder(hostJson);
@@ -65,6 +67,20 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Equal("sqlite", settings.StorageType);
         Assert.Equal(Path.Combine(folder, "data", "durable.db"), settings.DatabasePath);
         Assert.Null(settings.MaxConcurrentActivityFunctions);
+        Assert.Null(settings.MaxPollingInterval);
+    }
+
+    [Theory]
+    [InlineData("maxPollingInterval", "00:00:05", 5000)]
+    [InlineData("maxQueuePollingInterval", "00:00:00.250", 250)]
+    public async Task Build_StorageProviderPollingInterval_IsReadAsATimeSpan(string name, string value, int expectedMilliseconds)
+    {
+        string folder = this.Folder($$"""{ "version": "2.0", "extensions": { "durableTask": { "storageProvider": { "{{name}}": "{{value}}" } } } }""");
+        await using WebApplication app = Build(folder);
+
+        HostSettings settings = HostSettings.Read(app.Configuration, folder);
+
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMilliseconds), settings.MaxPollingInterval);
     }
 
     [Fact]
@@ -201,6 +217,21 @@ public sealed class ConfigurationTests : IDisposable
 
         Assert.Contains("SmsChallengeCodeKey", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("too-short", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Build_WatchesNoConfigurationFile()
+    {
+        // The default SQLite store lives in the app folder: a watched folder would wake the host on every commit.
+        string folder = this.Folder("""{ "version": "2.0" }""");
+        File.WriteAllText(Path.Combine(folder, "appsettings.json"), "{}");
+        await using WebApplication app = Build(folder);
+
+        Microsoft.Extensions.Configuration.FileConfigurationProvider[] files =
+            [.. ((IConfigurationRoot)app.Configuration).Providers.OfType<Microsoft.Extensions.Configuration.FileConfigurationProvider>()];
+
+        Assert.NotEmpty(files);
+        Assert.All(files, f => Assert.False(f.Source.ReloadOnChange, f.Source.Path));
     }
 
     private static WebApplication Build(string folder) =>
