@@ -68,7 +68,14 @@ internal sealed class ActivityProcessor
 
         try
         {
-            await this.store.CompleteActivityAsync(workItem, result, CancellationToken.None).ConfigureAwait(false);
+            await StoreOutage.WriteAsync(
+                () => this.store.CompleteActivityAsync(workItem, result, CancellationToken.None),
+                ct => this.store.RenewActivityLeaseAsync(workItem, this.options.LeaseDuration, ct),
+                this.options,
+                this.time,
+                (delay, ex) => Logs.CommitDeferred(this.logger, "activity", task.InstanceId, delay.TotalMilliseconds, ex),
+                e => Logs.RenewFailed(this.logger, "activity", task.InstanceId, e),
+                cancellationToken).ConfigureAwait(false);
         }
         catch (LeaseLostException)
         {
@@ -77,9 +84,9 @@ internal sealed class ActivityProcessor
         }
         catch (Exception ex)
         {
-            // The store refused the result (unavailable, full, read-only): nothing was written. The activity runs
-            // again later (at least once), with a higher attempt number.
-            TimeSpan retryDelay = TimeSpan.FromSeconds(1);
+            // A failure other than an outage, or an outage still on at shutdown: nothing was written. The activity
+            // runs again later (at least once), with a higher attempt number.
+            TimeSpan retryDelay = cancellationToken.IsCancellationRequested ? TimeSpan.Zero : TimeSpan.FromSeconds(1);
             Logs.CommitFailed(this.logger, "activity", task.InstanceId, retryDelay.TotalMilliseconds, ex);
             await this.TryAbandonAsync(workItem, retryDelay).ConfigureAwait(false);
             return;

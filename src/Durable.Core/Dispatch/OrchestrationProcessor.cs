@@ -71,7 +71,14 @@ internal sealed class OrchestrationProcessor
 
         try
         {
-            await this.store.CompleteOrchestrationAsync(workItem, commit, CancellationToken.None).ConfigureAwait(false);
+            await StoreOutage.WriteAsync(
+                () => this.store.CompleteOrchestrationAsync(workItem, commit, CancellationToken.None),
+                ct => this.store.RenewOrchestrationLeaseAsync(workItem, this.options.LeaseDuration, ct),
+                this.options,
+                this.time,
+                (delay, ex) => Logs.CommitDeferred(this.logger, "orchestration", instance.InstanceId, delay.TotalMilliseconds, ex),
+                e => Logs.RenewFailed(this.logger, "orchestration", instance.InstanceId, e),
+                cancellationToken).ConfigureAwait(false);
         }
         catch (LeaseLostException)
         {
@@ -80,9 +87,9 @@ internal sealed class OrchestrationProcessor
         }
         catch (Exception ex)
         {
-            // The store refused the commit (unavailable, full, read-only): nothing was written. Hand the item back
-            // instead of holding it until the lease expires; the next attempt replays the same messages.
-            TimeSpan retryDelay = TimeSpan.FromSeconds(1);
+            // A failure other than an outage, or an outage still on at shutdown: nothing was written. Hand the item
+            // back instead of holding it until the lease expires; the next attempt replays the same messages.
+            TimeSpan retryDelay = cancellationToken.IsCancellationRequested ? TimeSpan.Zero : TimeSpan.FromSeconds(1);
             Logs.CommitFailed(this.logger, "orchestration", instance.InstanceId, retryDelay.TotalMilliseconds, ex);
             await this.TryAbandonAsync(workItem, retryDelay).ConfigureAwait(false);
             return;
