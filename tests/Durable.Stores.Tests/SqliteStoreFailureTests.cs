@@ -3,6 +3,7 @@ using Durable.Core.History;
 using Durable.Core.Storage;
 using Durable.Sqlite;
 using Durable.Testing;
+using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
 
 namespace Durable.Stores.Tests;
@@ -64,7 +65,54 @@ public sealed class SqliteStoreFailureTests : IDisposable
         Assert.Null(await reopened.GetInstanceAsync("refused", CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Write_LockedByAnotherWriterPastBusyTimeout_UnavailableNamingIt_NothingWritten_TakenOnceReleased()
+    {
+        // Arrange: an acknowledged start; then another connection (to SQLite, another process) takes the file's write
+        // lock and keeps it longer than the store's busy budget.
+        await using SqliteOrchestrationStore store = this.NewStore(busyTimeout: TimeSpan.FromMilliseconds(200));
+        await store.InitializeAsync(CancellationToken.None);
+        Assert.Equal(CreateInstanceResult.Created, await store.CreateInstanceAsync(this.Instance("kept"), CancellationToken.None));
+        using SqliteConnection other = new(new SqliteConnectionStringBuilder { DataSource = this.database.Path, Pooling = false }.ToString());
+        other.Open();
+        Execute(other, "BEGIN IMMEDIATE");
+
+        // Act
+        StoreUnavailableException startError = await Assert.ThrowsAsync<StoreUnavailableException>(
+            () => store.CreateInstanceAsync(this.Instance("refused"), CancellationToken.None));
+        StoreUnavailableException eventError = await Assert.ThrowsAsync<StoreUnavailableException>(
+            () => store.EnqueueMessageAsync("kept", this.Answer(), CancellationToken.None));
+
+        // Assert: both refused naming the lock; reads go on, and nothing of the refused calls was written.
+        this.output.WriteLine(startError.Message);
+        foreach (StoreUnavailableException error in new[] { startError, eventError })
+        {
+            Assert.Contains(this.database.Path, error.Message, StringComparison.Ordinal);
+            Assert.Contains("locked by another writer for longer than the busy budget", error.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(OrchestrationRuntimeStatus.Pending, (await store.GetInstanceAsync("kept", CancellationToken.None))?.Status);
+        Assert.Null(await store.GetInstanceAsync("refused", CancellationToken.None));
+
+        // Once the other transaction ends, the same store takes both calls again, each exactly once.
+        Execute(other, "ROLLBACK");
+        Assert.Equal(CreateInstanceResult.Created, await store.CreateInstanceAsync(this.Instance("refused"), CancellationToken.None));
+        Assert.Equal(EnqueueResult.Accepted, await store.EnqueueMessageAsync("kept", this.Answer(), CancellationToken.None));
+        OrchestrationWorkItem? kept = await store.LeaseOrchestrationAsync("owner", TimeSpan.FromMinutes(1), 100, CancellationToken.None);
+        Assert.NotNull(kept);
+        Assert.Equal("kept", kept.Instance.InstanceId);
+        Assert.Equal(new[] { EventType.ExecutionStarted, EventType.EventRaised }, kept.Messages.Select(m => m.Event.EventType));
+        Assert.NotNull(await store.GetInstanceAsync("refused", CancellationToken.None));
+    }
+
     public void Dispose() => this.database.Dispose();
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
 
     /// <summary>chmod takes no effect for root; the immutable flag does. True when the file is now read-only.</summary>
     private static async Task<bool> MakeReadOnlyAsync(string path)
@@ -115,8 +163,11 @@ public sealed class SqliteStoreFailureTests : IDisposable
         }
     }
 
-    private SqliteOrchestrationStore NewStore() =>
-        new(new SqliteStoreOptions { DatabasePath = this.database.Path, HubName = "FailureHub" }, this.time);
+    private SqliteOrchestrationStore NewStore(TimeSpan? busyTimeout = null) =>
+        new(new SqliteStoreOptions { DatabasePath = this.database.Path, HubName = "FailureHub", BusyTimeout = busyTimeout ?? TimeSpan.FromSeconds(10) }, this.time);
+
+    private HistoryEvent Answer() =>
+        new() { EventType = EventType.EventRaised, Timestamp = this.time.GetUtcNow(), Name = "SmsChallengeResponse", Input = "1234" };
 
     private NewInstance Instance(string id)
     {
