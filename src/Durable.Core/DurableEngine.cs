@@ -45,6 +45,8 @@ public sealed class DurableEngine : IAsyncDisposable
 
         ILogger logger = loggerFactory.CreateLogger("Durable.Core");
         this.logger = logger;
+        TimeSpan pollingCap = options.MaxPollingInterval
+            ?? (store is IWorkArrivalNotifier ? DurableEngineOptions.DefaultMaxPollingIntervalWithNotifications : DurableEngineOptions.DefaultMaxPollingInterval);
         OrchestrationProcessor orchestrationProcessor = new(store, orchestrators, options, timeProvider, this.signals, logger);
         ActivityProcessor activityProcessor = new(store, activities, options, timeProvider, this.signals, logger);
         this.orchestrationDispatcher = new WorkDispatcher<OrchestrationWorkItem>(
@@ -55,7 +57,7 @@ public sealed class DurableEngine : IAsyncDisposable
             store.GetNextWakeUpTimeAsync,
             this.signals.Orchestrations,
             timeProvider,
-            options.MaxPollingInterval,
+            new PollingBackoff(options.MinPollingInterval, pollingCap),
             logger);
         this.activityDispatcher = new WorkDispatcher<ActivityWorkItem>(
             "Activity",
@@ -65,7 +67,7 @@ public sealed class DurableEngine : IAsyncDisposable
             store.GetNextWakeUpTimeAsync,
             this.signals.Activities,
             timeProvider,
-            options.MaxPollingInterval,
+            new PollingBackoff(options.MinPollingInterval, pollingCap),
             logger);
     }
 
@@ -80,7 +82,17 @@ public sealed class DurableEngine : IAsyncDisposable
             throw new InvalidOperationException("The engine was already started.");
         }
 
-        await this.store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await this.store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Nothing runs yet: a later call may try again instead of being told the engine was already started.
+            Interlocked.CompareExchange(ref this.state, 0, 1);
+            throw;
+        }
+
         await this.ReleaseLeasesOfDeadProcessesAsync(cancellationToken).ConfigureAwait(false);
 
         // Work written by other processes (hosts sharing a PostgreSQL store) wakes the dispatchers at once.

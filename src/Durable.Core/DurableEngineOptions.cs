@@ -15,8 +15,33 @@ public sealed class DurableEngineOptions
     /// <summary>How long a leased work item is owned before another worker may take it over.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Longest sleep of an idle dispatcher; in-process writes and due timers wake it sooner.</summary>
-    public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// The cap of an idle dispatcher's fallback poll without store notifications: polling is how a second process on
+    /// the same store file is noticed, and on a local file it costs next to nothing.
+    /// </summary>
+    public static readonly TimeSpan DefaultMaxPollingInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The cap when the store notifies of work other processes wrote (<see cref="Storage.IWorkArrivalNotifier"/>,
+    /// PostgreSQL's LISTEN/NOTIFY): polling then only covers notifications lost while the listening connection was
+    /// down, so it can be rarer (durabletask-mssql, which only polls, caps at 3 s). Shorter than the listener's 30-s
+    /// keep-alive, so a listener that died silently costs at most this much per wake-up until it is replaced.
+    /// </summary>
+    public static readonly TimeSpan DefaultMaxPollingIntervalWithNotifications = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The first fallback poll interval after work or a notification; it doubles while polls find nothing, up to
+    /// <see cref="MaxPollingInterval"/> (default 50 ms, as durabletask-mssql's minimum polling interval).
+    /// </summary>
+    public TimeSpan MinPollingInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// The longest sleep of an idle dispatcher (host.json <c>storageProvider.maxPollingInterval</c>). Null (default):
+    /// <see cref="DefaultMaxPollingIntervalWithNotifications"/> for a store that notifies,
+    /// <see cref="DefaultMaxPollingInterval"/> otherwise. Writes of this process, notifications and due times
+    /// (timers, retries, lease expiries: slept to exactly) wake it sooner, whatever this says.
+    /// </summary>
+    public TimeSpan? MaxPollingInterval { get; set; }
 
     /// <summary>Inbox messages processed per episode at most.</summary>
     public int MaxMessagesPerEpisode { get; set; } = 100;
@@ -65,9 +90,19 @@ public sealed class DurableEngineOptions
             throw new ArgumentException("The shutdown timeout must not be negative.", nameof(this.ShutdownTimeout));
         }
 
-        if (this.MaxPollingInterval <= TimeSpan.Zero || this.MaxMessagesPerEpisode < 1)
+        if (this.MaxPollingInterval <= TimeSpan.Zero)
         {
-            throw new ArgumentException("The polling interval and the messages per episode must be positive.", nameof(this.MaxPollingInterval));
+            throw new ArgumentException($"maxPollingInterval must be positive (was {this.MaxPollingInterval}).", nameof(this.MaxPollingInterval));
+        }
+
+        if (this.MinPollingInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"The minimum polling interval must be positive (was {this.MinPollingInterval}).", nameof(this.MinPollingInterval));
+        }
+
+        if (this.MaxMessagesPerEpisode < 1)
+        {
+            throw new ArgumentException("The messages per episode must be positive.", nameof(this.MaxMessagesPerEpisode));
         }
     }
 }

@@ -9,9 +9,11 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (Exception e) when (e is InvalidOperationException or ArgumentException or IOException or Durable.Core.Storage.StoreUnavailableException)
+catch (Exception e) when (e is InvalidOperationException or ArgumentException or IOException or Durable.Core.Storage.StoreUnavailableException
+    or Microsoft.Azure.WebJobs.Host.Listeners.FunctionListenerException)
 {
-    // Configuration mistakes and an unreachable store: one clear line, no stack trace.
+    // Configuration mistakes, an unreachable store, a durable engine that could not start (its listener's cause is
+    // printed below): one clear line, no stack trace.
     Console.Error.WriteLine($"FunctionsHost could not start: {e.Message}");
     for (Exception? inner = e.InnerException; inner is not null; inner = inner.InnerException)
     {

@@ -31,4 +31,18 @@ public sealed class DurableTaskOptionsTests
 
         Assert.Contains("maxDequeueCount", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ToEngineOptions_MaxPollingIntervalSet_ReachesTheEngine()
+    {
+        DurableEngineOptions engine = new DurableTaskOptions { MaxPollingInterval = TimeSpan.FromSeconds(7) }.ToEngineOptions();
+
+        Assert.Equal(TimeSpan.FromSeconds(7), engine.MaxPollingInterval);
+    }
+
+    [Fact]
+    public void ToEngineOptions_MaxPollingIntervalUnset_EngineChoosesByStore()
+    {
+        Assert.Null(new DurableTaskOptions().ToEngineOptions().MaxPollingInterval);
+    }
 }

@@ -99,6 +99,9 @@ public sealed class MultiHostPostgresTests : IClassFixture<PostgresClusterFixtur
                 $"episodes that found their instance already finished: {finishedAgain}.";
             this.output.WriteLine(report);
             Console.WriteLine(report);
+
+            // dotnet test shows a passing test's output only at detailed verbosity; .ci/run prints this file after the run.
+            await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, "multihost-report.txt"), $"Multi-host on PostgreSQL:{Environment.NewLine}  {report}{Environment.NewLine}");
             Assert.True(victim.Killed, "host-3 was never killed: the run did not reach 30 % answered");
             Assert.True(problems.IsEmpty, $"{problems.Count} flow(s) ended wrong:\n{string.Join('\n', problems.Take(20))}");
             Assert.Equal(0, completedTwice);

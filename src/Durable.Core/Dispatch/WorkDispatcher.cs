@@ -4,8 +4,9 @@ namespace Durable.Core.Dispatch;
 
 /// <summary>
 /// The lease loop shared by orchestrations and activities: while a concurrency slot is free, lease a work
-/// item and process it in the background; when there is none, sleep until the store's next due time, an
-/// in-process notification, or the polling interval (the fallback for work written by other processes).
+/// item and process it in the background; when there is none, sleep until the store's next due time, a
+/// notification (in-process, or from the store for work other processes wrote), or the fallback poll, whose
+/// interval backs off while polls find nothing (<see cref="PollingBackoff"/>).
 /// </summary>
 internal sealed class WorkDispatcher<TItem>
     where TItem : class
@@ -17,9 +18,15 @@ internal sealed class WorkDispatcher<TItem>
     private readonly Func<CancellationToken, Task<DateTimeOffset?>> nextWakeUpAsync;
     private readonly WorkSignal signal;
     private readonly TimeProvider time;
-    private readonly TimeSpan maxPollingInterval;
+    private readonly PollingBackoff polling;
     private readonly ILogger logger;
     private readonly HashSet<Task> inFlight = [];
+
+    // The earliest due time the store reported that no lease has looked at since it came due. Kept because the store
+    // reports only future times: a timer firing a moment early (timers round to whole milliseconds) leases before the
+    // row is visible, and by the time the store is asked again the row is in the past and no longer reported, so
+    // without this the dispatcher would sleep a whole poll interval past a due timer.
+    private DateTimeOffset? pendingDue;
 
     public WorkDispatcher(
         string name,
@@ -29,7 +36,7 @@ internal sealed class WorkDispatcher<TItem>
         Func<CancellationToken, Task<DateTimeOffset?>> nextWakeUpAsync,
         WorkSignal signal,
         TimeProvider time,
-        TimeSpan maxPollingInterval,
+        PollingBackoff polling,
         ILogger logger)
     {
         this.name = name;
@@ -39,7 +46,7 @@ internal sealed class WorkDispatcher<TItem>
         this.nextWakeUpAsync = nextWakeUpAsync;
         this.signal = signal;
         this.time = time;
-        this.maxPollingInterval = maxPollingInterval;
+        this.polling = polling;
         this.logger = logger;
     }
 
@@ -62,6 +69,7 @@ internal sealed class WorkDispatcher<TItem>
             }
 
             TItem? item;
+            DateTimeOffset leaseStarted = this.time.GetUtcNow();
             try
             {
                 item = await this.leaseAsync(stopLeasing).ConfigureAwait(false);
@@ -81,13 +89,29 @@ internal sealed class WorkDispatcher<TItem>
                 break;
             }
 
+            if (this.pendingDue <= leaseStarted)
+            {
+                // This lease looked at (or after) that due time, so whatever came due then it has seen.
+                this.pendingDue = null;
+            }
+
             if (item is null)
             {
                 slots.Release();
-                await this.WaitForWorkAsync(stopLeasing).ConfigureAwait(false);
+                Wake wake = await this.WaitForWorkAsync(stopLeasing).ConfigureAwait(false);
+                if (wake == Wake.Notified)
+                {
+                    this.polling.Reset();
+                }
+                else if (wake == Wake.PollElapsed)
+                {
+                    this.polling.Grow();
+                }
+
                 continue;
             }
 
+            this.polling.Reset();
             this.Track(this.RunItemAsync(item, slots, abortWork));
         }
 
@@ -145,38 +169,66 @@ internal sealed class WorkDispatcher<TItem>
         }
     }
 
-    private async Task WaitForWorkAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Sleeps until the earliest of: a notification, the next due time (exact), or the fallback poll. Says which
+    /// one ended the sleep, so the loop can grow or reset the poll interval.
+    /// </summary>
+    private async Task<Wake> WaitForWorkAsync(CancellationToken cancellationToken)
     {
         Task notified = this.signal.WaitAsync();
-        TimeSpan wait = this.maxPollingInterval;
         try
         {
-            DateTimeOffset? due = await this.nextWakeUpAsync(cancellationToken).ConfigureAwait(false);
-            if (due is { } dueTime)
+            try
             {
-                TimeSpan untilDue = dueTime - this.time.GetUtcNow();
-                wait = untilDue < TimeSpan.Zero ? TimeSpan.Zero : (untilDue < wait ? untilDue : wait);
+                DateTimeOffset? due = await this.nextWakeUpAsync(cancellationToken).ConfigureAwait(false);
+                if (due is { } dueTime && (this.pendingDue is null || dueTime < this.pendingDue))
+                {
+                    this.pendingDue = dueTime;
+                }
             }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Shutdown began while the store was being asked; the lease loop sees the token and ends.
-            return;
-        }
-        catch (Exception ex)
-        {
-            Logs.LeaseFailed(this.logger, this.name, wait.TotalMilliseconds, ex);
-        }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Shutdown began while the store was being asked; the lease loop sees the token and ends.
+                return Wake.Stopped;
+            }
+            catch (Exception ex)
+            {
+                Logs.LeaseFailed(this.logger, this.name, this.polling.Current.TotalMilliseconds, ex);
+            }
 
-        if (wait == TimeSpan.Zero || notified.IsCompleted)
-        {
-            return;
-        }
+            TimeSpan wait = this.polling.Current;
+            bool forDue = false;
+            if (this.pendingDue is { } pending)
+            {
+                TimeSpan untilDue = pending - this.time.GetUtcNow();
+                if (untilDue <= wait)
+                {
+                    wait = untilDue < TimeSpan.Zero ? TimeSpan.Zero : untilDue;
+                    forDue = true;
+                }
+            }
 
-        using CancellationTokenSource delayCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Task delay = Task.Delay(wait, this.time, delayCancellation.Token);
-        await Task.WhenAny(notified, delay).ConfigureAwait(false);
-        delayCancellation.Cancel();
+            if (notified.IsCompleted)
+            {
+                return Wake.Notified;
+            }
+
+            if (wait == TimeSpan.Zero)
+            {
+                return Wake.Due;
+            }
+
+            using CancellationTokenSource delayCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            Task delay = Task.Delay(wait, this.time, delayCancellation.Token);
+            Task first = await Task.WhenAny(notified, delay).ConfigureAwait(false);
+            delayCancellation.Cancel();
+            return first == notified ? Wake.Notified : forDue ? Wake.Due : Wake.PollElapsed;
+        }
+        finally
+        {
+            // A notification after this point is kept for the next wait instead of completing this one's dead task.
+            this.signal.StopWaiting();
+        }
     }
 
     private async Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
@@ -188,5 +240,21 @@ internal sealed class WorkDispatcher<TItem>
         catch (OperationCanceledException)
         {
         }
+    }
+
+    /// <summary>What ended an idle wait.</summary>
+    private enum Wake
+    {
+        /// <summary>A notification: work was (probably) written.</summary>
+        Notified,
+
+        /// <summary>A due time the store reported (a timer, retry or lease expiry) was reached.</summary>
+        Due,
+
+        /// <summary>The fallback poll interval passed with nothing else happening.</summary>
+        PollElapsed,
+
+        /// <summary>Shutdown began.</summary>
+        Stopped,
     }
 }

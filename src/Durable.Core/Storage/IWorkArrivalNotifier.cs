@@ -3,7 +3,7 @@ namespace Durable.Core.Storage;
 /// <summary>
 /// Optional for a store: tells the engine when work was written, possibly by another process sharing the store,
 /// so idle dispatchers wake at once instead of at their next poll. Stores without it rely on the in-process
-/// signals and the polling fallback (<see cref="DurableEngineOptions.MaxPollingInterval"/>).
+/// signals and the polling fallback, whose cap is then shorter (<see cref="DurableEngineOptions.MaxPollingInterval"/>).
 /// </summary>
 public interface IWorkArrivalNotifier
 {

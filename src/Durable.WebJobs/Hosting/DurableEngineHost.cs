@@ -18,6 +18,7 @@ internal sealed class DurableEngineHost : IAsyncDisposable
     private readonly DurableEngine engine;
     private readonly ILogger logger;
     private int state; // 0 new, 1 started, 2 stopped
+    private Exception? startFailure;
 
     public DurableEngineHost(
         IOrchestrationStore store,
@@ -42,9 +43,14 @@ internal sealed class DurableEngineHost : IAsyncDisposable
     }
 
     /// <summary>Initializes the store and starts the dispatchers, once.</summary>
+    /// <remarks>
+    /// A failed start is final for this host: the first caller (the first listener) gets the cause itself; every later
+    /// caller (the other listeners, client calls) gets one line naming it, not a second attempt (the store was just
+    /// found unusable) nor the cause's stack trace again.
+    /// </remarks>
     public async Task EnsureStartedAsync(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref this.state) != 0)
+        if (Volatile.Read(ref this.state) == 1)
         {
             return;
         }
@@ -52,9 +58,26 @@ internal sealed class DurableEngineHost : IAsyncDisposable
         await this.gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (this.startFailure is { } failure)
+            {
+                throw new InvalidOperationException(
+                    $"The durable engine for task hub '{this.Options.HubName}' failed to start ({failure.GetType().Name}: {failure.Message}); " +
+                    "fix the cause and restart the host.");
+            }
+
             if (this.state == 0)
             {
-                await this.engine.StartAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await this.engine.StartAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    // Not logged here: the caller (WebJobs, for a listener) reports it, with its stack trace, once.
+                    this.startFailure = ex;
+                    throw;
+                }
+
                 Volatile.Write(ref this.state, 1);
                 Logs.EngineStarted(this.logger, this.Options.HubName);
             }

@@ -27,6 +27,12 @@ public class DurableTaskOptions
     public int? MaxDequeueCount { get; set; }
 
     /// <summary>
+    /// Gets or sets the cap of the idle fallback poll (host.json <c>storageProvider.maxPollingInterval</c>, e.g.
+    /// <c>"00:00:05"</c>). Null: 5 s on a store that notifies of new work (PostgreSQL), 1 s otherwise.
+    /// </summary>
+    public TimeSpan? MaxPollingInterval { get; set; }
+
+    /// <summary>
     /// Gets or sets the storage provider settings (<c>type</c>, <c>connectionStringName</c>, ...). The host picks
     /// the store from them; the extension only reads the connection name shown in management links.
     /// </summary>
@@ -67,6 +73,11 @@ public class DurableTaskOptions
         if (this.MaxDequeueCount is int maxDequeueCount)
         {
             engine.MaxDequeueCount = maxDequeueCount;
+        }
+
+        if (this.MaxPollingInterval is TimeSpan maxPollingInterval)
+        {
+            engine.MaxPollingInterval = maxPollingInterval;
         }
 
         this.ConfigureEngine?.Invoke(engine);

@@ -39,6 +39,9 @@ internal sealed class HostSettings
     /// <summary><c>maxDequeueCount</c>: attempts before a work item is given up on.</summary>
     public int? MaxDequeueCount { get; init; }
 
+    /// <summary><c>storageProvider.maxPollingInterval</c> (or <c>maxQueuePollingInterval</c>): the idle fallback poll's cap.</summary>
+    public TimeSpan? MaxPollingInterval { get; init; }
+
     /// <summary>Reads and validates the settings.</summary>
     /// <exception cref="InvalidOperationException">A value is invalid; the message names the host.json path.</exception>
     public static HostSettings Read(IConfiguration configuration, string scriptRoot)
@@ -72,7 +75,28 @@ internal sealed class HostSettings
             MaxConcurrentActivityFunctions = ReadPositive(configuration, "maxConcurrentActivityFunctions"),
             MaxConcurrentOrchestratorFunctions = ReadPositive(configuration, "maxConcurrentOrchestratorFunctions"),
             MaxDequeueCount = ReadPositive(configuration, "maxDequeueCount"),
+            MaxPollingInterval = ReadPollingInterval(storage),
         };
+    }
+
+    /// <summary>
+    /// A TimeSpan as host.json writes them (<c>"00:00:05"</c>; Azure Storage's name <c>maxQueuePollingInterval</c> is
+    /// accepted too), between 10 ms and 5 minutes: shorter is a busy loop, longer would leave work another host wrote
+    /// unnoticed for that long whenever a notification is lost.
+    /// </summary>
+    private static TimeSpan? ReadPollingInterval(IConfigurationSection storage)
+    {
+        string name = storage["maxPollingInterval"] is not null ? "maxPollingInterval" : "maxQueuePollingInterval";
+        string? text = storage[name];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out TimeSpan value) && value >= TimeSpan.FromMilliseconds(10) && value <= TimeSpan.FromMinutes(5)
+            ? value
+            : throw new InvalidOperationException(
+                $"host.json extensions.durableTask.storageProvider.{name} must be a time span between 00:00:00.010 and 00:05:00 (hh:mm:ss, e.g. \"00:00:05\"); it is '{text}'.");
     }
 
     private static string ResolveHubName(IConfiguration configuration, string? hubName)

@@ -26,7 +26,7 @@ public sealed class WorkDispatcherShutdownTests
             },
             new WorkSignal(),
             TimeProvider.System,
-            TimeSpan.FromSeconds(1),
+            new PollingBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)),
             NullLogger.Instance);
 
         Task run = dispatcher.RunAsync(stop.Token, CancellationToken.None);
@@ -55,7 +55,7 @@ public sealed class WorkDispatcherShutdownTests
             nextWakeUpAsync: _ => Task.FromResult<DateTimeOffset?>(null),
             new WorkSignal(),
             TimeProvider.System,
-            TimeSpan.FromSeconds(1),
+            new PollingBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)),
             NullLogger.Instance);
 
         Task run = dispatcher.RunAsync(stop.Token, CancellationToken.None);
