@@ -204,7 +204,7 @@ public sealed class KeyTests : IAsyncLifetime
             Assert.Single(loaded.Select(k => k.MasterKey).Distinct());
             Assert.Single(loaded.Select(k => k.InstanceCode("same-instance")).Distinct());
             Assert.Equal(loaded[0].MasterKey, TestKeys.Read(secrets).Master);
-            Assert.Equal(["keys.json"], Directory.GetFiles(secrets).Select(Path.GetFileName));
+            Assert.Equal(["keys.json", "keys.json.lock"], Directory.GetFiles(secrets).Select(Path.GetFileName).Order());
         }
         finally
         {

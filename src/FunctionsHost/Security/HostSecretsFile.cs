@@ -25,33 +25,38 @@ internal static class HostSecretsFile
         string path = Path.Combine(folder, FileName);
         string[] functionNames = [.. httpFunctions];
 
-        // Hosts sharing an app folder start together: the first to publish the file wins and the others read it, so
-        // every host ends up with the same keys (links made by one are accepted by all).
-        for (int attempt = 0; ; attempt++)
+        // Hosts sharing an app folder start together: they take turns under an exclusive lock on a lock file, so the
+        // first creates the keys and the others read them, and every host ends up with the same keys (links made by one
+        // are accepted by all).
+        CreateFolder(folder);
+        using FileStream turn = TakeTurn(Path.Combine(folder, FileName + ".lock"));
+        JsonObject root = Read(path);
+        if (Complete(root, functionNames) || !File.Exists(path))
         {
-            bool existed = File.Exists(path);
-            JsonObject root = Read(path);
-            bool changed = Complete(root, functionNames);
-            if (!existed)
-            {
-                if (Publish(folder, path, root, overwrite: false) || attempt >= 3)
-                {
-                    return ToKeys(Read(path), path);
-                }
+            Publish(path, root);
+        }
+        else
+        {
+            Restrict(path);
+        }
 
-                continue;
-            }
+        return ToKeys(root, path);
+    }
 
-            if (changed)
+    /// <summary>Opens the lock file exclusively (an advisory lock on Unix), waiting while another host holds it.</summary>
+    private static FileStream TakeTurn(string lockPath)
+    {
+        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
             {
-                Publish(folder, path, root, overwrite: true);
+                return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
-            else
+            catch (IOException) when (DateTime.UtcNow < deadline)
             {
-                Restrict(path);
+                Thread.Sleep(Random.Shared.Next(5, 25));
             }
-
-            return ToKeys(root, path);
         }
     }
 
@@ -144,11 +149,10 @@ internal static class HostSecretsFile
 
     /// <summary>
     /// Writes through a temporary file created owner-only (the keys are never readable by others, even briefly), then
-    /// renames it into place; false when <paramref name="overwrite"/> is off and another host published first.
+    /// renames it into place, so a reader never sees half a file.
     /// </summary>
-    private static bool Publish(string folder, string path, JsonObject root, bool overwrite)
+    private static void Publish(string path, JsonObject root)
     {
-        CreateFolder(folder);
         string temporary = $"{path}.{Guid.NewGuid():N}.tmp";
         FileStreamOptions create = new() { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())
@@ -156,21 +160,16 @@ internal static class HostSecretsFile
             create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        using (FileStream stream = new(temporary, create))
-        {
-            JsonSerializer.Serialize(stream, root, new JsonSerializerOptions { WriteIndented = true });
-            stream.Flush(flushToDisk: true);
-        }
-
         try
         {
+            using (FileStream stream = new(temporary, create))
+            {
+                JsonSerializer.Serialize(stream, root, new JsonSerializerOptions { WriteIndented = true });
+                stream.Flush(flushToDisk: true);
+            }
+
             Restrict(temporary);
-            File.Move(temporary, path, overwrite);
-            return true;
-        }
-        catch (IOException) when (!overwrite && File.Exists(path))
-        {
-            return false;
+            File.Move(temporary, path, overwrite: true);
         }
         finally
         {
