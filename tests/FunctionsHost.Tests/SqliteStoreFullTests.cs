@@ -58,7 +58,7 @@ public sealed class SqliteStoreFullTests : IAsyncLifetime
         string firstPhone = TestHost.NewPhoneNumber();
         JObject first = await this.host.StartVerificationAsync(firstPhone);
         List<(JObject Payload, string Phone)> accepted = [(first, firstPhone)];
-        await this.WaitForTimerAsync((string)first["id"]!);
+        await this.host.WaitForTimerAsync((string)first["id"]!);
         using SqliteConnection filler = this.Connect();
         Assert.True(TakeEveryFreePage(filler) > 0, "the host's reserve of free pages was gone before the filler came");
 
@@ -80,7 +80,7 @@ public sealed class SqliteStoreFullTests : IAsyncLifetime
             }
         }
 
-        string listedWhileFull = await this.ListAsync();
+        string listedWhileFull = await this.host.ListInstancesAsync();
 
         // Space returns: the other writer deletes its rows, their pages are free again.
         Execute(filler, "DELETE FROM filler");
@@ -154,29 +154,5 @@ public sealed class SqliteStoreFullTests : IAsyncLifetime
         SqliteConnection connection = new(new SqliteConnectionStringBuilder { DataSource = this.databasePath, Pooling = false, DefaultTimeout = 10 }.ToString());
         connection.Open();
         return connection;
-    }
-
-    /// <summary>Every instance with its status and last update, in id order.</summary>
-    private async Task<string> ListAsync()
-    {
-        JArray all = JArray.Parse(await this.host.Client.GetStringAsync(Api + "/instances?top=1000"));
-        return string.Join('\n', all.Select(i => $"{i["instanceId"]} {i["runtimeStatus"]} {i["lastUpdatedTime"]}").Order(StringComparer.Ordinal));
-    }
-
-    /// <summary>Until the orchestrator waits for the answer (its timer is stored), its history still moves on its own.</summary>
-    private async Task WaitForTimerAsync(string instanceId)
-    {
-        for (int i = 0; i < 300; i++)
-        {
-            string status = await this.host.Client.GetStringAsync($"{Api}/instances/{instanceId}?showHistory=true");
-            if (status.Contains("TimerCreated", StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            await Task.Delay(50);
-        }
-
-        Assert.Fail($"Instance {instanceId} never started waiting for its answer.");
     }
 }

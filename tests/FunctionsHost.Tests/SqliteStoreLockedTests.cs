@@ -45,8 +45,8 @@ public sealed class SqliteStoreLockedTests : IAsyncLifetime
         string phone = TestHost.NewPhoneNumber();
         JObject waiting = await this.host.StartVerificationAsync(phone);
         string code = await this.host.ReadCodeAsync(phone);
-        await this.WaitForTimerAsync((string)waiting["id"]!);
-        string before = await this.ListAsync();
+        await this.host.WaitForTimerAsync((string)waiting["id"]!);
+        string before = await this.host.ListInstancesAsync();
         string otherPhone = TestHost.NewPhoneNumber();
 
         // Act: another process (to SQLite, any other connection) takes the file's write lock and keeps it.
@@ -82,7 +82,7 @@ public sealed class SqliteStoreLockedTests : IAsyncLifetime
         Assert.Contains(this.logs.Entries, e => e.Category == "Durable.WebJobs.HttpApi" && e.Level == LogLevel.Error
             && e.Message.Contains("answered 503: the store is unavailable", StringComparison.Ordinal)
             && e.Message.Contains("locked by another writer", StringComparison.Ordinal));
-        Assert.Equal(before, await this.ListAsync());
+        Assert.Equal(before, await this.host.ListInstancesAsync());
 
         // Lock gone: the same host takes the answer, the verification ends verified, and a new start is accepted.
         await this.host.AnswerCodeAsync(waiting, code);
@@ -116,29 +116,5 @@ public sealed class SqliteStoreLockedTests : IAsyncLifetime
         Assert.Equal(TimeSpan.FromSeconds(5), response.Headers.RetryAfter?.Delta);
         JObject error = JObject.Parse(await response.Content.ReadAsStringAsync());
         Assert.Contains("temporarily unavailable; nothing was changed", (string?)error[messageField], StringComparison.Ordinal);
-    }
-
-    /// <summary>Every instance with its status and last update, in id order: equal strings mean nothing was written.</summary>
-    private async Task<string> ListAsync()
-    {
-        JArray all = JArray.Parse(await this.host.Client.GetStringAsync(Api + "/instances?top=1000"));
-        return string.Join('\n', all.Select(i => $"{i["instanceId"]} {i["runtimeStatus"]} {i["lastUpdatedTime"]}").Order(StringComparer.Ordinal));
-    }
-
-    /// <summary>Until the orchestrator waits for the answer (its timer is stored), its history still moves on its own.</summary>
-    private async Task WaitForTimerAsync(string instanceId)
-    {
-        for (int i = 0; i < 300; i++)
-        {
-            string status = await this.host.Client.GetStringAsync($"{Api}/instances/{instanceId}?showHistory=true");
-            if (status.Contains("TimerCreated", StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            await Task.Delay(50);
-        }
-
-        Assert.Fail($"Instance {instanceId} never started waiting for its answer.");
     }
 }

@@ -192,6 +192,30 @@ internal sealed class TestHost : IAsyncDisposable
         }
     }
 
+    /// <summary>Every instance with its status and last update, in id order: equal strings mean nothing was written.</summary>
+    public async Task<string> ListInstancesAsync()
+    {
+        JArray all = JArray.Parse(await this.Client.GetStringAsync(WebhookBase + "/instances?top=1000"));
+        return string.Join('\n', all.Select(i => $"{i["instanceId"]} {i["runtimeStatus"]} {i["lastUpdatedTime"]}").Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>Until the orchestrator waits for the answer (its timer is stored), its history still moves on its own.</summary>
+    public async Task WaitForTimerAsync(string instanceId)
+    {
+        for (int i = 0; i < 300; i++)
+        {
+            string status = await this.Client.GetStringAsync($"{WebhookBase}/instances/{instanceId}?showHistory=true");
+            if (status.Contains("TimerCreated", StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail($"Instance {instanceId} never started waiting for its answer.");
+    }
+
     public async ValueTask DisposeAsync()
     {
         this.Client.Dispose();
