@@ -81,10 +81,13 @@ public sealed class WorkDispatcherPollingTests
     {
         // Start = cap = 5 s, so any sleep not meant for the timer would be obvious.
         TimeSpan interval = TimeSpan.FromSeconds(5);
-        await using IdleDispatcher dispatcher = IdleDispatcher.Start(interval, interval);
-        DateTimeOffset due = dispatcher.Time.GetUtcNow() + TimeSpan.FromSeconds(1);
-        dispatcher.NextDue = due;
-        dispatcher.OfferAt(due, "timer");
+        DateTimeOffset due = default;
+        await using IdleDispatcher dispatcher = IdleDispatcher.Start(interval, interval, d =>
+        {
+            due = d.Time.GetUtcNow() + TimeSpan.FromSeconds(1);
+            d.NextDue = due;
+            d.OfferAt(due, "timer");
+        });
         Assert.Equal(TimeSpan.FromSeconds(1), await dispatcher.NextSleepAsync());
 
         // A wake-up half a millisecond early (a real timer rounds to whole milliseconds; here a notification): the
@@ -133,9 +136,13 @@ public sealed class WorkDispatcherPollingTests
         /// <summary>How far the clock moves while the store is asked for its next due time.</summary>
         public TimeSpan QueryTakes { get; set; }
 
-        public static IdleDispatcher Start(TimeSpan start, TimeSpan cap)
+        /// <param name="start">The first poll interval.</param>
+        /// <param name="cap">The largest poll interval.</param>
+        /// <param name="arrange">Scripts the store before the loop's first query, so that query already sees it.</param>
+        public static IdleDispatcher Start(TimeSpan start, TimeSpan cap, Action<IdleDispatcher>? arrange = null)
         {
             IdleDispatcher d = new(new FakeTimeProvider());
+            arrange?.Invoke(d);
             WorkDispatcher<string> dispatcher = new(
                 "test",
                 maxConcurrency: 1,
