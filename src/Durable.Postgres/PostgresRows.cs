@@ -1,9 +1,7 @@
-using System.Globalization;
 using Durable.Core;
 using Durable.Core.History;
 using Durable.Core.Serialization;
 using Durable.Core.Storage;
-using Newtonsoft.Json;
 using Npgsql;
 
 namespace Durable.Postgres;
@@ -22,25 +20,13 @@ internal static class PostgresRows
     public static readonly int[] TerminalStatuses =
         [.. Enum.GetValues<OrchestrationRuntimeStatus>().Where(s => s.IsTerminal()).Select(s => (int)s)];
 
-    // One serializer for every row: JsonConvert would build a new one per call.
-    private static readonly JsonSerializer Serializer = JsonSerializer.Create(JsonDataConverter.Settings);
-
     public static long Ticks(DateTimeOffset time) => time.UtcTicks;
 
     public static DateTimeOffset Time(long ticks) => new(ticks, TimeSpan.Zero);
 
-    public static string Serialize(HistoryEvent e)
-    {
-        using StringWriter writer = new(CultureInfo.InvariantCulture);
-        Serializer.Serialize(writer, e);
-        return writer.ToString();
-    }
+    public static string Serialize(HistoryEvent e) => HistoryEventJson.Serialize(e);
 
-    public static HistoryEvent Deserialize(string json)
-    {
-        using JsonTextReader reader = new(new StringReader(json)) { DateParseHandling = DateParseHandling.None };
-        return Serializer.Deserialize<HistoryEvent>(reader) ?? throw new InvalidDataException("Empty history event.");
-    }
+    public static HistoryEvent Deserialize(string json) => HistoryEventJson.Deserialize(json);
 
     public static InstanceRecord ReadInstance(NpgsqlDataReader r) => new(
         r.GetString(0),

@@ -4,7 +4,6 @@ using Durable.Core.History;
 using Durable.Core.Serialization;
 using Durable.Core.Storage;
 using Microsoft.Data.Sqlite;
-using Newtonsoft.Json;
 
 namespace Durable.Sqlite;
 
@@ -23,25 +22,13 @@ internal static class SqliteRows
         ',',
         Enum.GetValues<OrchestrationRuntimeStatus>().Where(s => s.IsTerminal()).Select(s => ((int)s).ToString(CultureInfo.InvariantCulture)));
 
-    // One serializer for every row: JsonConvert would build a new one per call.
-    private static readonly JsonSerializer Serializer = JsonSerializer.Create(JsonDataConverter.Settings);
-
     public static long Ticks(DateTimeOffset time) => time.UtcTicks;
 
     public static DateTimeOffset Time(long ticks) => new(ticks, TimeSpan.Zero);
 
-    public static string Serialize(HistoryEvent e)
-    {
-        using StringWriter writer = new(CultureInfo.InvariantCulture);
-        Serializer.Serialize(writer, e);
-        return writer.ToString();
-    }
+    public static string Serialize(HistoryEvent e) => HistoryEventJson.Serialize(e);
 
-    public static HistoryEvent Deserialize(string json)
-    {
-        using JsonTextReader reader = new(new StringReader(json)) { DateParseHandling = DateParseHandling.None };
-        return Serializer.Deserialize<HistoryEvent>(reader) ?? throw new InvalidDataException("Empty history event.");
-    }
+    public static HistoryEvent Deserialize(string json) => HistoryEventJson.Deserialize(json);
 
     /// <summary>A JSON array of integers, read back in SQL with <c>json_each</c>: one statement for a whole list.</summary>
     public static string JsonArray(IEnumerable<long> values) => "[" + string.Join(',', values.Select(v => v.ToString(CultureInfo.InvariantCulture))) + "]";
