@@ -86,7 +86,7 @@ public sealed partial class PostgresOrchestrationStore
 
                 // RETURNING yields rows in no promised order; the contract's order is visibility, then arrival.
                 messages.Sort((a, b) => a.VisibleTime != b.VisibleTime ? a.VisibleTime.CompareTo(b.VisibleTime) : a.SequenceNumber.CompareTo(b.SequenceNumber));
-                List<Durable.Core.History.HistoryEvent> history = await this.ReadHistoryAsync(s, instance.InstanceId, cancellationToken).ConfigureAwait(false);
+                List<Durable.Core.History.HistoryEvent> history = await this.ReadHistoryCachedAsync(s, instance, cancellationToken).ConfigureAwait(false);
                 return new OrchestrationWorkItem(instance, history, messages, owner, PostgresRows.Time(expiration));
             },
             cancellationToken);

@@ -130,6 +130,11 @@ public sealed partial class PostgresOrchestrationStore
                 if (ids.Count > 0)
                 {
                     string[] purged = [.. ids];
+                    foreach (string id in purged)
+                    {
+                        this.historyCache.Remove(id);
+                    }
+
                     foreach (string table in new[] { "history", "inbox", "tasks" })
                     {
                         await s.ExecuteAsync(

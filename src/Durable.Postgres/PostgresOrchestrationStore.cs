@@ -29,6 +29,9 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
     private readonly string schema;
     private readonly string channel;
     private readonly object openGate = new();
+
+    // Parsed history between episodes (see HistoryCache): a lease then reads only the rows written since.
+    private readonly HistoryCache historyCache = new(2000);
     private PostgresDatabase? database;
     private PostgresWorkListener? listener;
     private bool disposed;
@@ -271,6 +274,7 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
     private async Task DeleteInstanceAsync(PostgresSession s, string instanceId, CancellationToken cancellationToken)
     {
         // Fixed table order in every multi-table change (history, inbox, tasks, instances).
+        this.historyCache.Remove(instanceId);
         foreach (string table in new[] { "history", "inbox", "tasks", "instances" })
         {
             await s.ExecuteAsync(
@@ -298,6 +302,38 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
             cancellationToken,
             ("hub", this.hub),
             ("id", instanceId));
+
+    /// <summary>The instance's history: the cached prefix plus the rows after it, parsed once each.</summary>
+    private async Task<List<HistoryEvent>> ReadHistoryCachedAsync(PostgresSession s, InstanceRecord instance, CancellationToken cancellationToken)
+    {
+        (IReadOnlyList<HistoryEvent> Events, long LastSequence)? cached = this.historyCache.Get(instance.InstanceId, instance.ExecutionId);
+        long last = cached?.LastSequence ?? -1;
+        List<HistoryEvent> history = cached is { } prefix ? [.. prefix.Events] : [];
+        List<(long Sequence, HistoryEvent Event)> rows = await s.QueryAsync(
+            this.Sql("SELECT sequence, payload FROM $s.history WHERE hub = @hub AND instance_id = @id AND sequence > @after ORDER BY sequence"),
+            r => (r.GetInt64(0), PostgresRows.Deserialize(r.GetString(1))),
+            cancellationToken,
+            ("hub", this.hub),
+            ("id", instance.InstanceId),
+            ("after", last)).ConfigureAwait(false);
+        foreach ((long sequence, HistoryEvent historyEvent) in rows)
+        {
+            history.Add(historyEvent);
+            last = sequence;
+        }
+
+        if (instance.Status.IsTerminal())
+        {
+            // Only late messages can lease a finished instance: nothing will replay it again.
+            this.historyCache.Remove(instance.InstanceId);
+        }
+        else
+        {
+            this.historyCache.Set(instance.InstanceId, instance.ExecutionId, history, last);
+        }
+
+        return history;
+    }
 
     private Task<List<HistoryEvent>> ReadHistoryAsync(PostgresSession s, string instanceId, CancellationToken cancellationToken) =>
         s.QueryAsync(

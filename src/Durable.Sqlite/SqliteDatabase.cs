@@ -172,6 +172,10 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         SqliteSession session = new(connection);
         long nativeWait = (long)Math.Min(NativeBusyWait.TotalMilliseconds, busyBudget.TotalMilliseconds);
         session.Execute($"PRAGMA busy_timeout={nativeWait}");
+
+        // Statement journals (each group-commit caller runs in its own savepoint) and sorts stay in memory: as files
+        // they cost an open, writes and an unlink per statement.
+        session.Execute("PRAGMA temp_store=MEMORY");
         return session;
     }
 

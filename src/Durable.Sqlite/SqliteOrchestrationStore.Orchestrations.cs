@@ -57,7 +57,7 @@ public sealed partial class SqliteOrchestrationStore
 
                 // RETURNING yields rows in no promised order; the contract's order is visibility, then arrival.
                 messages.Sort((a, b) => a.VisibleTime != b.VisibleTime ? a.VisibleTime.CompareTo(b.VisibleTime) : a.SequenceNumber.CompareTo(b.SequenceNumber));
-                return new OrchestrationWorkItem(instance, this.ReadHistory(s, instance.InstanceId), messages, owner, SqliteRows.Time(expiration));
+                return new OrchestrationWorkItem(instance, this.ReadHistoryCached(s, instance), messages, owner, SqliteRows.Time(expiration));
             },
             cancellationToken);
     }
@@ -200,6 +200,36 @@ public sealed partial class SqliteOrchestrationStore
 
     private static LeaseLostException LeaseLost(OrchestrationWorkItem workItem) =>
         new($"The lease on instance '{workItem.Instance.InstanceId}' (execution {workItem.Instance.ExecutionId}) is no longer held by '{workItem.Owner}': nothing was written.");
+
+    /// <summary>The instance's history: the cached prefix plus the rows after it, parsed once each.</summary>
+    private List<HistoryEvent> ReadHistoryCached(SqliteSession s, InstanceRecord instance)
+    {
+        (IReadOnlyList<HistoryEvent> Events, long LastSequence)? cached = this.historyCache.Get(instance.InstanceId, instance.ExecutionId);
+        long last = cached?.LastSequence ?? -1;
+        List<HistoryEvent> history = cached is { } prefix ? [.. prefix.Events] : [];
+        foreach ((long sequence, HistoryEvent historyEvent) in s.Query(
+            "SELECT sequence, payload FROM history WHERE hub = $hub AND instance_id = $id AND sequence > $after ORDER BY sequence",
+            r => (r.GetInt64(0), SqliteRows.Deserialize(r.GetString(1))),
+            ("$hub", this.hub),
+            ("$id", instance.InstanceId),
+            ("$after", last)))
+        {
+            history.Add(historyEvent);
+            last = sequence;
+        }
+
+        if (instance.Status.IsTerminal())
+        {
+            // Only late messages can lease a finished instance: nothing will replay it again.
+            this.historyCache.Remove(instance.InstanceId);
+        }
+        else
+        {
+            this.historyCache.Set(instance.InstanceId, instance.ExecutionId, history, last);
+        }
+
+        return history;
+    }
 
     private void AppendHistory(SqliteSession s, string instanceId, string executionId, bool replace, List<(int Type, string Payload)> events)
     {

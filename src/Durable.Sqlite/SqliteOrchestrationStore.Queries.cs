@@ -125,6 +125,7 @@ public sealed partial class SqliteOrchestrationStore
             {
                 // Set-based, dependents first and the instance rows last (they define the set), in the fixed table order.
                 s.Execute($"DELETE FROM history WHERE hub = $hub AND instance_id IN ({match})", [.. parameters]);
+                this.historyCache.Clear();
                 s.Execute($"DELETE FROM inbox WHERE hub = $hub AND instance_id IN ({match})", [.. parameters]);
                 s.Execute($"DELETE FROM tasks WHERE hub = $hub AND instance_id IN ({match})", [.. parameters]);
                 return s.Execute($"DELETE FROM instances WHERE hub = $hub AND instance_id IN ({match})", [.. parameters]);

@@ -25,6 +25,7 @@ public sealed partial class SqliteOrchestrationStore : IOrchestrationStore
     private readonly TimeProvider time;
     private readonly string hub;
     private readonly object openGate = new();
+    private readonly HistoryCache historyCache;
     private SqliteDatabase? database;
     private bool disposed;
 
@@ -39,6 +40,7 @@ public sealed partial class SqliteOrchestrationStore : IOrchestrationStore
         this.options = options;
         this.time = timeProvider;
         this.hub = options.HubName;
+        this.historyCache = new HistoryCache(options.HistoryCacheCapacity);
     }
 
     private SqliteDatabase Db
@@ -173,6 +175,7 @@ public sealed partial class SqliteOrchestrationStore : IOrchestrationStore
     private void DeleteInstance(SqliteSession s, string instanceId)
     {
         // Fixed table order in every multi-table change (history, inbox, tasks, instances).
+        this.historyCache.Remove(instanceId);
         s.Execute("DELETE FROM history WHERE hub = $hub AND instance_id = $id", ("$hub", this.hub), ("$id", instanceId));
         s.Execute("DELETE FROM inbox WHERE hub = $hub AND instance_id = $id", ("$hub", this.hub), ("$id", instanceId));
         s.Execute("DELETE FROM tasks WHERE hub = $hub AND instance_id = $id", ("$hub", this.hub), ("$id", instanceId));

@@ -9,10 +9,12 @@ namespace PhoneVerification;
 /// </summary>
 public sealed class VerificationStartLimiter
 {
-    // Past this many numbers, expired entries are swept so memory stays bounded under a flood of distinct numbers.
-    private const int SweepThreshold = 10_000;
     private static readonly ConditionalWeakTable<IConfiguration, VerificationStartLimiter> PerConfiguration = new();
     private readonly Dictionary<string, Queue<DateTimeOffset>> starts = new(StringComparer.Ordinal);
+
+    // Every start counted, oldest first, so expired numbers are dropped a few per call: memory stays bounded by the
+    // starts inside one window under a flood of distinct numbers, and no call pays for a scan of all of them.
+    private readonly Queue<(DateTimeOffset At, string PhoneNumber)> order = new();
     private readonly object gate = new();
     private readonly TimeProvider time;
 
@@ -30,6 +32,18 @@ public sealed class VerificationStartLimiter
     /// <summary>The cap and window.</summary>
     public VerificationStartLimit Limit { get; }
 
+    /// <summary>How many numbers it remembers (those with a start inside the window, give or take the last call).</summary>
+    internal int TrackedNumbers
+    {
+        get
+        {
+            lock (this.gate)
+            {
+                return this.starts.Count;
+            }
+        }
+    }
+
     /// <summary>The limiter of the host whose app settings are <paramref name="configuration"/> (shared by its invocations).</summary>
     /// <param name="configuration">The host's app settings.</param>
     /// <returns>The limiter.</returns>
@@ -44,10 +58,7 @@ public sealed class VerificationStartLimiter
         DateTimeOffset now = this.time.GetUtcNow();
         lock (this.gate)
         {
-            if (this.starts.Count > SweepThreshold)
-            {
-                this.Sweep(now);
-            }
+            this.DropExpired(now);
 
             if (!this.starts.TryGetValue(phoneNumber, out Queue<DateTimeOffset>? recent))
             {
@@ -62,6 +73,7 @@ public sealed class VerificationStartLimiter
             }
 
             recent.Enqueue(now);
+            this.order.Enqueue((now, phoneNumber));
             return null;
         }
     }
@@ -88,15 +100,18 @@ public sealed class VerificationStartLimiter
         }
     }
 
-    private void Sweep(DateTimeOffset now)
+    private void DropExpired(DateTimeOffset now)
     {
-        foreach (string number in this.starts.Keys.ToList())
+        while (this.order.TryPeek(out (DateTimeOffset At, string PhoneNumber) oldest) && oldest.At + this.Limit.Window <= now)
         {
-            Queue<DateTimeOffset> recent = this.starts[number];
-            this.Expire(recent, now);
-            if (recent.Count == 0)
+            this.order.Dequeue();
+            if (this.starts.TryGetValue(oldest.PhoneNumber, out Queue<DateTimeOffset>? recent))
             {
-                this.starts.Remove(number);
+                this.Expire(recent, now);
+                if (recent.Count == 0)
+                {
+                    this.starts.Remove(oldest.PhoneNumber);
+                }
             }
         }
     }

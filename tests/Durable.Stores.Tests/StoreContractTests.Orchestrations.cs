@@ -278,4 +278,45 @@ public abstract partial class StoreContractTests
         Assert.Equal(commit.NewHistory, next.History);
         Assert.Equal(nextExecution, next.Instance.ExecutionId);
     }
+
+    [Fact]
+    public async Task LeaseOrchestration_AfterAnotherProcessCommitted_HistoryHasItsEvents()
+    {
+        // Arrange: this store leases (a store may keep parsed history between leases), then a second store object
+        // over the same data (another process) runs an episode of the same instance.
+        await this.CreateAsync("verify-1");
+        OrchestrationCommit first = await this.RunEpisodeAsync("verify-1", item => this.Episode(item, customStatus: "\"sent\""));
+        await this.Store.EnqueueMessageAsync("verify-1", this.EventRaised("SmsChallengeResponse", "1111"), this.Token);
+        IOrchestrationStore other = await this.OpenStoreAsync(HubName);
+        OrchestrationWorkItem viaOther = await this.LeaseExpectedAsync("verify-1", OwnerB, other);
+        OrchestrationCommit second = this.Episode(viaOther, customStatus: "\"checked\"");
+        await other.CompleteOrchestrationAsync(viaOther, second, this.Token);
+        await this.Store.EnqueueMessageAsync("verify-1", this.EventRaised("SmsChallengeResponse", "2222"), this.Token);
+
+        // Act
+        OrchestrationWorkItem third = await this.LeaseExpectedAsync("verify-1");
+
+        // Assert
+        Assert.Equal([.. first.NewHistory, .. second.NewHistory], third.History);
+    }
+
+    [Fact]
+    public async Task LeaseOrchestration_AfterPurgeAndNewStartWithSameId_HistoryIsTheNewOnly()
+    {
+        // Arrange: one execution ran to completion and was read by a lease; then the id is purged and started again,
+        // even with the same execution id (the engine never reuses one; a cache keyed on it must not rely on that).
+        NewInstance original = await this.CreateAsync("verify-1");
+        await this.RunEpisodeAsync("verify-1", item => this.Episode(item));
+        await this.Store.EnqueueMessageAsync("verify-1", this.EventRaised("SmsChallengeResponse", "1111"), this.Token);
+        await this.RunEpisodeAsync("verify-1", item => this.Episode(item, OrchestrationRuntimeStatus.Completed, output: "true"));
+        Assert.Equal(1, await this.Store.PurgeInstanceAsync("verify-1", this.Token));
+        Assert.Equal(CreateInstanceResult.Created, await this.Store.CreateInstanceAsync(this.NewInstance("verify-1", executionId: original.ExecutionId), this.Token));
+
+        // Act
+        OrchestrationWorkItem fresh = await this.LeaseExpectedAsync("verify-1");
+
+        // Assert
+        Assert.Empty(fresh.History);
+        Assert.Equal(EventType.ExecutionStarted, Assert.Single(fresh.Messages).Event.EventType);
+    }
 }

@@ -26,6 +26,8 @@ internal sealed class LoadTestOptions
           --mode right|wrong|timeout|idle   flow to run (default right)
           --flows N                  measured flows (default 1000)
           --warmup N                 flows run first and not measured (default 100; 0 in idle and timeout modes)
+          --warmup-seconds S         go on warming up (rounds of the same flows) until S seconds have passed: the
+                                     host's JIT settles 15-20 s into a run on 2 cores (default 0)
           --concurrency N            flows in flight at once (default 10)
           --k N                      wrong answers before the right one in wrong mode (default 2)
           --poll-ms N                status polling interval while waiting for completion (default 2)
@@ -49,6 +51,8 @@ internal sealed class LoadTestOptions
     public int Flows { get; set; } = 1000;
 
     public int? Warmup { get; set; }
+
+    public TimeSpan WarmupTime { get; set; }
 
     public int Concurrency { get; set; } = 10;
 
@@ -101,6 +105,7 @@ internal sealed class LoadTestOptions
                     break;
                 case "--flows": o.Flows = NextInt(1); break;
                 case "--warmup": o.Warmup = NextInt(0); break;
+                case "--warmup-seconds": o.WarmupTime = TimeSpan.FromSeconds(NextInt(0)); break;
                 case "--concurrency": o.Concurrency = NextInt(1); break;
                 case "--k": o.WrongAnswers = NextInt(0); break;
                 case "--poll-ms": o.PollInterval = TimeSpan.FromMilliseconds(NextInt(1)); break;

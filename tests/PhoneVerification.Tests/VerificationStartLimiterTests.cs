@@ -56,6 +56,36 @@ public sealed class VerificationStartLimiterTests
     }
 
     [Fact]
+    public void TryAcquire_ForgetsNumbersWhoseStartsExpired_SoAFloodOfNumbersStaysBounded()
+    {
+        VerificationStartLimiter limiter = new(new VerificationStartLimit(1, TimeSpan.FromMinutes(10)), this.clock);
+        for (int i = 0; i < 1000; i++)
+        {
+            limiter.TryAcquire("+1425555" + i.ToString("0000", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        int beforeExpiry = limiter.TrackedNumbers;
+        this.clock.Advance(TimeSpan.FromMinutes(10));
+        limiter.TryAcquire(Phone);
+
+        Assert.Equal(1000, beforeExpiry);
+        Assert.Equal(1, limiter.TrackedNumbers);
+    }
+
+    [Fact]
+    public void Release_ThenExpiry_ForgetsTheNumber()
+    {
+        VerificationStartLimiter limiter = new(new VerificationStartLimit(1, TimeSpan.FromMinutes(10)), this.clock);
+        limiter.TryAcquire("+14255550999");
+        limiter.Release("+14255550999");
+
+        this.clock.Advance(TimeSpan.FromMinutes(10));
+        limiter.TryAcquire(Phone);
+
+        Assert.Equal(1, limiter.TrackedNumbers);
+    }
+
+    [Fact]
     public void Release_GivesBackAStartThatDidNotHappen()
     {
         VerificationStartLimiter limiter = new(new VerificationStartLimit(1, TimeSpan.FromMinutes(10)), this.clock);

@@ -28,16 +28,23 @@ internal sealed class LeaseRenewal : IAsyncDisposable
     {
         while (true)
         {
+            // Nearly every episode ends before its first renewal, so ending the wait must not throw: an exception per
+            // work item was a measurable share of the host's CPU under load.
+            await Task.Delay(interval, time, this.stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (this.stop.IsCancellationRequested)
+            {
+                return;
+            }
+
             try
             {
-                await Task.Delay(interval, time, this.stop.Token).ConfigureAwait(false);
                 if (!await renewAsync(this.stop.Token).ConfigureAwait(false))
                 {
                     onFailure(null);
                     return;
                 }
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (this.stop.IsCancellationRequested)
             {
                 return;
             }

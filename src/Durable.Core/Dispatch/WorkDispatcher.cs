@@ -4,13 +4,16 @@ namespace Durable.Core.Dispatch;
 
 /// <summary>
 /// The lease loop shared by orchestrations and activities: while a concurrency slot is free, lease a work
-/// item and process it in the background; when there is none, sleep until the store's next due time, a
-/// notification (in-process, or from the store for work other processes wrote), or the fallback poll, whose
-/// interval backs off while polls find nothing (<see cref="PollingBackoff"/>).
+/// item and process it in the background (several leases at once while every lease finds work); when there is
+/// none, sleep until the store's next due time, a notification (in-process, or from the store for work other
+/// processes wrote), or the fallback poll, whose interval backs off while polls find nothing (<see cref="PollingBackoff"/>).
 /// </summary>
 internal sealed class WorkDispatcher<TItem>
     where TItem : class
 {
+    // Most leases asked for at once in a burst (each needs a free concurrency slot).
+    private const int MaxLeasesAtOnce = 16;
+
     private readonly string name;
     private readonly int maxConcurrency;
     private readonly Func<CancellationToken, Task<TItem?>> leaseAsync;
@@ -57,6 +60,7 @@ internal sealed class WorkDispatcher<TItem>
     {
         using SemaphoreSlim slots = new(this.maxConcurrency, this.maxConcurrency);
         TimeSpan errorBackoff = TimeSpan.Zero;
+        int width = 1;
         while (!stopLeasing.IsCancellationRequested)
         {
             try
@@ -68,51 +72,72 @@ internal sealed class WorkDispatcher<TItem>
                 break;
             }
 
-            TItem? item;
+            // While leases keep finding work, ask for several at once (one free slot each): a store call's round trip,
+            // not the store, is what bounds a serial loop in a burst (a thousand timers due together), and a store
+            // with one writer commits leases asked together in one transaction. One at a time again once one is empty.
+            int round = 1;
+            while (round < width && slots.Wait(0))
+            {
+                round++;
+            }
+
             DateTimeOffset leaseStarted = this.time.GetUtcNow();
-            try
+            LeaseRound leased = await this.LeaseAsync(round, stopLeasing).ConfigureAwait(false);
+            foreach (TItem item in leased.Items)
             {
-                item = await this.leaseAsync(stopLeasing).ConfigureAwait(false);
-                errorBackoff = TimeSpan.Zero;
+                this.Track(this.RunItemAsync(item, slots, abortWork));
             }
-            catch (Exception ex) when (!stopLeasing.IsCancellationRequested)
+
+            int unused = round - leased.Items.Count;
+            if (unused > 0)
             {
-                slots.Release();
-                errorBackoff = errorBackoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromTicks(Math.Min(errorBackoff.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
-                Logs.LeaseFailed(this.logger, this.name, errorBackoff.TotalMilliseconds, ex);
-                await this.DelayAsync(errorBackoff, stopLeasing).ConfigureAwait(false);
-                continue;
+                slots.Release(unused);
             }
-            catch (OperationCanceledException)
+
+            if (stopLeasing.IsCancellationRequested)
             {
-                slots.Release();
                 break;
             }
 
+            if (leased.Error is { } error)
+            {
+                errorBackoff = errorBackoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromTicks(Math.Min(errorBackoff.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+                Logs.LeaseFailed(this.logger, this.name, errorBackoff.TotalMilliseconds, error);
+                width = 1;
+                await this.DelayAsync(errorBackoff, stopLeasing).ConfigureAwait(false);
+                continue;
+            }
+
+            errorBackoff = TimeSpan.Zero;
             if (this.pendingDue <= leaseStarted)
             {
                 // This lease looked at (or after) that due time, so whatever came due then it has seen.
                 this.pendingDue = null;
             }
 
-            if (item is null)
+            if (leased.Items.Count == round)
             {
-                slots.Release();
-                Wake wake = await this.WaitForWorkAsync(stopLeasing).ConfigureAwait(false);
-                if (wake == Wake.Notified)
-                {
-                    this.polling.Reset();
-                }
-                else if (wake == Wake.PollElapsed)
-                {
-                    this.polling.Grow();
-                }
-
+                this.polling.Reset();
+                width = Math.Min(width * 2, MaxLeasesAtOnce);
                 continue;
             }
 
-            this.polling.Reset();
-            this.Track(this.RunItemAsync(item, slots, abortWork));
+            width = 1;
+            if (leased.Items.Count > 0)
+            {
+                this.polling.Reset();
+                continue;
+            }
+
+            Wake wake = await this.WaitForWorkAsync(stopLeasing).ConfigureAwait(false);
+            if (wake == Wake.Notified)
+            {
+                this.polling.Reset();
+            }
+            else if (wake == Wake.PollElapsed)
+            {
+                this.polling.Grow();
+            }
         }
 
         Task[] remaining;
@@ -122,6 +147,56 @@ internal sealed class WorkDispatcher<TItem>
         }
 
         await Task.WhenAll(remaining).ConfigureAwait(false);
+    }
+
+    /// <summary>Asks the store for <paramref name="count"/> work items at once; keeps whatever was leased even when a call failed.</summary>
+    private async Task<LeaseRound> LeaseAsync(int count, CancellationToken stopLeasing)
+    {
+        Task<TItem?>[] calls = new Task<TItem?>[count];
+        for (int i = 0; i < count; i++)
+        {
+            calls[i] = this.LeaseOneAsync(stopLeasing);
+        }
+
+        try
+        {
+            await Task.WhenAll(calls).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Each call is looked at below: a leased item must run even if a call beside it failed.
+        }
+
+        List<TItem> items = new(count);
+        Exception? error = null;
+        foreach (Task<TItem?> call in calls)
+        {
+            if (call.IsCompletedSuccessfully)
+            {
+                if (call.Result is { } item)
+                {
+                    items.Add(item);
+                }
+            }
+            else if (!stopLeasing.IsCancellationRequested)
+            {
+                error ??= call.Exception?.GetBaseException() ?? new OperationCanceledException("The lease call was cancelled.");
+            }
+        }
+
+        return new LeaseRound(items, error);
+    }
+
+    private Task<TItem?> LeaseOneAsync(CancellationToken stopLeasing)
+    {
+        try
+        {
+            return this.leaseAsync(stopLeasing);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<TItem?>(ex);
+        }
     }
 
     private void Track(Task task)
@@ -241,6 +316,9 @@ internal sealed class WorkDispatcher<TItem>
         {
         }
     }
+
+    /// <summary>What one round of lease calls brought: the items leased, and the first failure if a call failed.</summary>
+    private sealed record LeaseRound(List<TItem> Items, Exception? Error);
 
     /// <summary>What ended an idle wait.</summary>
     private enum Wake

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Durable.Core.History;
 using Newtonsoft.Json;
 
@@ -14,17 +13,12 @@ public static class HistoryEventJson
     private static readonly JsonSerializer Serializer = JsonSerializer.Create(JsonDataConverter.Settings);
 
     /// <summary>The event as JSON text.</summary>
-    public static string Serialize(HistoryEvent historyEvent)
-    {
-        using StringWriter writer = new(CultureInfo.InvariantCulture);
-        Serializer.Serialize(writer, historyEvent);
-        return writer.ToString();
-    }
+    public static string Serialize(HistoryEvent historyEvent) => JsonCharPool.Write(Serializer, historyEvent);
 
     /// <summary>The event stored as <paramref name="json"/>.</summary>
     public static HistoryEvent Deserialize(string json)
     {
-        using JsonTextReader reader = new(new StringReader(json)) { DateParseHandling = DateParseHandling.None };
+        using JsonTextReader reader = JsonCharPool.Reader(json);
         return Serializer.Deserialize<HistoryEvent>(reader) ?? throw new InvalidDataException("Empty history event.");
     }
 }

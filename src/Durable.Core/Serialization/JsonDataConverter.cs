@@ -24,7 +24,7 @@ public static class JsonDataConverter
         {
             null => null,
             JToken token => token.ToString(Formatting.None),
-            _ => JsonConvert.SerializeObject(value, Settings),
+            _ => JsonCharPool.Write(Serializer, value),
         };
 
     /// <summary>Reads <paramref name="json"/> as <typeparamref name="T"/>; null or empty text gives default.</summary>
@@ -38,7 +38,7 @@ public static class JsonDataConverter
             return type.IsValueType ? Activator.CreateInstance(type) : null;
         }
 
-        using JsonTextReader reader = new(new StringReader(json)) { DateParseHandling = DateParseHandling.None };
+        using JsonTextReader reader = JsonCharPool.Reader(json);
         return Serializer.Deserialize(reader, type);
     }
 
@@ -60,7 +60,7 @@ public static class JsonDataConverter
 
         try
         {
-            using JsonTextReader reader = new(new StringReader(json)) { DateParseHandling = DateParseHandling.None };
+            using JsonTextReader reader = JsonCharPool.Reader(json);
             return JToken.ReadFrom(reader);
         }
         catch (JsonReaderException)

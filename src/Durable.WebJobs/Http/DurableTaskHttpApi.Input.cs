@@ -1,7 +1,9 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Durable.Core;
 using Durable.Core.Client;
+using Durable.Core.Serialization;
 using Microsoft.AspNetCore.Http;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -77,16 +79,23 @@ internal sealed partial class DurableTaskHttpApi
         }
 
         using MemoryStream buffer = new();
-        byte[] chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        byte[] chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
         {
-            if (buffer.Length + read > limit)
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
             {
-                throw this.BodyTooLarge();
-            }
+                if (buffer.Length + read > limit)
+                {
+                    throw this.BodyTooLarge();
+                }
 
-            buffer.Write(chunk, 0, read);
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
 
         try
@@ -109,7 +118,8 @@ internal sealed partial class DurableTaskHttpApi
     {
         try
         {
-            using JsonTextReader reader = new(new StringReader(text)) { DateParseHandling = DateParseHandling.None, MaxDepth = 64 };
+            using JsonTextReader reader = JsonCharPool.Reader(text);
+            reader.MaxDepth = 64;
             JToken token = JToken.ReadFrom(reader);
 
             // Trailing content ("2168 abc") is as invalid as a syntax error.

@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using Durable.Core.Dispatch;
+using Microsoft.Extensions.Logging.Abstractions;
+using Xunit;
+
+namespace Durable.Core.Tests.Dispatch;
+
+/// <summary>In a burst the lease loop asks for several work items at once, never for more than its free slots.</summary>
+public sealed class WorkDispatcherBurstTests
+{
+    private const int Items = 200;
+    private const int MaxConcurrency = 8;
+
+    [Fact]
+    public async Task Burst_LeasesSeveralAtOnce_WithinFreeSlots_AndRunsEveryItemOnce()
+    {
+        ConcurrentQueue<int> queue = new(Enumerable.Range(0, Items));
+        ConcurrentBag<int> processed = [];
+        int leasing = 0;
+        int maxLeasing = 0;
+        int running = 0;
+        int maxRunningPlusLeasing = 0;
+        TaskCompletionSource allDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        using CancellationTokenSource stop = new();
+        WorkDispatcher<object> dispatcher = new(
+            "test",
+            MaxConcurrency,
+            leaseAsync: async _ =>
+            {
+                int now = Interlocked.Increment(ref leasing);
+                InterlockedMax(ref maxLeasing, now);
+                InterlockedMax(ref maxRunningPlusLeasing, now + Volatile.Read(ref running));
+
+                // A store round trip: long enough for calls asked together to overlap.
+                await Task.Delay(5);
+                Interlocked.Decrement(ref leasing);
+                return queue.TryDequeue(out int item) ? item : null;
+            },
+            processAsync: async (item, _) =>
+            {
+                Interlocked.Increment(ref running);
+                await Task.Delay(1);
+                processed.Add((int)item);
+                Interlocked.Decrement(ref running);
+                if (processed.Count == Items)
+                {
+                    allDone.TrySetResult();
+                }
+            },
+            nextWakeUpAsync: _ => Task.FromResult<DateTimeOffset?>(null),
+            new WorkSignal(),
+            TimeProvider.System,
+            new PollingBackoff(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(10)),
+            NullLogger.Instance);
+
+        Task run = dispatcher.RunAsync(stop.Token, CancellationToken.None);
+        await allDone.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(Enumerable.Range(0, Items), processed.Order());
+        Assert.InRange(maxLeasing, 2, MaxConcurrency);
+        Assert.InRange(maxRunningPlusLeasing, 1, MaxConcurrency);
+    }
+
+    [Fact]
+    public async Task LeaseFails_BesideOnesThatLeased_TheLeasedItemsStillRun()
+    {
+        int calls = 0;
+        ConcurrentBag<int> processed = [];
+        TaskCompletionSource fourDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        using CancellationTokenSource stop = new();
+        WorkDispatcher<object> dispatcher = new(
+            "test",
+            MaxConcurrency,
+            leaseAsync: async _ =>
+            {
+                int call = Interlocked.Increment(ref calls);
+                await Task.Delay(5);
+
+                // Calls 1-3 lease items (the loop widens to 2, then 4 at once); in the round of four, call 4 fails
+                // and call 5 leases an item.
+                return call switch
+                {
+                    <= 3 or 5 => call,
+                    4 => throw new InvalidOperationException("store hiccup"),
+                    _ => null,
+                };
+            },
+            processAsync: (item, _) =>
+            {
+                processed.Add((int)item);
+                if (processed.Count == 4)
+                {
+                    fourDone.TrySetResult();
+                }
+
+                return Task.CompletedTask;
+            },
+            nextWakeUpAsync: _ => Task.FromResult<DateTimeOffset?>(null),
+            new WorkSignal(),
+            TimeProvider.System,
+            new PollingBackoff(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(10)),
+            NullLogger.Instance);
+
+        Task run = dispatcher.RunAsync(stop.Token, CancellationToken.None);
+        await fourDone.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal([1, 2, 3, 5], processed.Order());
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while (value > (seen = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
+    }
+}
