@@ -31,7 +31,7 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
     private readonly object openGate = new();
 
     // Parsed history between episodes (see HistoryCache): a lease then reads only the rows written since.
-    private readonly HistoryCache historyCache = new(2000);
+    private readonly HistoryCache historyCache = new(HistoryCache.DefaultCapacity);
     private PostgresDatabase? database;
     private PostgresWorkListener? listener;
     private bool disposed;
@@ -306,9 +306,7 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
     /// <summary>The instance's history: the cached prefix plus the rows after it, parsed once each.</summary>
     private async Task<List<HistoryEvent>> ReadHistoryCachedAsync(PostgresSession s, InstanceRecord instance, CancellationToken cancellationToken)
     {
-        (IReadOnlyList<HistoryEvent> Events, long LastSequence)? cached = this.historyCache.Get(instance.InstanceId, instance.ExecutionId);
-        long last = cached?.LastSequence ?? -1;
-        List<HistoryEvent> history = cached is { } prefix ? [.. prefix.Events] : [];
+        (List<HistoryEvent> history, long last) = this.historyCache.Prefix(instance);
         List<(long Sequence, HistoryEvent Event)> rows = await s.QueryAsync(
             this.Sql("SELECT sequence, payload FROM $s.history WHERE hub = @hub AND instance_id = @id AND sequence > @after ORDER BY sequence"),
             r => (r.GetInt64(0), PostgresRows.Deserialize(r.GetString(1))),
@@ -322,16 +320,7 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
             last = sequence;
         }
 
-        if (instance.Status.IsTerminal())
-        {
-            // Only late messages can lease a finished instance: nothing will replay it again.
-            this.historyCache.Remove(instance.InstanceId);
-        }
-        else
-        {
-            this.historyCache.Set(instance.InstanceId, instance.ExecutionId, history, last);
-        }
-
+        this.historyCache.Keep(instance, history, last);
         return history;
     }
 

@@ -204,9 +204,7 @@ public sealed partial class SqliteOrchestrationStore
     /// <summary>The instance's history: the cached prefix plus the rows after it, parsed once each.</summary>
     private List<HistoryEvent> ReadHistoryCached(SqliteSession s, InstanceRecord instance)
     {
-        (IReadOnlyList<HistoryEvent> Events, long LastSequence)? cached = this.historyCache.Get(instance.InstanceId, instance.ExecutionId);
-        long last = cached?.LastSequence ?? -1;
-        List<HistoryEvent> history = cached is { } prefix ? [.. prefix.Events] : [];
+        (List<HistoryEvent> history, long last) = this.historyCache.Prefix(instance);
         foreach ((long sequence, HistoryEvent historyEvent) in s.Query(
             "SELECT sequence, payload FROM history WHERE hub = $hub AND instance_id = $id AND sequence > $after ORDER BY sequence",
             r => (r.GetInt64(0), SqliteRows.Deserialize(r.GetString(1))),
@@ -218,16 +216,7 @@ public sealed partial class SqliteOrchestrationStore
             last = sequence;
         }
 
-        if (instance.Status.IsTerminal())
-        {
-            // Only late messages can lease a finished instance: nothing will replay it again.
-            this.historyCache.Remove(instance.InstanceId);
-        }
-        else
-        {
-            this.historyCache.Set(instance.InstanceId, instance.ExecutionId, history, last);
-        }
-
+        this.historyCache.Keep(instance, history, last);
         return history;
     }
 

@@ -25,10 +25,10 @@ public sealed class SqliteStoreOptions
 
     /// <summary>
     /// Instances whose parsed history is kept between episodes, so a lease reads and parses only the events written
-    /// since (see <see cref="Durable.Core.Storage.HistoryCache"/>). Default 2,000: the instances between episodes
-    /// under heavy load, a few MB; 0 turns it off.
+    /// since (see <see cref="Durable.Core.Storage.HistoryCache"/>). Default <see cref="Durable.Core.Storage.HistoryCache.DefaultCapacity"/>;
+    /// 0 turns it off.
     /// </summary>
-    public int HistoryCacheCapacity { get; set; } = 2000;
+    public int HistoryCacheCapacity { get; set; } = global::Durable.Core.Storage.HistoryCache.DefaultCapacity;
 
     /// <summary>
     /// Tests only: caps the file at this many pages (SQLite's <c>max_page_count</c>, set on the write connection when it

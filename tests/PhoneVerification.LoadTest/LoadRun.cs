@@ -64,11 +64,11 @@ internal sealed class LoadRun
             string NextPhone() => phonePrefix + Interlocked.Increment(ref next).ToString("0000000", CultureInfo.InvariantCulture);
 
             int warmed = 0;
+            Stopwatch warming = Stopwatch.StartNew();
             if (o.EffectiveWarmup > 0 || o.WarmupTime > TimeSpan.Zero)
             {
                 // Rounds of the same flows until both the count and the time are reached: a host's first seconds are
                 // spent compiling (tiered JIT), which a steady-state figure should not include.
-                Stopwatch warming = Stopwatch.StartNew();
                 int warmedOk = 0;
                 do
                 {
@@ -82,6 +82,8 @@ internal sealed class LoadRun
                 this.output.WriteLine($"warm-up: {warmedOk}/{warmed} flows ok in {warming.Elapsed.TotalSeconds:0.0} s");
             }
 
+            TimeSpan warmupTook = warming.Elapsed;
+
             string loadBefore = HostMetrics.LoadAverages();
             long? storeBefore = HostMetrics.StoreBytes(db);
             TimeSpan? hostCpuBefore = HostMetrics.CpuTime(pid);
@@ -94,6 +96,7 @@ internal sealed class LoadRun
             TimeSpan? hostCpu = HostMetrics.CpuTime(pid) - hostCpuBefore;
             TimeSpan toolCpu = Process.GetCurrentProcess().TotalProcessorTime - toolCpuBefore;
             JsonObject figures = this.Summarize(results, elapsed, warmed, loadBefore, loadAfter);
+            figures["warmupElapsedS"] = Math.Round(warmupTook.TotalSeconds, 3);
             figures["hostCpuMsPerFlow"] = hostCpu is { } h ? Math.Round(h.TotalMilliseconds / o.Flows, 2) : null;
             figures["toolCpuMsPerFlow"] = Math.Round(toolCpu.TotalMilliseconds / o.Flows, 2);
             this.output.WriteLine($"CPU per flow: host {figures["hostCpuMsPerFlow"]?.ToString() ?? "n/a"} ms, tool {figures["toolCpuMsPerFlow"]} ms");

@@ -11,6 +11,9 @@ namespace Durable.Core.Storage;
 /// </summary>
 public sealed class HistoryCache
 {
+    /// <summary>Instances kept by default: more than are between episodes under heavy load, a few MB.</summary>
+    public const int DefaultCapacity = 2000;
+
     private readonly int capacity;
     private readonly Dictionary<string, LinkedListNode<Entry>> entries = new(StringComparer.Ordinal);
     private readonly LinkedList<Entry> recentFirst = new();
@@ -58,6 +61,31 @@ public sealed class HistoryCache
             this.recentFirst.Remove(node);
             this.recentFirst.AddFirst(node);
             return (node.Value.Events, node.Value.LastSequence);
+        }
+    }
+
+    /// <summary>Where a lease's history read starts: the cached prefix (a new list to append to) and the last sequence number in it (-1 for none).</summary>
+    /// <param name="instance">The leased instance.</param>
+    public (List<HistoryEvent> History, long LastSequence) Prefix(InstanceRecord instance)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        return this.Get(instance.InstanceId, instance.ExecutionId) is { } cached ? ([.. cached.Events], cached.LastSequence) : ([], -1);
+    }
+
+    /// <summary>Keeps the history a lease just read for the next one; a finished instance's is dropped (only late messages lease it again).</summary>
+    /// <param name="instance">The leased instance.</param>
+    /// <param name="history">Its whole history.</param>
+    /// <param name="lastSequence">The store's sequence number of the last event.</param>
+    public void Keep(InstanceRecord instance, IReadOnlyList<HistoryEvent> history, long lastSequence)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        if (instance.Status.IsTerminal())
+        {
+            this.Remove(instance.InstanceId);
+        }
+        else
+        {
+            this.Set(instance.InstanceId, instance.ExecutionId, history, lastSequence);
         }
     }
 

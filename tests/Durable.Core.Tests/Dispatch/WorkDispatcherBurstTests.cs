@@ -21,10 +21,7 @@ public sealed class WorkDispatcherBurstTests
         int running = 0;
         int maxRunningPlusLeasing = 0;
         TaskCompletionSource allDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        using CancellationTokenSource stop = new();
-        WorkDispatcher<object> dispatcher = new(
-            "test",
-            MaxConcurrency,
+        await RunUntilAsync(
             leaseAsync: async _ =>
             {
                 int now = Interlocked.Increment(ref leasing);
@@ -47,16 +44,7 @@ public sealed class WorkDispatcherBurstTests
                     allDone.TrySetResult();
                 }
             },
-            nextWakeUpAsync: _ => Task.FromResult<DateTimeOffset?>(null),
-            new WorkSignal(),
-            TimeProvider.System,
-            new PollingBackoff(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(10)),
-            NullLogger.Instance);
-
-        Task run = dispatcher.RunAsync(stop.Token, CancellationToken.None);
-        await allDone.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        await stop.CancelAsync();
-        await run.WaitAsync(TimeSpan.FromSeconds(10));
+            allDone.Task);
 
         Assert.Equal(Enumerable.Range(0, Items), processed.Order());
         Assert.InRange(maxLeasing, 2, MaxConcurrency);
@@ -69,10 +57,7 @@ public sealed class WorkDispatcherBurstTests
         int calls = 0;
         ConcurrentBag<int> processed = [];
         TaskCompletionSource fourDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        using CancellationTokenSource stop = new();
-        WorkDispatcher<object> dispatcher = new(
-            "test",
-            MaxConcurrency,
+        await RunUntilAsync(
             leaseAsync: async _ =>
             {
                 int call = Interlocked.Increment(ref calls);
@@ -97,18 +82,29 @@ public sealed class WorkDispatcherBurstTests
 
                 return Task.CompletedTask;
             },
-            nextWakeUpAsync: _ => Task.FromResult<DateTimeOffset?>(null),
+            fourDone.Task);
+
+        Assert.Equal([1, 2, 3, 5], processed.Order());
+    }
+
+    /// <summary>Runs a dispatcher over the given store calls until <paramref name="done"/>, then stops it.</summary>
+    private static async Task RunUntilAsync(Func<CancellationToken, Task<object?>> leaseAsync, Func<object, CancellationToken, Task> processAsync, Task done)
+    {
+        using CancellationTokenSource stop = new();
+        WorkDispatcher<object> dispatcher = new(
+            "test",
+            MaxConcurrency,
+            leaseAsync,
+            processAsync,
+            _ => Task.FromResult<DateTimeOffset?>(null),
             new WorkSignal(),
             TimeProvider.System,
             new PollingBackoff(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(10)),
             NullLogger.Instance);
-
         Task run = dispatcher.RunAsync(stop.Token, CancellationToken.None);
-        await fourDone.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await done.WaitAsync(TimeSpan.FromSeconds(30));
         await stop.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(10));
-
-        Assert.Equal([1, 2, 3, 5], processed.Order());
     }
 
     private static void InterlockedMax(ref int target, int value)
