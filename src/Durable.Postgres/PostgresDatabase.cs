@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using Durable.Core.Storage;
 using Npgsql;
@@ -15,6 +16,9 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan StartupRetryTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>Connections per host when the connection string does not say (Npgsql's own default is 100).</summary>
+    internal const int DefaultMaxPoolSize = 30;
 
     private readonly NpgsqlDataSource source;
     private readonly TimeSpan retryTimeout;
@@ -94,9 +98,26 @@ internal sealed class PostgresDatabase : IAsyncDisposable
             builder.MaxAutoPrepare = 64;
         }
 
+        // Every episode, activity and lease call of a host may ask for a connection at once (100 + 50 + 32 with the
+        // sample's host.json), and Npgsql's own default of 100 per host lets two or three hosts exhaust a default
+        // server's max_connections (100). A connection is held only for one short transaction, so a few dozen serve a
+        // busy host; calls beyond them wait in the pool's queue. A pool size in the connection string wins.
+        if (!NamesPoolSize(options.ConnectionString))
+        {
+            builder.MaxPoolSize = DefaultMaxPoolSize;
+        }
+
         string server = $"{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
         NpgsqlDataSource source = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
         return new PostgresDatabase(source, server, options.RetryTimeout);
+    }
+
+    /// <summary>Whether the connection string sets the pool size itself (under any of Npgsql's spellings).</summary>
+    internal static bool NamesPoolSize(string connectionString)
+    {
+        DbConnectionStringBuilder raw = new() { ConnectionString = connectionString };
+        return raw.Keys.Cast<string>().Any(k => k.Replace(" ", string.Empty, StringComparison.Ordinal).Equals("MaximumPoolSize", StringComparison.OrdinalIgnoreCase)
+            || k.Replace(" ", string.Empty, StringComparison.Ordinal).Equals("MaxPoolSize", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>Runs <paramref name="body"/> in one transaction and commits it; retried as a whole on transient failures.</summary>
