@@ -116,8 +116,9 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     internal static bool NamesPoolSize(string connectionString)
     {
         DbConnectionStringBuilder raw = new() { ConnectionString = connectionString };
-        return raw.Keys.Cast<string>().Any(k => k.Replace(" ", string.Empty, StringComparison.Ordinal).Equals("MaximumPoolSize", StringComparison.OrdinalIgnoreCase)
-            || k.Replace(" ", string.Empty, StringComparison.Ordinal).Equals("MaxPoolSize", StringComparison.OrdinalIgnoreCase));
+        return raw.Keys.Cast<string>()
+            .Select(k => k.Replace(" ", string.Empty, StringComparison.Ordinal))
+            .Any(k => k.Equals("MaximumPoolSize", StringComparison.OrdinalIgnoreCase) || k.Equals("MaxPoolSize", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>Runs <paramref name="body"/> in one transaction and commits it; retried as a whole on transient failures.</summary>
