@@ -25,7 +25,9 @@ public sealed partial class SqliteOrchestrationStore : IOrchestrationStore
     private readonly TimeProvider time;
     private readonly string hub;
     private readonly object openGate = new();
-    private readonly HistoryCache historyCache;
+
+    // Parsed history between episodes (see HistoryCache): a lease then reads only the rows written since.
+    private readonly HistoryCache historyCache = new(HistoryCache.DefaultCapacity);
     private SqliteDatabase? database;
     private bool disposed;
 
@@ -40,7 +42,6 @@ public sealed partial class SqliteOrchestrationStore : IOrchestrationStore
         this.options = options;
         this.time = timeProvider;
         this.hub = options.HubName;
-        this.historyCache = new HistoryCache(options.HistoryCacheCapacity);
     }
 
     private SqliteDatabase Db

@@ -24,13 +24,6 @@ public sealed class SqliteStoreOptions
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Instances whose parsed history is kept between episodes, so a lease reads and parses only the events written
-    /// since (see <see cref="Durable.Core.Storage.HistoryCache"/>). Default <see cref="Durable.Core.Storage.HistoryCache.DefaultCapacity"/>;
-    /// 0 turns it off.
-    /// </summary>
-    public int HistoryCacheCapacity { get; set; } = global::Durable.Core.Storage.HistoryCache.DefaultCapacity;
-
-    /// <summary>
     /// Tests only: caps the file at this many pages (SQLite's <c>max_page_count</c>, set on the write connection when it
     /// opens; SQLite never lowers it below the file's current size). A write that needs more pages then fails with
     /// SQLITE_FULL, the same error a full disk gives, so tests can provoke "disk full" without filling a disk.
@@ -61,11 +54,6 @@ public sealed class SqliteStoreOptions
         if (this.BusyTimeout < TimeSpan.FromMilliseconds(100))
         {
             throw new ArgumentException($"SqliteStoreOptions.BusyTimeout must be at least 100 ms (was {this.BusyTimeout}).", nameof(this.BusyTimeout));
-        }
-
-        if (this.HistoryCacheCapacity < 0)
-        {
-            throw new ArgumentException($"SqliteStoreOptions.HistoryCacheCapacity must not be negative (was {this.HistoryCacheCapacity}).", nameof(this.HistoryCacheCapacity));
         }
 
         if (this.MaxPageCountForTests is <= 0)
