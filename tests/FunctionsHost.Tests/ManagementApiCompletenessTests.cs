@@ -4,7 +4,7 @@ using Newtonsoft.Json.Linq;
 namespace FunctionsHost.Tests;
 
 /// <summary>
-/// Every management operation with its documented status codes, headers and JSON (durable-http-api.md §1–3), and
+/// Every management operation with its documented status codes, headers and JSON (docs/http-api.md), and
 /// the abuse limits: starts per phone number, events per instance.
 /// </summary>
 public sealed class ManagementApiCompletenessTests : IAsyncLifetime

@@ -11,7 +11,7 @@ namespace Durable.WebJobs.Http;
 
 /// <summary>
 /// The Durable HTTP management API under <c>/runtime/webhooks/durabletask</c>, with Durable Functions' paths,
-/// status codes, headers and JSON (see durable-http-api.md §1–3). Every request is first authorized
+/// status codes, headers and JSON (docs/http-api.md). Every request is first authorized
 /// (<see cref="IDurableHttpAuthorizer"/>), then its input checked before anything touches the store: a refused
 /// request changes nothing. Unknown paths and wrong methods give 404; ArgumentException 400; an unavailable
 /// store 503 with Retry-After; anything else 500.
