@@ -1,3 +1,4 @@
+using Durable.Testing.Twilio;
 using System.Diagnostics;
 using System.Net;
 using System.Text;
@@ -26,7 +27,7 @@ public sealed class TwilioRestClientTests
         await fixture.Client.SendMessageAsync(ClientFixture.Credentials, Message());
 
         // Assert
-        RecordedRequest request = Assert.Single(fixture.Server.Requests);
+        FakeTwilioRequest request = Assert.Single(fixture.Server.Requests);
         Assert.Equal("POST", request.Method);
         Assert.Equal($"/2010-04-01/Accounts/{FakeTwilioServer.AccountSid}/Messages.json", request.Path);
         Assert.Equal(expectedAuth, request.Authorization);
@@ -47,7 +48,7 @@ public sealed class TwilioRestClientTests
         await fixture.Client.SendMessageAsync(ClientFixture.Credentials, Message(body));
 
         // Assert
-        RecordedRequest request = Assert.Single(fixture.Server.Requests);
+        FakeTwilioRequest request = Assert.Single(fixture.Server.Requests);
         Assert.Contains("Body=Code+0123+%2B+Caf%C3%A9+%E2%9C%93", request.RawBody, StringComparison.Ordinal);
         Assert.Contains("To=%2B14255550123", request.RawBody, StringComparison.Ordinal);
         Assert.Equal(body, request.Form["Body"]);
@@ -58,13 +59,12 @@ public sealed class TwilioRestClientTests
     {
         // Arrange
         await using ClientFixture fixture = await ClientFixture.StartAsync();
-        fixture.Server.Enqueue(FakeTwilioServer.Created("SM00000000000000000000000000000001"));
 
         // Act
         TwilioMessageResult result = await fixture.Client.SendMessageAsync(ClientFixture.Credentials, Message());
 
         // Assert
-        Assert.Equal("SM00000000000000000000000000000001", result.Sid);
+        Assert.Equal(Assert.Single(fixture.Server.Accepted).Sid, result.Sid);
         Assert.Equal("queued", result.Status);
     }
 
@@ -78,7 +78,7 @@ public sealed class TwilioRestClientTests
         await fixture.Client.SendMessageAsync(ClientFixture.Credentials, Message());
 
         // Assert
-        RecordedRequest request = Assert.Single(fixture.Server.Requests);
+        FakeTwilioRequest request = Assert.Single(fixture.Server.Requests);
         Assert.Equal($"/edge/2010-04-01/Accounts/{FakeTwilioServer.AccountSid}/Messages.json", request.Path);
     }
 
@@ -87,7 +87,7 @@ public sealed class TwilioRestClientTests
     {
         // Arrange
         await using ClientFixture fixture = await ClientFixture.StartAsync();
-        fixture.Server.Enqueue(FakeTwilioServer.Error(HttpStatusCode.BadRequest, 21211, "The 'To' number +14255550123 is not a valid phone number."));
+        fixture.Server.AddFaults(To, TwilioFault.Error((int)HttpStatusCode.BadRequest, 21211, "The 'To' number +14255550123 is not a valid phone number."));
 
         // Act
         TwilioApiException error = await Assert.ThrowsAsync<TwilioApiException>(
@@ -109,14 +109,13 @@ public sealed class TwilioRestClientTests
     {
         // Arrange
         await using ClientFixture fixture = await ClientFixture.StartAsync();
-        fixture.Server.Enqueue(FakeTwilioServer.Error(HttpStatusCode.InternalServerError, 20500, "Internal Server Error"));
-        fixture.Server.Enqueue(FakeTwilioServer.Created("SM00000000000000000000000000000002"));
+        fixture.Server.AddFaults(To, TwilioFault.Error((int)HttpStatusCode.InternalServerError, 20500, "Internal Server Error"));
 
         // Act
         TwilioMessageResult result = await fixture.Client.SendMessageAsync(ClientFixture.Credentials, Message());
 
         // Assert
-        Assert.Equal("SM00000000000000000000000000000002", result.Sid);
+        Assert.Equal(Assert.Single(fixture.Server.Accepted).Sid, result.Sid);
         Assert.Equal(2, fixture.Server.Requests.Count);
         Assert.Equal([TimeSpan.FromMilliseconds(250)], fixture.Time.Delays);
     }
@@ -126,7 +125,7 @@ public sealed class TwilioRestClientTests
     {
         // Arrange
         await using ClientFixture fixture = await ClientFixture.StartAsync();
-        fixture.Server.Enqueue(FakeTwilioServer.Error(HttpStatusCode.TooManyRequests, 20429, "Too Many Requests", retryAfter: "7"));
+        fixture.Server.AddFaults(To, TwilioFault.Error((int)HttpStatusCode.TooManyRequests, 20429, "Too Many Requests", retryAfter: "7"));
 
         // Act
         await fixture.Client.SendMessageAsync(ClientFixture.Credentials, Message());
@@ -141,7 +140,7 @@ public sealed class TwilioRestClientTests
     {
         // Arrange
         await using ClientFixture fixture = await ClientFixture.StartAsync();
-        fixture.Server.Enqueue(FakeTwilioServer.Error(HttpStatusCode.TooManyRequests, 20429, "Too Many Requests", retryAfter: "3600"));
+        fixture.Server.AddFaults(To, TwilioFault.Error((int)HttpStatusCode.TooManyRequests, 20429, "Too Many Requests", retryAfter: "3600"));
 
         // Act
         await fixture.Client.SendMessageAsync(ClientFixture.Credentials, Message());
@@ -157,7 +156,7 @@ public sealed class TwilioRestClientTests
         await using ClientFixture fixture = await ClientFixture.StartAsync(options => options.MaxAttempts = 3);
         for (int i = 0; i < 5; i++)
         {
-            fixture.Server.Enqueue(FakeTwilioServer.Error(HttpStatusCode.ServiceUnavailable, 20503, "Service Unavailable"));
+            fixture.Server.AddFaults(To, TwilioFault.Error((int)HttpStatusCode.ServiceUnavailable, 20503, "Service Unavailable"));
         }
 
         // Act
@@ -176,8 +175,7 @@ public sealed class TwilioRestClientTests
     {
         // Arrange
         await using ClientFixture fixture = await ClientFixture.StartAsync();
-        fixture.Server.Enqueue(FakeTwilioServer.Error(HttpStatusCode.BadRequest, 21602, "Message body is required."));
-        fixture.Server.Enqueue(FakeTwilioServer.Created("SM00000000000000000000000000000003"));
+        fixture.Server.AddFaults(To, TwilioFault.Error((int)HttpStatusCode.BadRequest, 21602, "Message body is required."));
 
         // Act
         TwilioApiException error = await Assert.ThrowsAsync<TwilioApiException>(
@@ -193,7 +191,7 @@ public sealed class TwilioRestClientTests
     {
         // Arrange
         await using ClientFixture fixture = await ClientFixture.StartAsync(options => options.RequestTimeout = TimeSpan.FromMilliseconds(300));
-        fixture.Server.Enqueue(fixture.Server.Hang());
+        fixture.Server.AddFaults(To, TwilioFault.SlowAfterRecording(TimeSpan.FromMinutes(5)));
         Stopwatch clock = Stopwatch.StartNew();
 
         // Act
