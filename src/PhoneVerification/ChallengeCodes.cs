@@ -78,8 +78,9 @@ public sealed class ChallengeCodes
         }
 
         string? authToken = configuration["TwilioAuthToken"];
-        return string.IsNullOrEmpty(authToken)
+        // Blank means unset, as for every Twilio setting.
+        return string.IsNullOrWhiteSpace(authToken)
             ? ProcessKey
-            : HMACSHA256.HashData(Encoding.UTF8.GetBytes(authToken), TokenKeyLabel);
+            : HMACSHA256.HashData(Encoding.UTF8.GetBytes(authToken.Trim()), TokenKeyLabel);
     }
 }

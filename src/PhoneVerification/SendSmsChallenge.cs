@@ -14,16 +14,17 @@ namespace PhoneVerification;
 /// <remarks>
 /// Activities run at least once: if the host dies after the SMS went out but before the result was stored, the activity
 /// runs again. The code therefore comes from <see cref="ChallengeCodes"/>, keyed by the call (not drawn afresh per run),
-/// so a retry has the very code the orchestrator will check; and a retry first asks Twilio (or the outbox) whether that
-/// SMS was already accepted, and sends it only if not. At worst (the answer was lost in the crash and the check fails
-/// too) the user gets the same code twice, never a second code.
+/// so a retry has the very code the orchestrator will check; and every run first asks Twilio (or the outbox) whether that
+/// SMS was already accepted, and sends it only if not. Every run, not only those counted as retries: after a power loss
+/// the stored attempt count can roll back to 1 while the SMS it sent did go out. At worst (the check itself fails) the
+/// user gets the same code twice, never a second code.
 /// </remarks>
 public sealed class SendSmsChallenge
 {
     /// <summary>The activity function name.</summary>
     public const string FunctionName = "E4_SendSmsChallenge";
 
-    /// <summary>How far back a retry looks for the SMS an earlier attempt may have sent.</summary>
+    /// <summary>How far back a run looks for the SMS an earlier run of the same call may have sent.</summary>
     internal static readonly TimeSpan SentLookback = TimeSpan.FromDays(1);
 
     private readonly IConfiguration configuration;
@@ -32,7 +33,7 @@ public sealed class SendSmsChallenge
 
     /// <summary>Creates the function (the host injects the settings and the lookup).</summary>
     /// <param name="configuration">App settings: <c>SmsChallengeTimeoutSeconds</c>, <c>SmsChallengeMaxAttempts</c>, the code key.</param>
-    /// <param name="sentSms">Tells a retry whether its SMS already went out.</param>
+    /// <param name="sentSms">Tells a run whether its SMS already went out.</param>
     public SendSmsChallenge(IConfiguration configuration, ISentSmsLookup sentSms)
         : this(configuration, sentSms, new ChallengeCodes(configuration ?? throw new ArgumentNullException(nameof(configuration))))
     {
@@ -40,7 +41,7 @@ public sealed class SendSmsChallenge
 
     /// <summary>Creates the function with a given code source (tests).</summary>
     /// <param name="configuration">App settings.</param>
-    /// <param name="sentSms">Tells a retry whether its SMS already went out.</param>
+    /// <param name="sentSms">Tells a run whether its SMS already went out.</param>
     /// <param name="codes">Derives each call's code.</param>
     internal SendSmsChallenge(IConfiguration configuration, ISentSmsLookup sentSms, ChallengeCodes codes)
     {
@@ -54,7 +55,7 @@ public sealed class SendSmsChallenge
 
     /// <summary>
     /// Derives the call's code (0000 to 9999), queues the SMS <c>Your verification code is NNNN</c> to the phone number
-    /// given as input (unless a retry finds it already sent) and returns the code with the challenge rules, which the
+    /// given as input (unless the look-up finds it already sent) and returns the code with the challenge rules, which the
     /// orchestrator keeps in its history.
     /// </summary>
     /// <remarks>
@@ -83,15 +84,18 @@ public sealed class SendSmsChallenge
         string body = string.Create(CultureInfo.InvariantCulture, $"Your verification code is {challengeCode:0000}");
         SmsChallenge challenge = new(challengeCode, settings.TimeoutSeconds, settings.MaxAttempts);
 
+        // The attempt count only words the log: whether to send rests on the look-up, because a count acknowledged
+        // before an fsync can come back as 1 after a power loss although the SMS went out.
         int attempt = context.GetAttempt();
+        if (await this.AlreadySentAsync(phoneNumber, body, attempt, log, cancellationToken))
+        {
+            log.LogWarning("Attempt {Attempt} for {PhoneNumber}: an earlier run's SMS was already accepted; it is not sent again.", attempt, Mask(phoneNumber));
+            return challenge;
+        }
+
         if (attempt == 1)
         {
             log.LogInformation("Sending a verification code to {PhoneNumber}.", Mask(phoneNumber));
-        }
-        else if (await this.AlreadySentAsync(phoneNumber, body, attempt, log, cancellationToken))
-        {
-            log.LogWarning("Attempt {Attempt} for {PhoneNumber}: an earlier attempt's SMS was already accepted; it is not sent again.", attempt, Mask(phoneNumber));
-            return challenge;
         }
         else
         {

@@ -9,10 +9,12 @@ public interface ITwilioClient
     /// <param name="credentials">Account to send from.</param>
     /// <param name="message">Message with <c>To</c>, <c>From</c> and <c>Body</c> set; numbers must be E.164.</param>
     /// <param name="cancellationToken">Cancels the send, including retry waits.</param>
-    /// <returns>The SID and status Twilio assigned.</returns>
+    /// <returns>The SID and status Twilio assigned (read from its message list when the answer itself was lost).</returns>
     /// <exception cref="InvalidOperationException">A field is missing or a number is not E.164; nothing was sent.</exception>
-    /// <exception cref="TwilioApiException">Twilio refused the message, or kept failing after the allowed retries.</exception>
-    /// <exception cref="TimeoutException">Twilio did not answer within the request timeout.</exception>
+    /// <exception cref="TwilioApiException">Twilio rejected the message definitively (a 4xx such as 21211); nothing was sent.</exception>
+    /// <exception cref="TwilioRetriesExhaustedException">
+    /// The retry budget ran out; <see cref="TwilioRetriesExhaustedException.MayHaveBeenSent"/> says whether the outcome stayed open.
+    /// </exception>
     Task<TwilioMessageResult> SendMessageAsync(
         TwilioCredentials credentials,
         CreateMessageOptions message,

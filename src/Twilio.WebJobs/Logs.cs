@@ -22,4 +22,19 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Twilio SMS delivery through {BaseUrl}")]
     internal static partial void TwilioActive(this ILogger logger, Uri baseUrl);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "The outcome of SMS attempt {Attempt} of {MaxAttempts} to {To} is unknown ({Reason}); asking Twilio's message list whether it was accepted")]
+    internal static partial void OutcomeUnknown(this ILogger logger, int attempt, int maxAttempts, string to, string reason);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Twilio's message list shows SMS {Sid} to {To} as accepted; it is not sent again")]
+    internal static partial void ConfirmedAccepted(this ILogger logger, string? sid, string to);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "SMS to {To} is not in Twilio's message list; looking again in {DelayMs} ms in case the list lags")]
+    internal static partial void NotListedYet(this ILogger logger, string to, double delayMs);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "SMS to {To} was not accepted (absent from Twilio's message list twice); sending it again")]
+    internal static partial void NotAcceptedResending(this ILogger logger, string to);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Could not read Twilio's message list (look-up {Lookup} of {MaxLookups}); retrying in {DelayMs} ms")]
+    internal static partial void LookupFailed(this ILogger logger, Exception exception, int lookup, int maxLookups, double delayMs);
 }

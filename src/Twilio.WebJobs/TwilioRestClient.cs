@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -10,12 +9,24 @@ namespace Twilio.WebJobs;
 
 /// <summary>
 /// <see cref="ITwilioClient"/> over <see cref="HttpClient"/>: POST <c>{ApiBaseUrl}/2010-04-01/Accounts/{AccountSid}/Messages.json</c>,
-/// Basic auth, form-encoded <c>To</c>/<c>From</c>/<c>Body</c>, bounded retries on 429 and 5xx, a timeout per request.
+/// Basic auth, form-encoded <c>To</c>/<c>From</c>/<c>Body</c>, a timeout per request, and a bounded retry budget.
 /// </summary>
+/// <remarks>
+/// Each send ends in one of three ways. Twilio accepted it (201, or a lost answer that its message list then shows).
+/// Twilio rejected it definitively (any other 4xx, e.g. 21211 invalid number): <see cref="TwilioApiException"/>. Or the
+/// budget ran out: <see cref="TwilioRetriesExhaustedException"/>. Within the budget, a request that surely did not
+/// reach Twilio (connection refused, DNS, TLS; 429; 500, 503 and other 5xx answered by Twilio) is sent again after a
+/// back-off that honours <c>Retry-After</c>; a request whose outcome is unknown (connection lost before the answer,
+/// timeout after the request was written, 502/504 from a gateway) is first looked up in Twilio's message list and sent
+/// again only when it is missing there twice, <see cref="TwilioSmsOptions.ListLagAllowance"/> apart.
+/// </remarks>
 public sealed partial class TwilioRestClient : ITwilioClient
 {
     /// <summary>Name of the <see cref="IHttpClientFactory"/> client this class uses.</summary>
     public const string HttpClientName = "Twilio";
+
+    // A message accepted up to this long before the first request (clock skew between us and Twilio) counts as this one.
+    private static readonly TimeSpan ClockAllowance = TimeSpan.FromSeconds(30);
 
     private readonly IHttpClientFactory httpClientFactory;
     private readonly TwilioSmsOptions options;
@@ -43,6 +54,8 @@ public sealed partial class TwilioRestClient : ITwilioClient
         this.logger = logger;
     }
 
+    private int MaxAttempts => Math.Max(1, this.options.MaxAttempts);
+
     /// <inheritdoc />
     public async Task<TwilioMessageResult> SendMessageAsync(
         TwilioCredentials credentials,
@@ -54,77 +67,60 @@ public sealed partial class TwilioRestClient : ITwilioClient
         PhoneNumberFormat.ValidateMessage(message);
 
         Uri url = this.MessagesUrl(credentials.AccountSid);
-        int maxAttempts = Math.Max(1, this.options.MaxAttempts);
+        string to = message.To.ToString();
         HttpClient http = this.httpClientFactory.CreateClient(HttpClientName);
+        DateTimeOffset since = this.timeProvider.GetUtcNow() - ClockAllowance;
         for (int attempt = 1; ; attempt++)
         {
             using HttpRequestMessage request = CreateRequest(url, credentials, message);
-            HttpResponseMessage response;
-            string body;
-            try
+            PostResult result = await this.PostOnceAsync(http, request, url, attempt, cancellationToken).ConfigureAwait(false);
+            switch (result.Kind)
             {
-                (response, body) = await this.SendOnceAsync(http, request, url, attempt, maxAttempts, cancellationToken).ConfigureAwait(false);
-            }
-            catch (HttpRequestException ex) when (attempt < maxAttempts && NeverReachedTwilio(ex) && !cancellationToken.IsCancellationRequested)
-            {
-                // The request never got through, so Twilio cannot have accepted it and a retry cannot duplicate an SMS.
-                TimeSpan delay = this.Backoff(attempt);
-                this.logger.RetryingAfterNetworkError(ex, url.Host, attempt, maxAttempts, delay.TotalMilliseconds);
-                await Task.Delay(delay, this.timeProvider, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
+                case PostOutcome.Accepted:
+                    this.logger.SmsAccepted(result.Accepted!.Sid, Mask(to), result.Accepted.Status);
+                    return result.Accepted;
 
-            using (response)
-            {
-                int status = (int)response.StatusCode;
-                if (response.IsSuccessStatusCode)
-                {
-                    TwilioMessageResult result = ParseSuccess(body);
-                    this.logger.SmsAccepted(result.Sid, Mask(message.To.ToString()), result.Status);
-                    return result;
-                }
+                case PostOutcome.Rejected:
+                    throw result.Error;
 
-                if (IsRetryable(response.StatusCode) && attempt < maxAttempts)
-                {
-                    TimeSpan delay = this.RetryDelay(response, attempt);
-                    this.logger.RetryingAfterStatus(status, attempt, maxAttempts, delay.TotalMilliseconds);
+                case PostOutcome.NotSent:
+                    if (attempt >= this.MaxAttempts)
+                    {
+                        throw new TwilioRetriesExhaustedException(attempt, mayHaveBeenSent: false, result.Error);
+                    }
+
+                    TimeSpan delay = result.RetryAfter ?? this.Backoff(attempt);
+                    this.LogRetry(result, url, attempt, delay);
                     await Task.Delay(delay, this.timeProvider, cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
+                    break;
 
-                throw ParseError(status, response.ReasonPhrase, body, attempt);
+                default:
+                    this.logger.OutcomeUnknown(attempt, this.MaxAttempts, Mask(to), result.Error.Message);
+                    if (result.RetryAfter is TimeSpan wait)
+                    {
+                        await Task.Delay(wait, this.timeProvider, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    Resolution resolution = await this.ResolveAsync(http, credentials, message, since, cancellationToken).ConfigureAwait(false);
+                    if (resolution.Found is TwilioMessageResult found)
+                    {
+                        this.logger.ConfirmedAccepted(found.Sid, Mask(to));
+                        return found;
+                    }
+
+                    if (resolution.LookupError is Exception unreadable)
+                    {
+                        throw new TwilioRetriesExhaustedException(attempt, mayHaveBeenSent: true, unreadable);
+                    }
+
+                    if (attempt >= this.MaxAttempts)
+                    {
+                        throw new TwilioRetriesExhaustedException(attempt, mayHaveBeenSent: false, result.Error);
+                    }
+
+                    this.logger.NotAcceptedResending(Mask(to));
+                    break;
             }
-        }
-    }
-
-    private async Task<(HttpResponseMessage Response, string Body)> SendOnceAsync(
-        HttpClient http, HttpRequestMessage request, Uri url, int attempt, int maxAttempts, CancellationToken cancellationToken)
-    {
-        // The timeout runs on the real clock, not the injected TimeProvider: it guards a real socket, and a fake clock
-        // that fires back-off timers at once would otherwise cancel every request immediately.
-        using CancellationTokenSource timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(this.options.RequestTimeout);
-        HttpResponseMessage? response = null;
-        try
-        {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            string body = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
-            return (response, body);
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            response?.Dispose();
-
-            // Not retried: Twilio may have accepted the message before going quiet, and a retry could text the user twice.
-            throw new TimeoutException(
-                $"Twilio did not answer POST {url} within {this.options.RequestTimeout.TotalSeconds:0.###} s " +
-                $"(attempt {attempt} of {maxAttempts}); the SMS may or may not have been sent and was not retried.",
-                ex);
-        }
-        catch
-        {
-            response?.Dispose();
-            throw;
         }
     }
 
@@ -152,24 +148,16 @@ public sealed partial class TwilioRestClient : ITwilioClient
         return request;
     }
 
-    // Only failures before the request was delivered; a connection lost mid-answer may follow an accepted message.
-    private static bool NeverReachedTwilio(HttpRequestException error) =>
-        error.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError;
-
-    private static bool IsRetryable(HttpStatusCode status) => status == HttpStatusCode.TooManyRequests || (int)status >= 500;
-
-    private TimeSpan RetryDelay(HttpResponseMessage response, int attempt)
+    private void LogRetry(PostResult result, Uri url, int attempt, TimeSpan delay)
     {
-        RetryConditionHeaderValue? retryAfter = response.Headers.RetryAfter;
-        TimeSpan? requested = retryAfter?.Delta
-            ?? (retryAfter?.Date is DateTimeOffset date ? date - this.timeProvider.GetUtcNow() : null);
-        if (requested is TimeSpan wait)
+        if (result.Status is int status)
         {
-            // Honour the server, but never wait longer than MaxRetryDelay: an activity must not hang on a huge header.
-            return Clamp(wait, TimeSpan.Zero, this.options.MaxRetryDelay);
+            this.logger.RetryingAfterStatus(status, attempt, this.MaxAttempts, delay.TotalMilliseconds);
         }
-
-        return this.Backoff(attempt);
+        else
+        {
+            this.logger.RetryingAfterNetworkError(result.Error, url.Host, attempt, this.MaxAttempts, delay.TotalMilliseconds);
+        }
     }
 
     private TimeSpan Backoff(int attempt)
@@ -178,9 +166,6 @@ public sealed partial class TwilioRestClient : ITwilioClient
         double ms = Math.Min(this.options.RetryBaseDelay.TotalMilliseconds * factor, this.options.MaxRetryDelay.TotalMilliseconds);
         return TimeSpan.FromMilliseconds(ms);
     }
-
-    private static TimeSpan Clamp(TimeSpan value, TimeSpan min, TimeSpan max) =>
-        value < min ? min : value > max ? max : value;
 
     /// <summary>Keeps the country code and last four digits so logs identify a message without a full phone number.</summary>
     private static string Mask(string number) =>

@@ -12,7 +12,10 @@ public sealed class TwilioSmsOptions
     /// <summary>Time allowed for one HTTP request, headers and body. Default 30 s.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Total requests per message, first one included, for 429 and 5xx answers. Default 4; 1 disables retries.</summary>
+    /// <summary>
+    /// Send requests per message, the first included (1–10; default 4; 1 disables retries). Also the number of failed
+    /// look-ups of Twilio's message list tolerated while resolving a send whose outcome is unknown.
+    /// </summary>
     public int MaxAttempts { get; set; } = 4;
 
     /// <summary>First back-off delay; doubled per retry. Default 1 s.</summary>
@@ -20,4 +23,10 @@ public sealed class TwilioSmsOptions
 
     /// <summary>Longest wait between attempts, also the cap on a server's <c>Retry-After</c>. Default 30 s.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long Twilio's message list may lag behind a message it accepted. A send whose answer was lost is declared "not
+    /// sent", and sent again, only when the message is missing from the list twice, this far apart. Default 5 s.
+    /// </summary>
+    public TimeSpan ListLagAllowance { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -45,15 +45,39 @@ public sealed class SendSmsChallengeTests
     }
 
     [Fact]
-    public async Task Run_FirstAttempt_SendsWithoutAskingWhetherItWasSent()
+    public async Task Run_AttemptCountRolledBackToOneAfterTheSmsWentOut_AsksAndDoesNotSendAgain()
     {
-        Mock<ISentSmsLookup> lookup = new(MockBehavior.Strict);
+        // Arrange: a power loss undid the stored attempt count, so the re-run says attempt 1, but its SMS went out.
+        ChallengeCodes codes = new(Key);
+        string body = $"Your verification code is {codes.For("exec-1:0"):0000}";
+        Mock<ISentSmsLookup> lookup = new();
+        lookup.Setup(l => l.WasSentAsync(Phone, body, SendSmsChallenge.SentLookback, It.IsAny<CancellationToken>())).ReturnsAsync(true);
+        SendSmsChallenge function = new(Settings(), lookup.Object, codes);
+        List<CreateMessageOptions> sent = [];
+
+        // Act
+        SmsChallenge challenge = await function.Run(Context("exec-1:0", attempt: 1), Mock.Of<ILogger>(), Collector(sent), CancellationToken.None);
+
+        // Assert
+        Assert.Empty(sent);
+        Assert.Equal(codes.For("exec-1:0"), challenge.Code);
+    }
+
+    [Fact]
+    public async Task Run_FirstAttemptNotYetSent_AsksThenSends()
+    {
+        // Arrange
+        Mock<ISentSmsLookup> lookup = new();
+        lookup.Setup(l => l.WasSentAsync(Phone, It.IsAny<string>(), SendSmsChallenge.SentLookback, It.IsAny<CancellationToken>())).ReturnsAsync(false);
         SendSmsChallenge function = new(Settings(), lookup.Object, new ChallengeCodes(Key));
         List<CreateMessageOptions> sent = [];
 
+        // Act
         await function.Run(Context("exec-1:0", attempt: 1), Mock.Of<ILogger>(), Collector(sent), CancellationToken.None);
 
+        // Assert
         Assert.Single(sent);
+        lookup.Verify(l => l.WasSentAsync(Phone, It.IsAny<string>(), SendSmsChallenge.SentLookback, It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]

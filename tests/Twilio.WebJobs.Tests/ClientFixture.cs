@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Durable.Testing.Twilio;
 using Twilio.WebJobs.Config;
 using Twilio.WebJobs.Tests.Fakes;
 
@@ -29,9 +30,9 @@ internal sealed class ClientFixture : IAsyncDisposable
 
     public static TwilioCredentials Credentials => new(FakeTwilioServer.AccountSid, FakeTwilioServer.AuthToken);
 
-    public static async Task<ClientFixture> StartAsync(Action<TwilioSmsOptions>? configure = null, string basePath = "")
+    public static Task<ClientFixture> StartAsync(Action<TwilioSmsOptions>? configure = null, string basePath = "", bool http10CloseAfterResponse = false)
     {
-        FakeTwilioServer server = await FakeTwilioServer.StartAsync();
+        FakeTwilioServer server = FakeTwilioServer.Start(http10CloseAfterResponse);
         ServiceCollection collection = new();
         InstantTimeProvider time = new();
         CapturingLoggerProvider logs = new();
@@ -52,7 +53,7 @@ internal sealed class ClientFixture : IAsyncDisposable
             options.RequestTimeout = TimeSpan.FromSeconds(10);
             configure?.Invoke(options);
         });
-        return new ClientFixture(server, collection.BuildServiceProvider(), time, logs);
+        return Task.FromResult(new ClientFixture(server, collection.BuildServiceProvider(), time, logs));
     }
 
     public async ValueTask DisposeAsync()

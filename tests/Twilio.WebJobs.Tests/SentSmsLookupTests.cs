@@ -1,6 +1,5 @@
-using System.Globalization;
+using Durable.Testing.Twilio;
 using System.Net;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -17,12 +16,13 @@ public sealed class SentSmsLookupTests : IAsyncLifetime
     private FakeTwilioServer server = null!;
     private ServiceProvider http = null!;
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync()
     {
-        this.server = await FakeTwilioServer.StartAsync();
+        this.server = FakeTwilioServer.Start();
         ServiceCollection services = new();
         services.AddHttpClient(TwilioRestClient.HttpClientName);
         this.http = services.BuildServiceProvider();
+        return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
@@ -35,14 +35,15 @@ public sealed class SentSmsLookupTests : IAsyncLifetime
     public async Task WasSentAsync_TwilioListsTheBodyToday_True()
     {
         // Arrange
-        this.server.Enqueue(Messages((Body, DateTimeOffset.UtcNow.AddMinutes(-1)), ("Your verification code is 9999", DateTimeOffset.UtcNow)));
+        this.server.Seed(To, Body, DateTimeOffset.UtcNow.AddMinutes(-1));
+        this.server.Seed(To, "Your verification code is 9999", DateTimeOffset.UtcNow);
 
         // Act
         bool sent = await this.Twilio().WasSentAsync(To, Body, TimeSpan.FromDays(1), CancellationToken.None);
 
         // Assert
         Assert.True(sent);
-        RecordedRequest request = Assert.Single(this.server.Requests);
+        FakeTwilioRequest request = Assert.Single(this.server.Requests);
         Assert.Equal(("GET", $"/2010-04-01/Accounts/{FakeTwilioServer.AccountSid}/Messages.json"), (request.Method, request.Path));
         Assert.StartsWith("Basic ", request.Authorization, StringComparison.Ordinal);
     }
@@ -50,7 +51,8 @@ public sealed class SentSmsLookupTests : IAsyncLifetime
     [Fact]
     public async Task WasSentAsync_OnlyOtherTextsOrOlderOnes_False()
     {
-        this.server.Enqueue(Messages(("Your verification code is 0043", DateTimeOffset.UtcNow), (Body, DateTimeOffset.UtcNow.AddHours(-3))));
+        this.server.Seed(To, Body, DateTimeOffset.UtcNow.AddHours(-3));
+        this.server.Seed(To, "Your verification code is 0043", DateTimeOffset.UtcNow);
 
         bool sent = await this.Twilio().WasSentAsync(To, Body, TimeSpan.FromHours(1), CancellationToken.None);
 
@@ -60,7 +62,7 @@ public sealed class SentSmsLookupTests : IAsyncLifetime
     [Fact]
     public async Task WasSentAsync_TwilioFails_ThrowsWithoutTheToken()
     {
-        this.server.Enqueue(FakeTwilioServer.Error(HttpStatusCode.InternalServerError, 20500, "Internal error"));
+        this.server.AddListFaults(To, TwilioFault.Error((int)HttpStatusCode.InternalServerError, 20500, "Internal error"));
 
         HttpRequestException error = await Assert.ThrowsAsync<HttpRequestException>(() => this.Twilio().WasSentAsync(To, Body, TimeSpan.FromDays(1), CancellationToken.None));
 
@@ -85,14 +87,6 @@ public sealed class SentSmsLookupTests : IAsyncLifetime
         Assert.False(other);
         Assert.Empty(this.server.Requests);
     }
-
-    private static Func<HttpContext, Task> Messages(params (string Body, DateTimeOffset Created)[] messages) => async context =>
-    {
-        context.Response.ContentType = "application/json";
-        string items = string.Join(',', messages.Select(m =>
-            $$"""{"to":"{{To}}","body":"{{m.Body}}","date_created":"{{m.Created.UtcDateTime.ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", CultureInfo.InvariantCulture)}}"}"""));
-        await context.Response.WriteAsync($$"""{"messages":[{{items}}]}""");
-    };
 
     private SentSmsLookup Twilio() => this.Lookup(
         new()

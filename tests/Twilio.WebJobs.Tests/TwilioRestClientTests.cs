@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Durable.Testing.Twilio;
 using System.Net;
 using System.Text;
 using Twilio.Rest.Api.V2010.Account;
@@ -26,7 +26,7 @@ public sealed class TwilioRestClientTests
         await fixture.Client.SendMessageAsync(ClientFixture.Credentials, Message());
 
         // Assert
-        RecordedRequest request = Assert.Single(fixture.Server.Requests);
+        FakeTwilioRequest request = Assert.Single(fixture.Server.Requests);
         Assert.Equal("POST", request.Method);
         Assert.Equal($"/2010-04-01/Accounts/{FakeTwilioServer.AccountSid}/Messages.json", request.Path);
         Assert.Equal(expectedAuth, request.Authorization);
@@ -47,7 +47,7 @@ public sealed class TwilioRestClientTests
         await fixture.Client.SendMessageAsync(ClientFixture.Credentials, Message(body));
 
         // Assert
-        RecordedRequest request = Assert.Single(fixture.Server.Requests);
+        FakeTwilioRequest request = Assert.Single(fixture.Server.Requests);
         Assert.Contains("Body=Code+0123+%2B+Caf%C3%A9+%E2%9C%93", request.RawBody, StringComparison.Ordinal);
         Assert.Contains("To=%2B14255550123", request.RawBody, StringComparison.Ordinal);
         Assert.Equal(body, request.Form["Body"]);
@@ -58,13 +58,12 @@ public sealed class TwilioRestClientTests
     {
         // Arrange
         await using ClientFixture fixture = await ClientFixture.StartAsync();
-        fixture.Server.Enqueue(FakeTwilioServer.Created("SM00000000000000000000000000000001"));
 
         // Act
         TwilioMessageResult result = await fixture.Client.SendMessageAsync(ClientFixture.Credentials, Message());
 
         // Assert
-        Assert.Equal("SM00000000000000000000000000000001", result.Sid);
+        Assert.Equal(Assert.Single(fixture.Server.Accepted).Sid, result.Sid);
         Assert.Equal("queued", result.Status);
     }
 
@@ -78,7 +77,7 @@ public sealed class TwilioRestClientTests
         await fixture.Client.SendMessageAsync(ClientFixture.Credentials, Message());
 
         // Assert
-        RecordedRequest request = Assert.Single(fixture.Server.Requests);
+        FakeTwilioRequest request = Assert.Single(fixture.Server.Requests);
         Assert.Equal($"/edge/2010-04-01/Accounts/{FakeTwilioServer.AccountSid}/Messages.json", request.Path);
     }
 
@@ -87,7 +86,7 @@ public sealed class TwilioRestClientTests
     {
         // Arrange
         await using ClientFixture fixture = await ClientFixture.StartAsync();
-        fixture.Server.Enqueue(FakeTwilioServer.Error(HttpStatusCode.BadRequest, 21211, "The 'To' number +14255550123 is not a valid phone number."));
+        fixture.Server.AddFaults(To, TwilioFault.Error((int)HttpStatusCode.BadRequest, 21211, "The 'To' number +14255550123 is not a valid phone number."));
 
         // Act
         TwilioApiException error = await Assert.ThrowsAsync<TwilioApiException>(
@@ -109,14 +108,13 @@ public sealed class TwilioRestClientTests
     {
         // Arrange
         await using ClientFixture fixture = await ClientFixture.StartAsync();
-        fixture.Server.Enqueue(FakeTwilioServer.Error(HttpStatusCode.InternalServerError, 20500, "Internal Server Error"));
-        fixture.Server.Enqueue(FakeTwilioServer.Created("SM00000000000000000000000000000002"));
+        fixture.Server.AddFaults(To, TwilioFault.Error((int)HttpStatusCode.InternalServerError, 20500, "Internal Server Error"));
 
         // Act
         TwilioMessageResult result = await fixture.Client.SendMessageAsync(ClientFixture.Credentials, Message());
 
         // Assert
-        Assert.Equal("SM00000000000000000000000000000002", result.Sid);
+        Assert.Equal(Assert.Single(fixture.Server.Accepted).Sid, result.Sid);
         Assert.Equal(2, fixture.Server.Requests.Count);
         Assert.Equal([TimeSpan.FromMilliseconds(250)], fixture.Time.Delays);
     }
@@ -126,7 +124,7 @@ public sealed class TwilioRestClientTests
     {
         // Arrange
         await using ClientFixture fixture = await ClientFixture.StartAsync();
-        fixture.Server.Enqueue(FakeTwilioServer.Error(HttpStatusCode.TooManyRequests, 20429, "Too Many Requests", retryAfter: "7"));
+        fixture.Server.AddFaults(To, TwilioFault.Error((int)HttpStatusCode.TooManyRequests, 20429, "Too Many Requests", retryAfter: "7"));
 
         // Act
         await fixture.Client.SendMessageAsync(ClientFixture.Credentials, Message());
@@ -141,7 +139,7 @@ public sealed class TwilioRestClientTests
     {
         // Arrange
         await using ClientFixture fixture = await ClientFixture.StartAsync();
-        fixture.Server.Enqueue(FakeTwilioServer.Error(HttpStatusCode.TooManyRequests, 20429, "Too Many Requests", retryAfter: "3600"));
+        fixture.Server.AddFaults(To, TwilioFault.Error((int)HttpStatusCode.TooManyRequests, 20429, "Too Many Requests", retryAfter: "3600"));
 
         // Act
         await fixture.Client.SendMessageAsync(ClientFixture.Credentials, Message());
@@ -151,23 +149,26 @@ public sealed class TwilioRestClientTests
     }
 
     [Fact]
-    public async Task SendMessageAsync_ServerErrorEveryTime_StopsAfterMaxAttemptsWithExponentialBackoff()
+    public async Task SendMessageAsync_ServerErrorEveryTime_StopsAfterMaxAttemptsWithExponentialBackoffSayingBudgetExhausted()
     {
         // Arrange
         await using ClientFixture fixture = await ClientFixture.StartAsync(options => options.MaxAttempts = 3);
         for (int i = 0; i < 5; i++)
         {
-            fixture.Server.Enqueue(FakeTwilioServer.Error(HttpStatusCode.ServiceUnavailable, 20503, "Service Unavailable"));
+            fixture.Server.AddFaults(To, TwilioFault.Error((int)HttpStatusCode.ServiceUnavailable, 20503, "Service Unavailable"));
         }
 
         // Act
-        TwilioApiException error = await Assert.ThrowsAsync<TwilioApiException>(
+        TwilioRetriesExhaustedException error = await Assert.ThrowsAsync<TwilioRetriesExhaustedException>(
             () => fixture.Client.SendMessageAsync(ClientFixture.Credentials, Message()));
 
         // Assert
         Assert.Equal(3, fixture.Server.Requests.Count);
         Assert.Equal(3, error.Attempts);
-        Assert.Equal(503, error.HttpStatus);
+        Assert.False(error.MayHaveBeenSent);
+        Assert.Equal(503, Assert.IsType<TwilioApiException>(error.InnerException).HttpStatus);
+        Assert.Contains("retry budget exhausted", error.Message, StringComparison.Ordinal);
+        Assert.Contains("was not sent", error.Message, StringComparison.Ordinal);
         Assert.Equal([TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(500)], fixture.Time.Delays);
     }
 
@@ -176,8 +177,7 @@ public sealed class TwilioRestClientTests
     {
         // Arrange
         await using ClientFixture fixture = await ClientFixture.StartAsync();
-        fixture.Server.Enqueue(FakeTwilioServer.Error(HttpStatusCode.BadRequest, 21602, "Message body is required."));
-        fixture.Server.Enqueue(FakeTwilioServer.Created("SM00000000000000000000000000000003"));
+        fixture.Server.AddFaults(To, TwilioFault.Error((int)HttpStatusCode.BadRequest, 21602, "Message body is required."));
 
         // Act
         TwilioApiException error = await Assert.ThrowsAsync<TwilioApiException>(
@@ -185,25 +185,6 @@ public sealed class TwilioRestClientTests
 
         // Assert
         Assert.Equal(21602, error.Code);
-        Assert.Single(fixture.Server.Requests);
-    }
-
-    [Fact]
-    public async Task SendMessageAsync_ServerHangs_ThrowsTimeoutExceptionWithinBoundedTime()
-    {
-        // Arrange
-        await using ClientFixture fixture = await ClientFixture.StartAsync(options => options.RequestTimeout = TimeSpan.FromMilliseconds(300));
-        fixture.Server.Enqueue(fixture.Server.Hang());
-        Stopwatch clock = Stopwatch.StartNew();
-
-        // Act
-        TimeoutException error = await Assert.ThrowsAsync<TimeoutException>(
-            () => fixture.Client.SendMessageAsync(ClientFixture.Credentials, Message()).WaitAsync(TimeSpan.FromSeconds(15)));
-
-        // Assert
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"timed out after {clock.Elapsed}");
-        Assert.Contains("did not answer", error.Message, StringComparison.Ordinal);
-        Assert.Contains("0.3 s", error.Message, StringComparison.Ordinal);
         Assert.Single(fixture.Server.Requests);
     }
 
@@ -245,16 +226,18 @@ public sealed class TwilioRestClientTests
     }
 
     [Fact]
-    public async Task SendMessageAsync_ServerUnreachable_RetriesUpToMaxAttemptsThenThrowsHttpRequestException()
+    public async Task SendMessageAsync_ServerUnreachable_RetriesUpToMaxAttemptsThenSaysNotSent()
     {
         // Arrange
         await using ClientFixture fixture = await ClientFixture.StartAsync(options => options.MaxAttempts = 3);
         await fixture.Server.DisposeAsync();
 
         // Act
-        await Assert.ThrowsAsync<HttpRequestException>(() => fixture.Client.SendMessageAsync(ClientFixture.Credentials, Message()));
+        TwilioRetriesExhaustedException error = await Assert.ThrowsAsync<TwilioRetriesExhaustedException>(() => fixture.Client.SendMessageAsync(ClientFixture.Credentials, Message()));
 
         // Assert
+        Assert.IsType<HttpRequestException>(error.InnerException);
+        Assert.False(error.MayHaveBeenSent);
         Assert.Equal([TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(500)], fixture.Time.Delays);
         Assert.Equal(2, fixture.Logs.Lines.Count(line => line.Contains("Could not reach Twilio", StringComparison.Ordinal)));
     }

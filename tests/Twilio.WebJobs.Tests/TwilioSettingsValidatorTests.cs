@@ -1,3 +1,4 @@
+using Durable.Testing.Twilio;
 using Microsoft.Extensions.Configuration;
 using Twilio.WebJobs.Tests.Fakes;
 

@@ -29,9 +29,9 @@ internal sealed class TwilioSmsAsyncCollector : IAsyncCollector<CreateMessageOpt
         ArgumentNullException.ThrowIfNull(item);
 
         // As in the Azure binding: the attribute only fills what the code left unset; To always comes from the code.
-        if (item.From is null && !string.IsNullOrEmpty(this.defaultFrom))
+        if (item.From is null && !string.IsNullOrWhiteSpace(this.defaultFrom))
         {
-            item.From = new PhoneNumber(this.defaultFrom);
+            item.From = new PhoneNumber(this.defaultFrom.Trim());
         }
 
         item.Body ??= this.defaultBody;

@@ -25,7 +25,9 @@ internal sealed class DevOutboxNameResolver : INameResolver
     public string? Resolve(string name)
     {
         string? value = this.inner.Resolve(name);
-        if (value is not null || !this.devOutbox)
+
+        // A blank value is an unset one (local.settings.json.example ships "TwilioPhoneNumber": ""), as everywhere else.
+        if (!string.IsNullOrWhiteSpace(value) || !this.devOutbox)
         {
             return value;
         }

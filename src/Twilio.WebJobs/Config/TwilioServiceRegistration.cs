@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Twilio.WebJobs.Internal;
 
 namespace Twilio.WebJobs.Config;
 
@@ -19,7 +20,10 @@ internal static class TwilioServiceRegistration
 
         // Our own per-request timeout governs; the factory's 100 s default would cut a longer configured one short.
         // Header values are redacted in HttpClient logs because Authorization carries the (base64) auth token.
+        // HTTP/1.0 answers close their connection (see Http10ConnectionCloseStream): a Twilio-compatible server that
+        // closes after each answer must not have its closed socket reused for the next SMS.
         services.AddHttpClient(TwilioRestClient.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PlaintextStreamFilter = Http10ConnectionCloseStream.Filter })
             .RedactLoggedHeaders(_ => true);
 
         services.AddOptions<TwilioSmsOptions>();

@@ -33,9 +33,9 @@ internal sealed class TwilioSmsOptionsSetup(IConfiguration configuration) : IPos
             failures.Add("Twilio MaxAttempts must be between 1 and 10.");
         }
 
-        if (options.RetryBaseDelay < TimeSpan.Zero || options.MaxRetryDelay < TimeSpan.Zero)
+        if (options.RetryBaseDelay < TimeSpan.Zero || options.MaxRetryDelay < TimeSpan.Zero || options.ListLagAllowance < TimeSpan.Zero)
         {
-            failures.Add("Twilio RetryBaseDelay and MaxRetryDelay must not be negative.");
+            failures.Add("Twilio RetryBaseDelay, MaxRetryDelay and ListLagAllowance must not be negative.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

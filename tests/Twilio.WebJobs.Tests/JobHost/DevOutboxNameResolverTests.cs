@@ -10,6 +10,11 @@ public sealed class DevOutboxNameResolverTests
         public string? Resolve(string name) => name == "Known" ? "value" : null;
     }
 
+    private sealed class BlankResolver(string blank) : INameResolver
+    {
+        public string? Resolve(string name) => blank;
+    }
+
     [Theory]
     [InlineData(true, "TwilioPhoneNumber", DevOutboxNameResolver.PlaceholderSender)]
     [InlineData(false, "TwilioPhoneNumber", null)]
@@ -26,5 +31,20 @@ public sealed class DevOutboxNameResolverTests
 
         // Assert
         Assert.Equal(expected, actual);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void Resolve_SenderSetButBlankInOutboxMode_SubstitutesTheTestSender(string blank)
+    {
+        // Arrange: local.settings.json.example ships "TwilioPhoneNumber": "", which must mean "not set".
+        DevOutboxNameResolver resolver = new(new BlankResolver(blank), devOutbox: true);
+
+        // Act
+        string? actual = resolver.Resolve(TwilioSettingNames.PhoneNumber);
+
+        // Assert
+        Assert.Equal(DevOutboxNameResolver.PlaceholderSender, actual);
     }
 }

@@ -1,3 +1,4 @@
+using Durable.Testing.Twilio;
 using Microsoft.Azure.WebJobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,3 +1,4 @@
+using Durable.Testing.Twilio;
 using System.Net;
 using Microsoft.Azure.WebJobs.Host;
 using Twilio.WebJobs.Tests.Fakes;
@@ -12,14 +13,14 @@ public sealed class TwilioSmsBindingTests
     public async Task CallAsync_OutCreateMessageOptions_SendsWithFromResolvedFromTwilioPhoneNumber()
     {
         // Arrange
-        await using FakeTwilioServer server = await FakeTwilioServer.StartAsync();
+        await using FakeTwilioServer server = FakeTwilioServer.Start();
         await using SmsJobHost host = await SmsJobHost.StartAsync(SmsJobHost.TwilioSettings(server));
 
         // Act
         await host.CallAsync(nameof(SmsFunctions.SendSmsChallenge), new { phone = Phone, body = "Your verification code is 0123" });
 
         // Assert
-        RecordedRequest request = Assert.Single(server.Requests);
+        FakeTwilioRequest request = Assert.Single(server.Requests);
         Assert.Equal($"/2010-04-01/Accounts/{FakeTwilioServer.AccountSid}/Messages.json", request.Path);
         Assert.StartsWith("Basic ", request.Authorization, StringComparison.Ordinal);
         Assert.Equal(Phone, request.Form["To"]);
@@ -32,14 +33,14 @@ public sealed class TwilioSmsBindingTests
     public async Task CallAsync_AsyncCollector_AttributeFillsOnlyMissingFromAndBody()
     {
         // Arrange
-        await using FakeTwilioServer server = await FakeTwilioServer.StartAsync();
+        await using FakeTwilioServer server = FakeTwilioServer.Start();
         await using SmsJobHost host = await SmsJobHost.StartAsync(SmsJobHost.TwilioSettings(server));
 
         // Act
         await host.CallAsync(nameof(SmsFunctions.SendTwo), new { phone = Phone });
 
         // Assert
-        RecordedRequest[] requests = [.. server.Requests];
+        FakeTwilioRequest[] requests = [.. server.Requests];
         Assert.Equal(2, requests.Length);
         Assert.Equal(("+15005550006", "first"), (requests[0].Form["From"], requests[0].Form["Body"]));
         Assert.Equal(("+15557654321", "default body"), (requests[1].Form["From"], requests[1].Form["Body"]));
@@ -49,14 +50,14 @@ public sealed class TwilioSmsBindingTests
     public async Task CallAsync_Collector_SendsMessage()
     {
         // Arrange
-        await using FakeTwilioServer server = await FakeTwilioServer.StartAsync();
+        await using FakeTwilioServer server = FakeTwilioServer.Start();
         await using SmsJobHost host = await SmsJobHost.StartAsync(SmsJobHost.TwilioSettings(server));
 
         // Act
         await host.CallAsync(nameof(SmsFunctions.SendWithCollector), new { phone = Phone });
 
         // Assert
-        RecordedRequest request = Assert.Single(server.Requests);
+        FakeTwilioRequest request = Assert.Single(server.Requests);
         Assert.Equal("from ICollector", request.Form["Body"]);
     }
 
@@ -64,8 +65,8 @@ public sealed class TwilioSmsBindingTests
     public async Task CallAsync_TwilioRejectsNumber_FunctionFailsWithTwilioApiException()
     {
         // Arrange
-        await using FakeTwilioServer server = await FakeTwilioServer.StartAsync();
-        server.Enqueue(FakeTwilioServer.Error(HttpStatusCode.BadRequest, 21211, "The 'To' number +14255550123 is not a valid phone number."));
+        await using FakeTwilioServer server = FakeTwilioServer.Start();
+        server.AddFaults(Phone, TwilioFault.Error((int)HttpStatusCode.BadRequest, 21211, "The 'To' number +14255550123 is not a valid phone number."));
         await using SmsJobHost host = await SmsJobHost.StartAsync(SmsJobHost.TwilioSettings(server));
 
         // Act
@@ -82,7 +83,7 @@ public sealed class TwilioSmsBindingTests
     public async Task CallAsync_ToNotE164_FunctionFailsNamingToWithoutAnyRequest()
     {
         // Arrange
-        await using FakeTwilioServer server = await FakeTwilioServer.StartAsync();
+        await using FakeTwilioServer server = FakeTwilioServer.Start();
         await using SmsJobHost host = await SmsJobHost.StartAsync(SmsJobHost.TwilioSettings(server));
 
         // Act
@@ -100,7 +101,7 @@ public sealed class TwilioSmsBindingTests
     public async Task CallAsync_DevelopmentWithoutCredentials_SampleBindingWritesToOutboxAndLog()
     {
         // Arrange
-        await using FakeTwilioServer server = await FakeTwilioServer.StartAsync();
+        await using FakeTwilioServer server = FakeTwilioServer.Start();
         Dictionary<string, string?> settings = new()
         {
             [TwilioSettingNames.FunctionsEnvironment] = "Development",

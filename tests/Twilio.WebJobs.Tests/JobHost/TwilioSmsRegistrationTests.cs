@@ -1,3 +1,4 @@
+using Durable.Testing.Twilio;
 using Microsoft.Azure.WebJobs;
 using Microsoft.Azure.WebJobs.Host.Config;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +16,7 @@ public sealed class TwilioSmsRegistrationTests
     public async Task CallAsync_TwilioClientReplacedInServices_SendsThroughReplacementWithConfiguredCredentials()
     {
         // Arrange
-        await using FakeTwilioServer server = await FakeTwilioServer.StartAsync();
+        await using FakeTwilioServer server = FakeTwilioServer.Start();
         Mock<ITwilioClient> client = new(MockBehavior.Strict);
         client.Setup(c => c.SendMessageAsync(It.IsAny<TwilioCredentials>(), It.IsAny<CreateMessageOptions>(), It.IsAny<CancellationToken>()))
             .ReturnsAsync(new TwilioMessageResult("SM1", "queued"));
@@ -40,7 +41,7 @@ public sealed class TwilioSmsRegistrationTests
     public async Task StartAsync_BindingNamesUnsetSidSetting_FailsNamingTheSetting()
     {
         // Arrange
-        await using FakeTwilioServer server = await FakeTwilioServer.StartAsync();
+        await using FakeTwilioServer server = FakeTwilioServer.Start();
 
         // Act
         Exception error = await Assert.ThrowsAnyAsync<Exception>(
@@ -71,7 +72,7 @@ public sealed class TwilioSmsRegistrationTests
     public async Task StartAsync_ExtensionSectionAndBaseUrlSetting_BindIntoOptions()
     {
         // Arrange
-        await using FakeTwilioServer server = await FakeTwilioServer.StartAsync();
+        await using FakeTwilioServer server = FakeTwilioServer.Start();
         Dictionary<string, string?> settings = SmsJobHost.TwilioSettings(server);
         settings["AzureWebJobs:Extensions:Twilio:MaxAttempts"] = "2";
         settings["AzureWebJobs:Extensions:Twilio:RequestTimeout"] = "00:00:07";
@@ -92,7 +93,7 @@ public sealed class TwilioSmsRegistrationTests
     public async Task StartAsync_InvalidMaxAttempts_FailsAtStart()
     {
         // Arrange
-        await using FakeTwilioServer server = await FakeTwilioServer.StartAsync();
+        await using FakeTwilioServer server = FakeTwilioServer.Start();
         Dictionary<string, string?> settings = SmsJobHost.TwilioSettings(server);
         settings["AzureWebJobs:Extensions:Twilio:MaxAttempts"] = "0";
 
