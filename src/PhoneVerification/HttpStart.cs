@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -9,8 +9,6 @@ using Microsoft.Azure.WebJobs.Extensions.DurableTask;
 using Microsoft.Azure.WebJobs.Extensions.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
-using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
 
 namespace PhoneVerification;
 
@@ -66,7 +64,7 @@ public sealed partial class HttpStart
             return Error(StatusCodes.Status415UnsupportedMediaType, $"Send the phone number as JSON (Content-Type: application/json), e.g. {Example}; got '{req.ContentType}'.", "Content-Type");
         }
 
-        string? body = await ReadBodyAsync(req);
+        byte[]? body = await ReadBodyAsync(req);
         if (body is null)
         {
             return Error(StatusCodes.Status413PayloadTooLarge, $"The request body must be at most {MaxBodyBytes} bytes: just the phone number as JSON, e.g. {Example}.", "body");
@@ -122,8 +120,8 @@ public sealed partial class HttpStart
         && media.MediaType is { } type
         && (type.Equals("application/json", StringComparison.OrdinalIgnoreCase) || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The body as text, or null when it is longer than <see cref="MaxBodyBytes"/> (read no further than that).</summary>
-    private static async Task<string?> ReadBodyAsync(HttpRequest req)
+    /// <summary>The body's bytes, or null when it is longer than <see cref="MaxBodyBytes"/> (read no further than that).</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest req)
     {
         if (req.ContentLength > MaxBodyBytes)
         {
@@ -138,34 +136,39 @@ public sealed partial class HttpStart
             length += read;
         }
 
-        return length > MaxBodyBytes ? null : Encoding.UTF8.GetString(buffer, 0, length);
+        return length > MaxBodyBytes ? null : buffer[..length];
     }
 
-    /// <summary>Reads the body as a JSON string holding an E.164 number; returns what is wrong and where, or null.</summary>
-    private static (string? Problem, string Field) TryReadPhoneNumber(string body, out string phoneNumber)
+    /// <summary>
+    /// Reads the body as a JSON string holding an E.164 number; returns what is wrong and where, or null. The body
+    /// must be strict JSON (RFC 8259, UTF-8): System.Text.Json's default reader refuses single quotes, comments,
+    /// trailing commas or text, and raw control characters, which a lenient parser would turn into a number.
+    /// </summary>
+    private static (string? Problem, string Field) TryReadPhoneNumber(byte[] body, out string phoneNumber)
     {
         phoneNumber = string.Empty;
-        if (string.IsNullOrWhiteSpace(body))
+        if (body.All(b => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
         {
             return ($"A phone number is required: send it as a JSON string in the request body, e.g. {Example}.", "body");
         }
 
-        JToken token;
+        string value;
         try
         {
-            token = JToken.Parse(body);
+            using JsonDocument document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.String)
+            {
+                return ($"The request body must be a JSON string holding the phone number, e.g. {Example}; got a JSON {document.RootElement.ValueKind.ToString().ToLowerInvariant()}.", "body");
+            }
+
+            value = document.RootElement.GetString() ?? string.Empty;
         }
-        catch (JsonReaderException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
         {
+            // InvalidOperationException/ArgumentException: a string that is not valid UTF-8.
             return ($"The request body is not valid JSON ({e.Message}). Send the phone number as a JSON string, e.g. {Example}.", "body");
         }
 
-        if (token.Type != JTokenType.String)
-        {
-            return ($"The request body must be a JSON string holding the phone number, e.g. {Example}; got a JSON {token.Type.ToString().ToLowerInvariant()}.", "body");
-        }
-
-        string value = token.Value<string>() ?? string.Empty;
         if (!E164().IsMatch(value))
         {
             // The value is not echoed: it may be anything, and this message can end up in logs.

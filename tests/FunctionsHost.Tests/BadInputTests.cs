@@ -35,10 +35,24 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Instances>
         new("start: unknown orchestrator", "POST", "/orchestrators/NoSuchOrchestrator", Phone, Status: 404, Field: "functionName", Text: "NoSuchOrchestrator"),
         new("start: activity is not an orchestrator", "POST", "/orchestrators/E4_SendSmsChallenge", Phone, Status: 404, Field: "functionName", Text: "E4_SendSmsChallenge"),
 
+        // Strict JSON (RFC 8259) on HttpStart: nothing JSON.NET alone would let through.
+        new("start: single-quoted string", "POST", Start, "'+14255550199'", Status: 400, Field: "body"),
+        new("start: comment", "POST", Start, "/* x */ \"+14255550199\"", Status: 400, Field: "body"),
+        new("start: trailing comment", "POST", Start, "\"+14255550199\" // x", Status: 400, Field: "body"),
+        new("start: raw NUL in string", "POST", Start, "\"+1425555\u00000199\"", Status: 400, Field: "body"),
+        new("start: trailing text", "POST", Start, "\"+14255550199\" x", Status: 400, Field: "body"),
+        new("start: not UTF-8", "POST", Start, "@latin1", Status: 400, Field: "body"),
+
         // Built-in start.
         new("built-in start: unknown orchestrator", "POST", Api + "/orchestrators/Nope", Phone, Status: 404, Field: "functionName", Text: "Nope"),
         new("built-in start: malformed JSON", "POST", Api + "/orchestrators/E4_SmsPhoneVerification", "{\"a\":", Status: 400, Field: "body", Text: "Invalid JSON content"),
         new("built-in start: trailing text", "POST", Api + "/orchestrators/E4_SmsPhoneVerification", "\"+14255550123\" x", Status: 400, Field: "body"),
+        new("built-in start: single-quoted string", "POST", Api + "/orchestrators/E4_SmsPhoneVerification", "'+14255550199'", Status: 400, Field: "body"),
+        new("built-in start: NaN", "POST", Api + "/orchestrators/E4_SmsPhoneVerification", "NaN", Status: 400, Field: "body"),
+        new("built-in start: unquoted key", "POST", Api + "/orchestrators/E4_SmsPhoneVerification", "{a:1}", Status: 400, Field: "body"),
+        new("built-in start: trailing comma", "POST", Api + "/orchestrators/E4_SmsPhoneVerification", "[1234,]", Status: 400, Field: "body"),
+        new("built-in start: raw NUL in string", "POST", Api + "/orchestrators/E4_SmsPhoneVerification", "\"a\u0000b\"", Status: 400, Field: "body"),
+        new("built-in start: comment", "POST", Api + "/orchestrators/E4_SmsPhoneVerification", "\"+14255550199\" /* x */", Status: 400, Field: "body"),
         new("built-in start: text/plain", "POST", Api + "/orchestrators/E4_SmsPhoneVerification", Phone, ContentType: "text/plain", Status: 415, Field: "Content-Type"),
         new("built-in start: id starts with @", "POST", Api + "/orchestrators/E4_SmsPhoneVerification/@entity", Phone, Status: 400, Field: "instanceId"),
         new("built-in start: id of 257 chars", "POST", Api + "/orchestrators/E4_SmsPhoneVerification/" + new string('a', 257), Phone, Status: 400, Field: "instanceId"),
@@ -69,6 +83,13 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Instances>
         // Raise event.
         new("raiseEvent: text/plain", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse", "1234", ContentType: "text/plain", Status: 400, Field: "Content-Type"),
         new("raiseEvent: malformed JSON", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse", "12 34", Status: 400, Field: "body", Text: "Invalid JSON content"),
+        new("raiseEvent: single-quoted string", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse", "'1234'", Status: 400, Field: "body"),
+        new("raiseEvent: NaN", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse", "NaN", Status: 400, Field: "body"),
+        new("raiseEvent: unquoted key", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse", "{a:1}", Status: 400, Field: "body"),
+        new("raiseEvent: trailing comma", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse", "[1234,]", Status: 400, Field: "body"),
+        new("raiseEvent: raw NUL in string", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse", "\"12\u000034\"", Status: 400, Field: "body"),
+        new("raiseEvent: comment", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse", "1234 // x", Status: 400, Field: "body"),
+        new("raiseEvent: leading comment", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse", "/* x */ 1234", Status: 400, Field: "body"),
         new("raiseEvent: empty body", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse", string.Empty, Status: 400, Field: "body"),
         new("raiseEvent: body over 1 MiB", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse", "@large", Status: 413, Field: "body"),
         new("raiseEvent: not UTF-8", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse", "@latin1", Status: 400, Field: "body"),

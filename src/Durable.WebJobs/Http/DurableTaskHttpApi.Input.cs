@@ -113,13 +113,23 @@ internal sealed partial class DurableTaskHttpApi
         $"The request body is larger than {this.options.MaxRequestBodyBytes} bytes.",
         "body");
 
-    /// <summary>Parses JSON as Durable Functions does (dates left as strings); empty or trailing text is invalid.</summary>
+    /// <summary>
+    /// Parses strict JSON (RFC 8259, see <see cref="StrictJson"/>) as Durable Functions does (dates left as strings);
+    /// empty or trailing text is invalid.
+    /// </summary>
     private static JToken ParseJson(string text)
     {
+        // A leading byte order mark may be ignored (RFC 8259 §8.1); nothing else is.
+        text = text.StartsWith('\uFEFF') ? text[1..] : text;
+        if (StrictJson.Problem(Encoding.UTF8.GetBytes(text)) is { } problem)
+        {
+            throw new DurableInputException(StatusCodes.Status400BadRequest, "Invalid JSON content", "body", problem);
+        }
+
         try
         {
             using JsonTextReader reader = JsonCharPool.Reader(text);
-            reader.MaxDepth = 64;
+            reader.MaxDepth = StrictJson.MaxDepth;
             JToken token = JToken.ReadFrom(reader);
 
             // Trailing content ("2168 abc") is as invalid as a syntax error.
