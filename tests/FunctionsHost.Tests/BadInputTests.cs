@@ -119,6 +119,22 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Instances>
         new("purge many: createdTimeFrom not a date", "DELETE", Api + "/instances?createdTimeFrom=long-ago", null, Status: 400, Field: "createdTimeFrom"),
         new("purge many: unknown runtimeStatus", "DELETE", Api + "/instances?createdTimeFrom=2000-01-01T00:00:00Z&runtimeStatus=Done", null, Status: 400, Field: "runtimeStatus"),
 
+        // Repeated query parameters: one value each (runtimeStatus alone may repeat), on every endpoint.
+        new("purge many: createdTimeFrom twice", "DELETE", Api + "/instances?createdTimeFrom=2000-01-01T00:00:00Z&createdTimeFrom=garbage", null, Status: 400, Field: "createdTimeFrom"),
+        new("purge many: createdTimeTo twice", "DELETE", Api + "/instances?createdTimeFrom=2000-01-01T00:00:00Z&createdTimeTo=2100-01-01T00:00:00Z&createdTimeTo=x", null, Status: 400, Field: "createdTimeTo"),
+        new("query: top twice", "GET", Api + "/instances?top=2&top=abc", null, Status: 400, Field: "top"),
+        new("query: same top twice", "GET", Api + "/instances?top=2&top=2", null, Status: 400, Field: "top"),
+        new("status: showHistory twice", "GET", Api + "/instances/{run}?showHistory=true&showHistory=maybe", null, Status: 400, Field: "showHistory"),
+        new("status: taskHub twice", "GET", Api + "/instances/{run}?taskHub=SampleHubVS&taskHub=Other", null, Status: 400, Field: "taskHub"),
+        new("status: code twice", "GET", Api + "/instances/{run}?code=a&code=b", null, Status: 400, Field: "code"),
+        new("terminate: reason twice", "POST", Api + "/instances/{run}/terminate?reason=a&reason=b", null, Status: 400, Field: "reason"),
+        new("raiseEvent: code twice", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse?code=a&code=b", "1234", Status: 400, Field: "code"),
+        new("built-in start: timeout twice", "POST", Api + "/orchestrators/E4_SmsPhoneVerification?timeout=1&timeout=x&pollingInterval=1", Phone, Status: 400, Field: "timeout"),
+        new("restart: flag twice", "POST", Api + "/instances/{done}/restart?restartWithNewInstanceId=true&restartWithNewInstanceId=x", null, Status: 400, Field: "restartWithNewInstanceId"),
+        new("start: code twice", "POST", Start + "?code=a&code=b", Phone, Status: 400, Field: "code"),
+        new("dev outbox: to twice", "GET", "/dev/outbox?to=%2B1&to=%2B2", null, Status: 400, Field: "to"),
+        new("continuation token header twice", "GET", Api + "/instances", null, Status: 400, Field: "x-ms-continuation-token", Headers: [("x-ms-continuation-token", "a"), ("x-ms-continuation-token", "b")]),
+
         // Routes.
         new("unknown management path", "GET", Api + "/nothing-here", null, Status: 404, Text: "No Durable management API operation"),
         new("wrong method on status", "PUT", Api + "/instances/{run}", "{}", Status: 404, Text: "No Durable management API operation"),

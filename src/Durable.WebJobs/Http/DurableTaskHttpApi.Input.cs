@@ -43,6 +43,27 @@ internal sealed partial class DurableTaskHttpApi
         }
     }
 
+    /// <summary>
+    /// Every query parameter (but <c>runtimeStatus</c>, a list) and the continuation token at most once: of
+    /// <c>top=2&amp;top=abc</c> one reader would take the first value and another the last, so a repeated parameter is
+    /// refused before anyone reads it (a purge with a second, ignored <c>createdTimeFrom</c> once deleted everything).
+    /// </summary>
+    private static void CheckSingleValues(HttpRequest request)
+    {
+        foreach (KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues> parameter in request.Query)
+        {
+            if (parameter.Value.Count > 1 && !string.Equals(parameter.Key, "runtimeStatus", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new DurableInputException(StatusCodes.Status400BadRequest, $"The query parameter '{parameter.Key}' is given {parameter.Value.Count} times; give it once.", parameter.Key);
+            }
+        }
+
+        if (request.Headers[ContinuationTokenHeader].Count > 1)
+        {
+            throw new DurableInputException(StatusCodes.Status400BadRequest, $"The header '{ContinuationTokenHeader}' is given more than once; give it once.", ContinuationTokenHeader);
+        }
+    }
+
     private static string CheckInstanceId(string instanceId) =>
         InstanceIds.Validate(instanceId) is { } problem
             ? throw new DurableInputException(StatusCodes.Status400BadRequest, problem, "instanceId")

@@ -48,6 +48,7 @@ internal sealed partial class DurableTaskHttpApi
         try
         {
             string[] segments = path.Length == 0 ? [] : path.Split('/');
+            CheckSingleValues(request);
             response = this.Authorize(request, segments) ?? await this.DispatchAsync(request, segments, cancellationToken).ConfigureAwait(false);
         }
         catch (DurableInputException e)
