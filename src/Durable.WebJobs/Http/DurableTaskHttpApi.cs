@@ -25,6 +25,7 @@ internal sealed partial class DurableTaskHttpApi
     private readonly IDurableHttpAuthorizer authorizer;
     private readonly DurableHttpOptions options;
     private readonly InstanceEventBudget eventBudget;
+    private readonly SignedContinuationToken continuationTokens;
     private readonly ILogger logger;
 
     public DurableTaskHttpApi(DurableEngineHost host, HttpManagementLinks links, IDurableHttpAuthorizer authorizer, IOptions<DurableHttpOptions> options, ILoggerFactory loggerFactory)
@@ -34,6 +35,7 @@ internal sealed partial class DurableTaskHttpApi
         this.authorizer = authorizer;
         this.options = options.Value;
         this.eventBudget = new InstanceEventBudget(this.options.MaxEventsPerInstance);
+        this.continuationTokens = new SignedContinuationToken(this.options.ContinuationTokenKey);
         this.logger = loggerFactory.CreateLogger("Durable.WebJobs.HttpApi");
     }
 

@@ -24,6 +24,7 @@ internal static class SecurityServiceCollectionExtensions
             options.MaxRequestBodyBytes = settings.MaxRequestBodyBytes;
             options.MaxEventsPerInstance = settings.MaxEventsPerInstance;
             options.IncludeExceptionDetails = development;
+            options.ContinuationTokenKey = keys.ContinuationTokenKey();
         });
 
         // ASP.NET Core's "Request starting ... ?code=KEY" lines carry keys in their query string: never below Warning,
