@@ -172,6 +172,7 @@ public static class FunctionsHostBuilder
         });
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = JsonErrors.WriteUnhandledAsync });
         app.UseStatusCodePages(JsonErrors.WriteStatusPageAsync);
+        app.UseKeylessRequestCheck();
         app.UseSingleValueQuery();
         app.UseRouting();
 

@@ -42,7 +42,7 @@ public sealed partial class HttpStart
     /// </summary>
     /// <remarks>
     /// Every refusal starts nothing and answers <c>{"error": ..., "field": ...}</c>: a missing, malformed or non-E.164
-    /// number 400, a body that is not JSON 415, a body over <see cref="MaxBodyBytes"/> 413, an unknown orchestrator
+    /// number 400, a body not declared as JSON (or without Content-Type) 415, a body over <see cref="MaxBodyBytes"/> 413, an unknown orchestrator
     /// 404, and more starts for one number than <see cref="VerificationStartLimit"/> allows 429 with Retry-After.
     /// </remarks>
     /// <param name="req">The request; its body is the phone number as JSON, e.g. <c>"+14255550123"</c>.</param>
@@ -59,7 +59,9 @@ public sealed partial class HttpStart
     {
         ArgumentNullException.ThrowIfNull(req);
         ArgumentNullException.ThrowIfNull(starter);
-        if (!string.IsNullOrEmpty(req.ContentType) && !IsJson(req.ContentType))
+        // A missing Content-Type is refused too: a page on another origin can POST text without one (no CORS
+        // preflight), never application/json, so it cannot start a verification through the owner's Twilio account.
+        if (!IsJson(req.ContentType))
         {
             return Error(StatusCodes.Status415UnsupportedMediaType, $"Send the phone number as JSON (Content-Type: application/json), e.g. {Example}; got '{req.ContentType}'.", "Content-Type");
         }
@@ -115,8 +117,9 @@ public sealed partial class HttpStart
     private static ObjectResult Error(int statusCode, string error, string field) =>
         new(new { error, field }) { StatusCode = statusCode };
 
-    private static bool IsJson(string contentType) =>
-        MediaTypeHeaderValue.TryParse(contentType, out MediaTypeHeaderValue? media)
+    private static bool IsJson(string? contentType) =>
+        contentType is not null
+        && MediaTypeHeaderValue.TryParse(contentType, out MediaTypeHeaderValue? media)
         && media.MediaType is { } type
         && (type.Equals("application/json", StringComparison.OrdinalIgnoreCase) || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
 

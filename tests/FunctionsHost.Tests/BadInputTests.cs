@@ -135,6 +135,13 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Instances>
         new("dev outbox: to twice", "GET", "/dev/outbox?to=%2B1&to=%2B2", null, Status: 400, Field: "to"),
         new("continuation token header twice", "GET", Api + "/instances", null, Status: 400, Field: "x-ms-continuation-token", Headers: [("x-ms-continuation-token", "a"), ("x-ms-continuation-token", "b")]),
 
+        // Content types: a body must be declared JSON; no Content-Type at all is refused too (a cross-site page can send that).
+        new("start: no Content-Type", "POST", Start, Phone, ContentType: "", Status: 415, Field: "Content-Type"),
+        new("built-in start: no Content-Type", "POST", Api + "/orchestrators/E4_SmsPhoneVerification", Phone, ContentType: "", Status: 415, Field: "Content-Type"),
+        new("raiseEvent: no Content-Type", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse", "1234", ContentType: "", Status: 400, Field: "Content-Type"),
+        new("terminate: text/plain body", "POST", Api + "/instances/{run}/terminate", "x", ContentType: "text/plain", Status: 415, Field: "Content-Type"),
+        new("suspend: body without Content-Type", "POST", Api + "/instances/{run}/suspend", "x", ContentType: "", Status: 415, Field: "Content-Type"),
+
         // Routes.
         new("unknown management path", "GET", Api + "/nothing-here", null, Status: 404, Text: "No Durable management API operation"),
         new("wrong method on status", "PUT", Api + "/instances/{run}", "{}", Status: 404, Text: "No Durable management API operation"),
@@ -182,7 +189,7 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Instances>
         Assert.Equal(before, await this.instances.SnapshotAsync());
     }
 
-    /// <summary>One bad request: path and body may use <c>{run}</c>/<c>{done}</c>; body <c>@large</c> is 1 MiB + 1 byte, <c>@latin1</c> invalid UTF-8.</summary>
+    /// <summary>One bad request: path and body may use <c>{run}</c>/<c>{done}</c>; body <c>@large</c> is 1 MiB + 1 byte, <c>@latin1</c> invalid UTF-8; an empty content type sends none.</summary>
     public sealed record BadInput(string Name, string Method, string Path, string? Body, int Status, string? Field = null, string? Text = null, string ContentType = "application/json", (string Name, string Value)[]? Headers = null)
     {
         public HttpRequestMessage ToRequest(string running, string completed)
@@ -198,7 +205,10 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Instances>
                     _ => Encoding.UTF8.GetBytes(this.Body),
                 };
                 request.Content = new ByteArrayContent(bytes);
-                request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(this.ContentType);
+                if (this.ContentType.Length > 0)
+                {
+                    request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(this.ContentType);
+                }
             }
 
             foreach ((string header, string value) in this.Headers ?? [])

@@ -255,6 +255,10 @@ internal sealed partial class DurableTaskHttpApi
         return statuses.Count == 0 ? null : [.. statuses];
     }
 
+    /// <summary>Whether the request declares a body (a length above zero, or chunked).</summary>
+    private static bool HasBody(HttpRequest request) =>
+        request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
+
     private static bool IsJson(string? contentType) =>
         contentType is not null
         && System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out System.Net.Http.Headers.MediaTypeHeaderValue? media)

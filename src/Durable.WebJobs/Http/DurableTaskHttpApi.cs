@@ -174,6 +174,8 @@ internal sealed partial class DurableTaskHttpApi
             1 when HttpMethods.IsDelete(method) => this.PurgeManyAsync(request, cancellationToken),
             2 when HttpMethods.IsGet(method) => this.GetStatusAsync(request, segments[1], cancellationToken),
             2 when HttpMethods.IsDelete(method) => this.PurgeOneAsync(segments[1], cancellationToken),
+            3 when HttpMethods.IsPost(method) && HasBody(request) && !IsJson(request.ContentType) => throw new DurableInputException(
+                StatusCodes.Status415UnsupportedMediaType, "A request body must be JSON (Content-Type: application/json); these operations need none.", "Content-Type"),
             3 when HttpMethods.IsPost(method) => this.OperationAsync(request, segments[1], segments[2], cancellationToken),
             4 when HttpMethods.IsPost(method) && Is(segments[2], "raiseEvent") => this.RaiseEventAsync(request, segments[1], CheckEventName(segments[3]), cancellationToken),
             _ => Task.FromResult(NotFound()),
