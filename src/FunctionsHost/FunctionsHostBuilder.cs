@@ -172,6 +172,8 @@ public static class FunctionsHostBuilder
         });
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = JsonErrors.WriteUnhandledAsync });
         app.UseStatusCodePages(JsonErrors.WriteStatusPageAsync);
+        app.UseKeylessRequestCheck();
+        app.UseSingleValueQuery();
         app.UseRouting();
 
         HttpFunctionEndpoints.Map(app, functions);

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -9,8 +9,6 @@ using Microsoft.Azure.WebJobs.Extensions.DurableTask;
 using Microsoft.Azure.WebJobs.Extensions.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
-using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
 
 namespace PhoneVerification;
 
@@ -44,7 +42,7 @@ public sealed partial class HttpStart
     /// </summary>
     /// <remarks>
     /// Every refusal starts nothing and answers <c>{"error": ..., "field": ...}</c>: a missing, malformed or non-E.164
-    /// number 400, a body that is not JSON 415, a body over <see cref="MaxBodyBytes"/> 413, an unknown orchestrator
+    /// number 400, a body not declared as JSON (or without Content-Type) 415, a body over <see cref="MaxBodyBytes"/> 413, an unknown orchestrator
     /// 404, and more starts for one number than <see cref="VerificationStartLimit"/> allows 429 with Retry-After.
     /// </remarks>
     /// <param name="req">The request; its body is the phone number as JSON, e.g. <c>"+14255550123"</c>.</param>
@@ -61,12 +59,14 @@ public sealed partial class HttpStart
     {
         ArgumentNullException.ThrowIfNull(req);
         ArgumentNullException.ThrowIfNull(starter);
-        if (!string.IsNullOrEmpty(req.ContentType) && !IsJson(req.ContentType))
+        // A missing Content-Type is refused too: a page on another origin can POST text without one (no CORS
+        // preflight), never application/json, so it cannot start a verification through the owner's Twilio account.
+        if (!IsJson(req.ContentType))
         {
             return Error(StatusCodes.Status415UnsupportedMediaType, $"Send the phone number as JSON (Content-Type: application/json), e.g. {Example}; got '{req.ContentType}'.", "Content-Type");
         }
 
-        string? body = await ReadBodyAsync(req);
+        byte[]? body = await ReadBodyAsync(req);
         if (body is null)
         {
             return Error(StatusCodes.Status413PayloadTooLarge, $"The request body must be at most {MaxBodyBytes} bytes: just the phone number as JSON, e.g. {Example}.", "body");
@@ -117,13 +117,14 @@ public sealed partial class HttpStart
     private static ObjectResult Error(int statusCode, string error, string field) =>
         new(new { error, field }) { StatusCode = statusCode };
 
-    private static bool IsJson(string contentType) =>
-        MediaTypeHeaderValue.TryParse(contentType, out MediaTypeHeaderValue? media)
+    private static bool IsJson(string? contentType) =>
+        contentType is not null
+        && MediaTypeHeaderValue.TryParse(contentType, out MediaTypeHeaderValue? media)
         && media.MediaType is { } type
         && (type.Equals("application/json", StringComparison.OrdinalIgnoreCase) || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The body as text, or null when it is longer than <see cref="MaxBodyBytes"/> (read no further than that).</summary>
-    private static async Task<string?> ReadBodyAsync(HttpRequest req)
+    /// <summary>The body's bytes, or null when it is longer than <see cref="MaxBodyBytes"/> (read no further than that).</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest req)
     {
         if (req.ContentLength > MaxBodyBytes)
         {
@@ -138,34 +139,39 @@ public sealed partial class HttpStart
             length += read;
         }
 
-        return length > MaxBodyBytes ? null : Encoding.UTF8.GetString(buffer, 0, length);
+        return length > MaxBodyBytes ? null : buffer[..length];
     }
 
-    /// <summary>Reads the body as a JSON string holding an E.164 number; returns what is wrong and where, or null.</summary>
-    private static (string? Problem, string Field) TryReadPhoneNumber(string body, out string phoneNumber)
+    /// <summary>
+    /// Reads the body as a JSON string holding an E.164 number; returns what is wrong and where, or null. The body
+    /// must be strict JSON (RFC 8259, UTF-8): System.Text.Json's default reader refuses single quotes, comments,
+    /// trailing commas or text, and raw control characters, which a lenient parser would turn into a number.
+    /// </summary>
+    private static (string? Problem, string Field) TryReadPhoneNumber(byte[] body, out string phoneNumber)
     {
         phoneNumber = string.Empty;
-        if (string.IsNullOrWhiteSpace(body))
+        if (body.All(b => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
         {
             return ($"A phone number is required: send it as a JSON string in the request body, e.g. {Example}.", "body");
         }
 
-        JToken token;
+        string value;
         try
         {
-            token = JToken.Parse(body);
+            using JsonDocument document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.String)
+            {
+                return ($"The request body must be a JSON string holding the phone number, e.g. {Example}; got a JSON {document.RootElement.ValueKind.ToString().ToLowerInvariant()}.", "body");
+            }
+
+            value = document.RootElement.GetString() ?? string.Empty;
         }
-        catch (JsonReaderException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
         {
+            // InvalidOperationException/ArgumentException: a string that is not valid UTF-8.
             return ($"The request body is not valid JSON ({e.Message}). Send the phone number as a JSON string, e.g. {Example}.", "body");
         }
 
-        if (token.Type != JTokenType.String)
-        {
-            return ($"The request body must be a JSON string holding the phone number, e.g. {Example}; got a JSON {token.Type.ToString().ToLowerInvariant()}.", "body");
-        }
-
-        string value = token.Value<string>() ?? string.Empty;
         if (!E164().IsMatch(value))
         {
             // The value is not echoed: it may be anything, and this message can end up in logs.

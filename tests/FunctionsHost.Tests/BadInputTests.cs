@@ -35,10 +35,24 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Instances>
         new("start: unknown orchestrator", "POST", "/orchestrators/NoSuchOrchestrator", Phone, Status: 404, Field: "functionName", Text: "NoSuchOrchestrator"),
         new("start: activity is not an orchestrator", "POST", "/orchestrators/E4_SendSmsChallenge", Phone, Status: 404, Field: "functionName", Text: "E4_SendSmsChallenge"),
 
+        // Strict JSON (RFC 8259) on HttpStart: nothing JSON.NET alone would let through.
+        new("start: single-quoted string", "POST", Start, "'+14255550199'", Status: 400, Field: "body"),
+        new("start: comment", "POST", Start, "/* x */ \"+14255550199\"", Status: 400, Field: "body"),
+        new("start: trailing comment", "POST", Start, "\"+14255550199\" // x", Status: 400, Field: "body"),
+        new("start: raw NUL in string", "POST", Start, "\"+1425555\u00000199\"", Status: 400, Field: "body"),
+        new("start: trailing text", "POST", Start, "\"+14255550199\" x", Status: 400, Field: "body"),
+        new("start: not UTF-8", "POST", Start, "@latin1", Status: 400, Field: "body"),
+
         // Built-in start.
         new("built-in start: unknown orchestrator", "POST", Api + "/orchestrators/Nope", Phone, Status: 404, Field: "functionName", Text: "Nope"),
         new("built-in start: malformed JSON", "POST", Api + "/orchestrators/E4_SmsPhoneVerification", "{\"a\":", Status: 400, Field: "body", Text: "Invalid JSON content"),
         new("built-in start: trailing text", "POST", Api + "/orchestrators/E4_SmsPhoneVerification", "\"+14255550123\" x", Status: 400, Field: "body"),
+        new("built-in start: single-quoted string", "POST", Api + "/orchestrators/E4_SmsPhoneVerification", "'+14255550199'", Status: 400, Field: "body"),
+        new("built-in start: NaN", "POST", Api + "/orchestrators/E4_SmsPhoneVerification", "NaN", Status: 400, Field: "body"),
+        new("built-in start: unquoted key", "POST", Api + "/orchestrators/E4_SmsPhoneVerification", "{a:1}", Status: 400, Field: "body"),
+        new("built-in start: trailing comma", "POST", Api + "/orchestrators/E4_SmsPhoneVerification", "[1234,]", Status: 400, Field: "body"),
+        new("built-in start: raw NUL in string", "POST", Api + "/orchestrators/E4_SmsPhoneVerification", "\"a\u0000b\"", Status: 400, Field: "body"),
+        new("built-in start: comment", "POST", Api + "/orchestrators/E4_SmsPhoneVerification", "\"+14255550199\" /* x */", Status: 400, Field: "body"),
         new("built-in start: text/plain", "POST", Api + "/orchestrators/E4_SmsPhoneVerification", Phone, ContentType: "text/plain", Status: 415, Field: "Content-Type"),
         new("built-in start: id starts with @", "POST", Api + "/orchestrators/E4_SmsPhoneVerification/@entity", Phone, Status: 400, Field: "instanceId"),
         new("built-in start: id of 257 chars", "POST", Api + "/orchestrators/E4_SmsPhoneVerification/" + new string('a', 257), Phone, Status: 400, Field: "instanceId"),
@@ -69,6 +83,13 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Instances>
         // Raise event.
         new("raiseEvent: text/plain", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse", "1234", ContentType: "text/plain", Status: 400, Field: "Content-Type"),
         new("raiseEvent: malformed JSON", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse", "12 34", Status: 400, Field: "body", Text: "Invalid JSON content"),
+        new("raiseEvent: single-quoted string", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse", "'1234'", Status: 400, Field: "body"),
+        new("raiseEvent: NaN", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse", "NaN", Status: 400, Field: "body"),
+        new("raiseEvent: unquoted key", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse", "{a:1}", Status: 400, Field: "body"),
+        new("raiseEvent: trailing comma", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse", "[1234,]", Status: 400, Field: "body"),
+        new("raiseEvent: raw NUL in string", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse", "\"12\u000034\"", Status: 400, Field: "body"),
+        new("raiseEvent: comment", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse", "1234 // x", Status: 400, Field: "body"),
+        new("raiseEvent: leading comment", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse", "/* x */ 1234", Status: 400, Field: "body"),
         new("raiseEvent: empty body", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse", string.Empty, Status: 400, Field: "body"),
         new("raiseEvent: body over 1 MiB", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse", "@large", Status: 413, Field: "body"),
         new("raiseEvent: not UTF-8", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse", "@latin1", Status: 400, Field: "body"),
@@ -97,6 +118,29 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Instances>
         new("purge many: no createdTimeFrom", "DELETE", Api + "/instances", null, Status: 400, Text: "createdTimeFrom"),
         new("purge many: createdTimeFrom not a date", "DELETE", Api + "/instances?createdTimeFrom=long-ago", null, Status: 400, Field: "createdTimeFrom"),
         new("purge many: unknown runtimeStatus", "DELETE", Api + "/instances?createdTimeFrom=2000-01-01T00:00:00Z&runtimeStatus=Done", null, Status: 400, Field: "runtimeStatus"),
+
+        // Repeated query parameters: one value each (runtimeStatus alone may repeat), on every endpoint.
+        new("purge many: createdTimeFrom twice", "DELETE", Api + "/instances?createdTimeFrom=2000-01-01T00:00:00Z&createdTimeFrom=garbage", null, Status: 400, Field: "createdTimeFrom"),
+        new("purge many: createdTimeTo twice", "DELETE", Api + "/instances?createdTimeFrom=2000-01-01T00:00:00Z&createdTimeTo=2100-01-01T00:00:00Z&createdTimeTo=x", null, Status: 400, Field: "createdTimeTo"),
+        new("query: top twice", "GET", Api + "/instances?top=2&top=abc", null, Status: 400, Field: "top"),
+        new("query: same top twice", "GET", Api + "/instances?top=2&top=2", null, Status: 400, Field: "top"),
+        new("status: showHistory twice", "GET", Api + "/instances/{run}?showHistory=true&showHistory=maybe", null, Status: 400, Field: "showHistory"),
+        new("status: taskHub twice", "GET", Api + "/instances/{run}?taskHub=SampleHubVS&taskHub=Other", null, Status: 400, Field: "taskHub"),
+        new("status: code twice", "GET", Api + "/instances/{run}?code=a&code=b", null, Status: 400, Field: "code"),
+        new("terminate: reason twice", "POST", Api + "/instances/{run}/terminate?reason=a&reason=b", null, Status: 400, Field: "reason"),
+        new("raiseEvent: code twice", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse?code=a&code=b", "1234", Status: 400, Field: "code"),
+        new("built-in start: timeout twice", "POST", Api + "/orchestrators/E4_SmsPhoneVerification?timeout=1&timeout=x&pollingInterval=1", Phone, Status: 400, Field: "timeout"),
+        new("restart: flag twice", "POST", Api + "/instances/{done}/restart?restartWithNewInstanceId=true&restartWithNewInstanceId=x", null, Status: 400, Field: "restartWithNewInstanceId"),
+        new("start: code twice", "POST", Start + "?code=a&code=b", Phone, Status: 400, Field: "code"),
+        new("dev outbox: to twice", "GET", "/dev/outbox?to=%2B1&to=%2B2", null, Status: 400, Field: "to"),
+        new("continuation token header twice", "GET", Api + "/instances", null, Status: 400, Field: "x-ms-continuation-token", Headers: [("x-ms-continuation-token", "a"), ("x-ms-continuation-token", "b")]),
+
+        // Content types: a body must be declared JSON; no Content-Type at all is refused too (a cross-site page can send that).
+        new("start: no Content-Type", "POST", Start, Phone, ContentType: "", Status: 415, Field: "Content-Type"),
+        new("built-in start: no Content-Type", "POST", Api + "/orchestrators/E4_SmsPhoneVerification", Phone, ContentType: "", Status: 415, Field: "Content-Type"),
+        new("raiseEvent: no Content-Type", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse", "1234", ContentType: "", Status: 400, Field: "Content-Type"),
+        new("terminate: text/plain body", "POST", Api + "/instances/{run}/terminate", "x", ContentType: "text/plain", Status: 415, Field: "Content-Type"),
+        new("suspend: body without Content-Type", "POST", Api + "/instances/{run}/suspend", "x", ContentType: "", Status: 415, Field: "Content-Type"),
 
         // Routes.
         new("unknown management path", "GET", Api + "/nothing-here", null, Status: 404, Text: "No Durable management API operation"),
@@ -145,7 +189,7 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Instances>
         Assert.Equal(before, await this.instances.SnapshotAsync());
     }
 
-    /// <summary>One bad request: path and body may use <c>{run}</c>/<c>{done}</c>; body <c>@large</c> is 1 MiB + 1 byte, <c>@latin1</c> invalid UTF-8.</summary>
+    /// <summary>One bad request: path and body may use <c>{run}</c>/<c>{done}</c>; body <c>@large</c> is 1 MiB + 1 byte, <c>@latin1</c> invalid UTF-8; an empty content type sends none.</summary>
     public sealed record BadInput(string Name, string Method, string Path, string? Body, int Status, string? Field = null, string? Text = null, string ContentType = "application/json", (string Name, string Value)[]? Headers = null)
     {
         public HttpRequestMessage ToRequest(string running, string completed)
@@ -161,7 +205,10 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Instances>
                     _ => Encoding.UTF8.GetBytes(this.Body),
                 };
                 request.Content = new ByteArrayContent(bytes);
-                request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(this.ContentType);
+                if (this.ContentType.Length > 0)
+                {
+                    request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(this.ContentType);
+                }
             }
 
             foreach ((string header, string value) in this.Headers ?? [])

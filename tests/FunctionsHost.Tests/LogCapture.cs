@@ -3,7 +3,11 @@ using Microsoft.Extensions.Logging;
 
 namespace FunctionsHost.Tests;
 
-/// <summary>Keeps every log entry of a host (all categories, all levels the host's filters let through).</summary>
+/// <summary>
+/// Keeps every log entry of a host (all categories, all levels the host's filters let through). Its provider alias,
+/// <c>Capture</c>, takes provider-specific settings as Console does (<c>Logging:Capture:LogLevel:Default</c>).
+/// </summary>
+[ProviderAlias("Capture")]
 internal sealed class LogCapture : ILoggerProvider
 {
     private readonly ConcurrentQueue<Entry> entries = new();

@@ -18,6 +18,15 @@ public sealed class DurableHttpOptions
     /// </summary>
     public int MaxEventsPerInstance { get; set; } = DefaultMaxEventsPerInstance;
 
+    /// <summary>
+    /// Gets or sets the secret (at least 32 bytes) continuation tokens are signed with (HMAC-SHA256), so the API
+    /// reads back only tokens it issued. Null: a random secret of this process, so a token does not survive a restart
+    /// or work on another host; hosts behind one address should share one.
+    /// </summary>
+#pragma warning disable CA1819 // A key is bytes; the options object is built once by the host.
+    public byte[]? ContinuationTokenKey { get; set; }
+#pragma warning restore CA1819
+
     /// <summary>Gets or sets the <c>Retry-After</c> seconds of a 503 when the store is unavailable.</summary>
     public int StoreUnavailableRetryAfterSeconds { get; set; } = 5;
 

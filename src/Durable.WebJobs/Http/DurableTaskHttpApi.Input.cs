@@ -43,6 +43,27 @@ internal sealed partial class DurableTaskHttpApi
         }
     }
 
+    /// <summary>
+    /// Every query parameter (but <c>runtimeStatus</c>, a list) and the continuation token at most once: of
+    /// <c>top=2&amp;top=abc</c> one reader would take the first value and another the last, so a repeated parameter is
+    /// refused before anyone reads it (a purge with a second, ignored <c>createdTimeFrom</c> once deleted everything).
+    /// </summary>
+    private static void CheckSingleValues(HttpRequest request)
+    {
+        foreach (KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues> parameter in request.Query)
+        {
+            if (parameter.Value.Count > 1 && !string.Equals(parameter.Key, "runtimeStatus", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new DurableInputException(StatusCodes.Status400BadRequest, $"The query parameter '{parameter.Key}' is given {parameter.Value.Count} times; give it once.", parameter.Key);
+            }
+        }
+
+        if (request.Headers[ContinuationTokenHeader].Count > 1)
+        {
+            throw new DurableInputException(StatusCodes.Status400BadRequest, $"The header '{ContinuationTokenHeader}' is given more than once; give it once.", ContinuationTokenHeader);
+        }
+    }
+
     private static string CheckInstanceId(string instanceId) =>
         InstanceIds.Validate(instanceId) is { } problem
             ? throw new DurableInputException(StatusCodes.Status400BadRequest, problem, "instanceId")
@@ -113,13 +134,23 @@ internal sealed partial class DurableTaskHttpApi
         $"The request body is larger than {this.options.MaxRequestBodyBytes} bytes.",
         "body");
 
-    /// <summary>Parses JSON as Durable Functions does (dates left as strings); empty or trailing text is invalid.</summary>
+    /// <summary>
+    /// Parses strict JSON (RFC 8259, see <see cref="StrictJson"/>) as Durable Functions does (dates left as strings);
+    /// empty or trailing text is invalid.
+    /// </summary>
     private static JToken ParseJson(string text)
     {
+        // A leading byte order mark may be ignored (RFC 8259 §8.1); nothing else is.
+        text = text.StartsWith('\uFEFF') ? text[1..] : text;
+        if (StrictJson.Problem(Encoding.UTF8.GetBytes(text)) is { } problem)
+        {
+            throw new DurableInputException(StatusCodes.Status400BadRequest, "Invalid JSON content", "body", problem);
+        }
+
         try
         {
             using JsonTextReader reader = JsonCharPool.Reader(text);
-            reader.MaxDepth = 64;
+            reader.MaxDepth = StrictJson.MaxDepth;
             JToken token = JToken.ReadFrom(reader);
 
             // Trailing content ("2168 abc") is as invalid as a syntax error.
@@ -223,6 +254,10 @@ internal sealed partial class DurableTaskHttpApi
 
         return statuses.Count == 0 ? null : [.. statuses];
     }
+
+    /// <summary>Whether the request declares a body (a length above zero, or chunked).</summary>
+    private static bool HasBody(HttpRequest request) =>
+        request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
 
     private static bool IsJson(string? contentType) =>
         contentType is not null

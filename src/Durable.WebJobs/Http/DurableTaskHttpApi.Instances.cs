@@ -156,6 +156,9 @@ internal sealed partial class DurableTaskHttpApi
     {
         IQueryCollection query = request.Query;
         string? continuation = request.Headers[ContinuationTokenHeader].FirstOrDefault();
+        string? storeToken = string.IsNullOrEmpty(continuation) ? null
+            : this.continuationTokens.Verify(continuation)
+                ?? throw new DurableInputException(StatusCodes.Status400BadRequest, "The continuation token is not one this API issued: pass the token returned with the previous page, unchanged.", ContinuationTokenHeader);
         InstanceQuery instanceQuery = new()
         {
             Statuses = ReadStatuses(query),
@@ -163,7 +166,7 @@ internal sealed partial class DurableTaskHttpApi
             CreatedTo = ReadTime(query, "createdTimeTo"),
             InstanceIdPrefix = ReadPrefix(query),
             PageSize = ReadTop(query),
-            ContinuationToken = string.IsNullOrEmpty(continuation) ? null : continuation,
+            ContinuationToken = storeToken,
         };
         bool showInput = this.ReadBool(query, "showInput") ?? true;
 
@@ -175,13 +178,14 @@ internal sealed partial class DurableTaskHttpApi
         }
         catch (ArgumentException e) when (instanceQuery.ContinuationToken is not null)
         {
+            // Signed by this host's secret, so only an older build's token: still refused, with the store's reason.
             throw new DurableInputException(StatusCodes.Status400BadRequest, $"The continuation token is not one this API issued: {e.Message}", ContinuationTokenHeader);
         }
 
         JArray body = [.. page.Instances.Select(s => DurableJson.StatusBody(DurableClientAdapter.ToStatus(s)))];
 
         // Always present, as in Durable Functions; empty means there is no further page.
-        return new DurableResponse(StatusCodes.Status200OK, body, new Dictionary<string, string> { [ContinuationTokenHeader] = page.ContinuationToken ?? string.Empty });
+        return new DurableResponse(StatusCodes.Status200OK, body, new Dictionary<string, string> { [ContinuationTokenHeader] = page.ContinuationToken is { } next ? this.continuationTokens.Sign(next) : string.Empty });
     }
 
     private static DurableResponse Enqueued(string instanceId, EnqueueResult result) => result switch

@@ -11,9 +11,10 @@ internal sealed partial class DurableTaskHttpApi
 {
     private async Task<DurableResponse> StartAsync(HttpRequest request, string functionName, string? instanceId, CancellationToken cancellationToken)
     {
-        // Durable Functions does not look at the content type; we refuse only a body declared as something else.
+        // Durable Functions does not look at the content type; we refuse a body not declared as JSON, a missing
+        // Content-Type included: a page on another origin can send text without a CORS preflight, never JSON.
         string body = await this.ReadBodyAsync(request, cancellationToken).ConfigureAwait(false);
-        if (body.Length > 0 && request.ContentType is { Length: > 0 } && !IsJson(request.ContentType))
+        if (body.Length > 0 && !IsJson(request.ContentType))
         {
             throw new DurableInputException(StatusCodes.Status415UnsupportedMediaType, "The orchestration input must be JSON (Content-Type: application/json).", "Content-Type");
         }

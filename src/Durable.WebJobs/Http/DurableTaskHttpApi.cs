@@ -25,6 +25,7 @@ internal sealed partial class DurableTaskHttpApi
     private readonly IDurableHttpAuthorizer authorizer;
     private readonly DurableHttpOptions options;
     private readonly InstanceEventBudget eventBudget;
+    private readonly SignedContinuationToken continuationTokens;
     private readonly ILogger logger;
 
     public DurableTaskHttpApi(DurableEngineHost host, HttpManagementLinks links, IDurableHttpAuthorizer authorizer, IOptions<DurableHttpOptions> options, ILoggerFactory loggerFactory)
@@ -34,6 +35,7 @@ internal sealed partial class DurableTaskHttpApi
         this.authorizer = authorizer;
         this.options = options.Value;
         this.eventBudget = new InstanceEventBudget(this.options.MaxEventsPerInstance);
+        this.continuationTokens = new SignedContinuationToken(this.options.ContinuationTokenKey);
         this.logger = loggerFactory.CreateLogger("Durable.WebJobs.HttpApi");
     }
 
@@ -48,6 +50,7 @@ internal sealed partial class DurableTaskHttpApi
         try
         {
             string[] segments = path.Length == 0 ? [] : path.Split('/');
+            CheckSingleValues(request);
             response = this.Authorize(request, segments) ?? await this.DispatchAsync(request, segments, cancellationToken).ConfigureAwait(false);
         }
         catch (DurableInputException e)
@@ -171,6 +174,8 @@ internal sealed partial class DurableTaskHttpApi
             1 when HttpMethods.IsDelete(method) => this.PurgeManyAsync(request, cancellationToken),
             2 when HttpMethods.IsGet(method) => this.GetStatusAsync(request, segments[1], cancellationToken),
             2 when HttpMethods.IsDelete(method) => this.PurgeOneAsync(segments[1], cancellationToken),
+            3 when HttpMethods.IsPost(method) && HasBody(request) && !IsJson(request.ContentType) => throw new DurableInputException(
+                StatusCodes.Status415UnsupportedMediaType, "A request body must be JSON (Content-Type: application/json); these operations need none.", "Content-Type"),
             3 when HttpMethods.IsPost(method) => this.OperationAsync(request, segments[1], segments[2], cancellationToken),
             4 when HttpMethods.IsPost(method) && Is(segments[2], "raiseEvent") => this.RaiseEventAsync(request, segments[1], CheckEventName(segments[3]), cancellationToken),
             _ => Task.FromResult(NotFound()),

@@ -81,6 +81,13 @@ internal sealed class HostKeys
         return Base64Url(mac);
     }
 
+    /// <summary>
+    /// The secret continuation tokens of the management API are signed with: derived from the Durable system key, so
+    /// hosts sharing their keys file accept each other's tokens and a new key invalidates the old tokens.
+    /// </summary>
+    public byte[] ContinuationTokenKey() =>
+        HMACSHA256.HashData(this.durableSystemKey, Encoding.UTF8.GetBytes("durabletask-continuation-token"));
+
     /// <summary>Whether <paramref name="presented"/> is the instance code of <paramref name="instanceId"/>.</summary>
     public bool IsInstanceCode(string? presented, string instanceId) =>
         !string.IsNullOrEmpty(presented) && Same(Encoding.UTF8.GetBytes(presented), this.InstanceCode(instanceId));

@@ -1,15 +1,13 @@
 using Durable.WebJobs.Http;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace FunctionsHost.Security;
 
 /// <summary>Registers the host's keys, the rule that enforces them, and the management API's authorizer and limits.</summary>
 internal static class SecurityServiceCollectionExtensions
 {
-    /// <summary>The category of ASP.NET Core's per-request log lines.</summary>
-    public const string RequestLogCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
-
     public static IServiceCollection AddHostSecurity(this IServiceCollection services, SecuritySettings settings, bool development, IEnumerable<string> httpFunctions)
     {
         // Created (or completed) now, so a host that cannot write its keys stops at start with the reason.
@@ -24,12 +22,16 @@ internal static class SecurityServiceCollectionExtensions
             options.MaxRequestBodyBytes = settings.MaxRequestBodyBytes;
             options.MaxEventsPerInstance = settings.MaxEventsPerInstance;
             options.IncludeExceptionDetails = development;
+            options.ContinuationTokenKey = keys.ContinuationTokenKey();
         });
 
-        // ASP.NET Core's "Request starting ... ?code=KEY" lines carry keys in their query string: never below Warning,
-        // whatever host.json asks (applied last, so it wins over an equally specific configured rule).
-        services.PostConfigure<LoggerFilterOptions>(options => options.Rules.Add(
-            new LoggerFilterRule(null, RequestLogCategory, LogLevel.Warning, null)));
+        // ASP.NET Core's "Request starting ... ?code=KEY" lines, and any other entry, reach the providers with keys
+        // redacted, whatever the levels (a provider-specific override once lifted a level-based floor).
+        services.Replace(ServiceDescriptor.Singleton<ILoggerFactory>(sp => new RedactingLoggerFactory(new LoggerFactory(
+            sp.GetServices<ILoggerProvider>(),
+            sp.GetRequiredService<IOptionsMonitor<LoggerFilterOptions>>(),
+            sp.GetService<IOptions<LoggerFactoryOptions>>(),
+            sp.GetService<IExternalScopeProvider>()))));
         return services;
     }
 
