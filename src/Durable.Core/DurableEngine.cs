@@ -52,7 +52,8 @@ public sealed class DurableEngine : IAsyncDisposable
         this.orchestrationDispatcher = new WorkDispatcher<OrchestrationWorkItem>(
             "Orchestration",
             options.MaxConcurrentOrchestratorFunctions,
-            ct => store.LeaseOrchestrationAsync(this.owner, options.LeaseDuration, options.MaxMessagesPerEpisode, ct),
+            (running, ct) => store.LeaseOrchestrationAsync(this.owner, options.LeaseDuration, options.MaxMessagesPerEpisode, running, ct),
+            item => item.Instance.InstanceId,
             orchestrationProcessor.ProcessAsync,
             store.GetNextWakeUpTimeAsync,
             this.signals.Orchestrations,
@@ -62,7 +63,11 @@ public sealed class DurableEngine : IAsyncDisposable
         this.activityDispatcher = new WorkDispatcher<ActivityWorkItem>(
             "Activity",
             options.MaxConcurrentActivityFunctions,
-            ct => store.LeaseActivityAsync(this.owner, options.LeaseDuration, ct),
+            (_, ct) => store.LeaseActivityAsync(this.owner, options.LeaseDuration, ct),
+
+            // A task whose lease lapsed while it ran may be leased again: activities are at-least-once, and the
+            // older run's result is refused by its lease token.
+            _ => null,
             activityProcessor.ProcessAsync,
             store.GetNextWakeUpTimeAsync,
             this.signals.Activities,

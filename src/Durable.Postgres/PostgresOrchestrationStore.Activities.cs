@@ -15,17 +15,19 @@ public sealed partial class PostgresOrchestrationStore
             {
                 long now = PostgresRows.Ticks(this.time.GetUtcNow());
                 DateTimeOffset expiration = PostgresRows.Time(now + leaseDuration.Ticks);
+                long token = LeaseTokens.New();
 
                 // SKIP LOCKED: a task another host is claiming right now is passed over, not waited for.
                 return s.FirstAsync(
                     this.Sql(
-                        "UPDATE $s.tasks SET locked_by = @owner, lock_expiration = @exp, dequeue_count = dequeue_count + 1 WHERE sequence = (" +
+                        "UPDATE $s.tasks SET locked_by = @owner, lease_token = @token, lock_expiration = @exp, dequeue_count = dequeue_count + 1 WHERE sequence = (" +
                         "  SELECT sequence FROM $s.tasks WHERE hub = @hub AND visible_time <= @now AND (locked_by IS NULL OR lock_expiration <= @now)" +
                         "  ORDER BY visible_time, sequence LIMIT 1 FOR UPDATE SKIP LOCKED) " +
                         $"RETURNING {PostgresRows.TaskColumns}"),
-                    r => PostgresRows.ReadTask(r, owner, expiration),
+                    r => PostgresRows.ReadTask(r, owner, token, expiration),
                     cancellationToken,
                     ("owner", owner),
+                    ("token", token),
                     ("exp", PostgresRows.Ticks(expiration)),
                     ("hub", this.hub),
                     ("now", now));
@@ -44,14 +46,15 @@ public sealed partial class PostgresOrchestrationStore
             {
                 long now = PostgresRows.Ticks(this.time.GetUtcNow());
 
-                // The fence: zero rows deleted means another owner took the task (or it is gone); throwing rolls
+                // The fence: zero rows deleted means the task was leased again (by anyone) or is gone; throwing rolls
                 // back, so the result is not delivered twice.
                 int deleted = await s.ExecuteAsync(
-                    this.Sql("DELETE FROM $s.tasks WHERE sequence = @seq AND hub = @hub AND locked_by = @owner AND lock_expiration > @now"),
+                    this.Sql("DELETE FROM $s.tasks WHERE sequence = @seq AND hub = @hub AND locked_by = @owner AND lease_token = @token AND lock_expiration > @now"),
                     cancellationToken,
                     ("seq", workItem.SequenceNumber),
                     ("hub", this.hub),
                     ("owner", workItem.Owner),
+                    ("token", workItem.LeaseToken),
                     ("now", now)).ConfigureAwait(false);
                 if (deleted == 0)
                 {
@@ -91,12 +94,13 @@ public sealed partial class PostgresOrchestrationStore
             async s =>
             {
                 int released = await s.ExecuteAsync(
-                    this.Sql("UPDATE $s.tasks SET locked_by = NULL, lock_expiration = NULL, visible_time = @visible WHERE sequence = @seq AND hub = @hub AND locked_by = @owner"),
+                    this.Sql("UPDATE $s.tasks SET locked_by = NULL, lock_expiration = NULL, visible_time = @visible WHERE sequence = @seq AND hub = @hub AND locked_by = @owner AND lease_token = @token"),
                     cancellationToken,
                     ("visible", PostgresRows.Ticks(this.time.GetUtcNow() + retryDelay)),
                     ("seq", workItem.SequenceNumber),
                     ("hub", this.hub),
-                    ("owner", workItem.Owner)).ConfigureAwait(false);
+                    ("owner", workItem.Owner),
+                    ("token", workItem.LeaseToken)).ConfigureAwait(false);
                 if (released > 0)
                 {
                     await this.NotifyAsync(s, ActivityWork, cancellationToken).ConfigureAwait(false);
@@ -115,12 +119,13 @@ public sealed partial class PostgresOrchestrationStore
         DateTimeOffset expiration = now + leaseDuration;
         bool renewed = await this.Db.WriteAsync(
             async s => await s.ExecuteAsync(
-                this.Sql("UPDATE $s.tasks SET lock_expiration = @exp WHERE sequence = @seq AND hub = @hub AND locked_by = @owner AND lock_expiration > @now"),
+                this.Sql("UPDATE $s.tasks SET lock_expiration = @exp WHERE sequence = @seq AND hub = @hub AND locked_by = @owner AND lease_token = @token AND lock_expiration > @now"),
                 cancellationToken,
                 ("exp", PostgresRows.Ticks(expiration)),
                 ("seq", workItem.SequenceNumber),
                 ("hub", this.hub),
                 ("owner", workItem.Owner),
+                ("token", workItem.LeaseToken),
                 ("now", PostgresRows.Ticks(now))).ConfigureAwait(false) > 0,
             cancellationToken).ConfigureAwait(false);
         if (renewed)

@@ -9,9 +9,10 @@ public sealed partial class PostgresOrchestrationStore
 {
     private const string AbandonedOwner = "(abandoned)";
 
-    // The lease is on (instance, execution, owner) and must still be live by the store's clock: an instance replaced
-    // by a new start while a work item for its old execution was in flight is a different lease, even for one owner.
-    private const string LeaseHeld = "hub = @hub AND instance_id = @id AND execution_id = @leasedExec AND locked_by = @owner AND lock_expiration > @now";
+    // The lease is on (instance, execution, owner, token) and must still be live by the store's clock: a later lease of
+    // the same owner, or the lease of an instance replaced by a new start while a work item for its old execution was
+    // in flight, is a different lease.
+    private const string LeaseHeld = "hub = @hub AND instance_id = @id AND execution_id = @leasedExec AND locked_by = @owner AND lease_token = @token AND lock_expiration > @now";
 
     /// <inheritdoc/>
     /// <remarks>
@@ -24,13 +25,14 @@ public sealed partial class PostgresOrchestrationStore
     /// host's episode that consumed that row and finished the instance meanwhile would go unnoticed, and the instance
     /// would be leased with nothing to do.
     /// </remarks>
-    public async Task<OrchestrationWorkItem?> LeaseOrchestrationAsync(string owner, TimeSpan leaseDuration, int maxMessages, CancellationToken cancellationToken)
+    public async Task<OrchestrationWorkItem?> LeaseOrchestrationAsync(string owner, TimeSpan leaseDuration, int maxMessages, IReadOnlySet<string> skipInstanceIds, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
+        ArgumentNullException.ThrowIfNull(skipInstanceIds);
         try
         {
-            return await this.LeaseOrchestrationCoreAsync(owner, leaseDuration, maxMessages, cancellationToken).ConfigureAwait(false);
+            return await this.LeaseOrchestrationCoreAsync(owner, leaseDuration, maxMessages, [.. skipInstanceIds], cancellationToken).ConfigureAwait(false);
         }
         catch (NothingToLeaseException)
         {
@@ -41,25 +43,29 @@ public sealed partial class PostgresOrchestrationStore
     private static LeaseLostException LeaseLost(OrchestrationWorkItem workItem) =>
         new($"The lease on instance '{workItem.Instance.InstanceId}' (execution {workItem.Instance.ExecutionId}) is no longer held by '{workItem.Owner}': nothing was written.");
 
-    private Task<OrchestrationWorkItem?> LeaseOrchestrationCoreAsync(string owner, TimeSpan leaseDuration, int maxMessages, CancellationToken cancellationToken) =>
+    private Task<OrchestrationWorkItem?> LeaseOrchestrationCoreAsync(string owner, TimeSpan leaseDuration, int maxMessages, string[] skip, CancellationToken cancellationToken) =>
         this.Db.WriteAsync(
             async s =>
             {
                 long now = PostgresRows.Ticks(this.time.GetUtcNow());
                 long expiration = now + leaseDuration.Ticks;
+                long token = LeaseTokens.New();
                 InstanceRecord? instance = await s.FirstAsync(
                     this.Sql(
-                        "UPDATE $s.instances SET locked_by = @owner, lock_expiration = @exp WHERE hub = @hub AND instance_id = (" +
+                        "UPDATE $s.instances SET locked_by = @owner, lease_token = @token, lock_expiration = @exp WHERE hub = @hub AND instance_id = (" +
                         "  SELECT c.instance_id FROM $s.inbox m JOIN $s.instances c ON c.hub = m.hub AND c.instance_id = m.instance_id" +
                         "  WHERE m.hub = @hub AND m.visible_time <= @now AND (c.locked_by IS NULL OR c.lock_expiration <= @now)" +
+                        "  AND NOT (m.instance_id = ANY(@skip))" +
                         "  ORDER BY m.visible_time, m.sequence LIMIT 1 FOR UPDATE OF c, m SKIP LOCKED) " +
                         $"RETURNING {PostgresRows.InstanceColumns}"),
                     PostgresRows.ReadInstance,
                     cancellationToken,
                     ("owner", owner),
+                    ("token", token),
                     ("exp", expiration),
                     ("hub", this.hub),
-                    ("now", now)).ConfigureAwait(false);
+                    ("now", now),
+                    ("skip", skip)).ConfigureAwait(false);
                 if (instance is null)
                 {
                     return null;
@@ -87,7 +93,7 @@ public sealed partial class PostgresOrchestrationStore
                 // RETURNING yields rows in no promised order; the contract's order is visibility, then arrival.
                 messages.Sort((a, b) => a.VisibleTime != b.VisibleTime ? a.VisibleTime.CompareTo(b.VisibleTime) : a.SequenceNumber.CompareTo(b.SequenceNumber));
                 List<Durable.Core.History.HistoryEvent> history = await this.ReadHistoryCachedAsync(s, instance, cancellationToken).ConfigureAwait(false);
-                return new OrchestrationWorkItem(instance, history, messages, owner, PostgresRows.Time(expiration));
+                return new OrchestrationWorkItem(instance, history, messages, owner, token, PostgresRows.Time(expiration));
             },
             cancellationToken);
 
@@ -132,6 +138,7 @@ public sealed partial class PostgresOrchestrationStore
                     ("id", instanceId),
                     ("leasedExec", leasedExecution),
                     ("owner", workItem.Owner),
+                    ("token", workItem.LeaseToken),
                     ("now", now)).ConfigureAwait(false);
                 if (updated == 0)
                 {
@@ -192,19 +199,20 @@ public sealed partial class PostgresOrchestrationStore
             async s =>
             {
                 // The instance, not its messages, waits out the delay: rewriting visible times would reorder them
-                // against events that arrive meanwhile. An expired lease nobody took is still this owner's to hand
-                // back; one another owner took is not touched.
+                // against events that arrive meanwhile. An expired lease nobody took is still this lease's to hand
+                // back; a lease taken since (by anyone, this owner too) is not touched.
                 int released = await s.ExecuteAsync(
                     this.Sql(
                         "UPDATE $s.instances SET locked_by = @abandoned, lock_expiration = @until " +
-                        "WHERE hub = @hub AND instance_id = @id AND execution_id = @leasedExec AND locked_by = @owner"),
+                        "WHERE hub = @hub AND instance_id = @id AND execution_id = @leasedExec AND locked_by = @owner AND lease_token = @token"),
                     cancellationToken,
                     ("abandoned", AbandonedOwner),
                     ("until", PostgresRows.Ticks(this.time.GetUtcNow() + retryDelay)),
                     ("hub", this.hub),
                     ("id", workItem.Instance.InstanceId),
                     ("leasedExec", workItem.Instance.ExecutionId),
-                    ("owner", workItem.Owner)).ConfigureAwait(false);
+                    ("owner", workItem.Owner),
+                    ("token", workItem.LeaseToken)).ConfigureAwait(false);
                 if (released > 0)
                 {
                     // Other hosts re-read their next wake-up time, which now includes the retry time.
@@ -231,6 +239,7 @@ public sealed partial class PostgresOrchestrationStore
                 ("id", workItem.Instance.InstanceId),
                 ("leasedExec", workItem.Instance.ExecutionId),
                 ("owner", workItem.Owner),
+                ("token", workItem.LeaseToken),
                 ("now", PostgresRows.Ticks(now))).ConfigureAwait(false) > 0,
             cancellationToken).ConfigureAwait(false);
 

@@ -10,7 +10,7 @@ namespace Durable.Postgres;
 /// </summary>
 internal static class PostgresSchema
 {
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     /// <summary>The migrations; <c>{0}</c> is the schema name.</summary>
     public static readonly string[] Migrations =
@@ -42,6 +42,13 @@ internal static class PostgresSchema
         CREATE INDEX ix_tasks_visible ON {0}.tasks (hub, visible_time, sequence);
         CREATE INDEX ix_tasks_instance ON {0}.tasks (hub, instance_id);
         CREATE INDEX ix_tasks_lease ON {0}.tasks (hub, lock_expiration) WHERE locked_by IS NOT NULL;
+        """,
+
+        // Version 2: every lease carries its own fencing token (LeaseTokens), so an older lease of the same owner
+        // cannot commit, renew or abandon. Leases taken before have none and are refused once they lapse.
+        """
+        ALTER TABLE {0}.instances ADD COLUMN lease_token bigint;
+        ALTER TABLE {0}.tasks ADD COLUMN lease_token bigint;
         """,
     ];
 }

@@ -15,13 +15,15 @@ public sealed partial class SqliteOrchestrationStore
             {
                 long now = SqliteRows.Ticks(this.time.GetUtcNow());
                 DateTimeOffset expiration = SqliteRows.Time(now + leaseDuration.Ticks);
+                long token = LeaseTokens.New();
                 return s.First(
-                    "UPDATE tasks SET locked_by = $owner, lock_expiration = $exp, dequeue_count = dequeue_count + 1 WHERE sequence = (" +
+                    "UPDATE tasks SET locked_by = $owner, lease_token = $token, lock_expiration = $exp, dequeue_count = dequeue_count + 1 WHERE sequence = (" +
                     "  SELECT sequence FROM tasks WHERE hub = $hub AND visible_time <= $now AND (locked_by IS NULL OR lock_expiration <= $now)" +
                     "  ORDER BY visible_time, sequence LIMIT 1) " +
                     $"RETURNING {SqliteRows.TaskColumns}",
-                    r => SqliteRows.ReadTask(r, owner, expiration),
+                    r => SqliteRows.ReadTask(r, owner, token, expiration),
                     ("$owner", owner),
+                    ("$token", token),
                     ("$exp", SqliteRows.Ticks(expiration)),
                     ("$hub", this.hub),
                     ("$now", now));
@@ -40,13 +42,14 @@ public sealed partial class SqliteOrchestrationStore
             {
                 long now = SqliteRows.Ticks(this.time.GetUtcNow());
 
-                // The fence: zero rows deleted means another owner took the task (or it is gone); throwing
+                // The fence: zero rows deleted means the task was leased again (by anyone) or is gone; throwing
                 // rolls back, so the result is not delivered twice.
                 int deleted = s.Execute(
-                    "DELETE FROM tasks WHERE sequence = $seq AND hub = $hub AND locked_by = $owner AND lock_expiration > $now",
+                    "DELETE FROM tasks WHERE sequence = $seq AND hub = $hub AND locked_by = $owner AND lease_token = $token AND lock_expiration > $now",
                     ("$seq", workItem.SequenceNumber),
                     ("$hub", this.hub),
                     ("$owner", workItem.Owner),
+                    ("$token", workItem.LeaseToken),
                     ("$now", now));
                 if (deleted == 0)
                 {
@@ -76,11 +79,12 @@ public sealed partial class SqliteOrchestrationStore
         ArgumentNullException.ThrowIfNull(workItem);
         return this.Db.LeaseWriteAsync(
             s => s.Execute(
-                "UPDATE tasks SET locked_by = NULL, lock_expiration = NULL, visible_time = $visible WHERE sequence = $seq AND hub = $hub AND locked_by = $owner",
+                "UPDATE tasks SET locked_by = NULL, lock_expiration = NULL, visible_time = $visible WHERE sequence = $seq AND hub = $hub AND locked_by = $owner AND lease_token = $token",
                 ("$visible", SqliteRows.Ticks(this.time.GetUtcNow() + retryDelay)),
                 ("$seq", workItem.SequenceNumber),
                 ("$hub", this.hub),
-                ("$owner", workItem.Owner)),
+                ("$owner", workItem.Owner),
+                ("$token", workItem.LeaseToken)),
             cancellationToken);
     }
 
@@ -95,11 +99,12 @@ public sealed partial class SqliteOrchestrationStore
                 DateTimeOffset now = this.time.GetUtcNow();
                 expiration = now + leaseDuration;
                 return s.Execute(
-                    "UPDATE tasks SET lock_expiration = $exp WHERE sequence = $seq AND hub = $hub AND locked_by = $owner AND lock_expiration > $now",
+                    "UPDATE tasks SET lock_expiration = $exp WHERE sequence = $seq AND hub = $hub AND locked_by = $owner AND lease_token = $token AND lock_expiration > $now",
                     ("$exp", SqliteRows.Ticks(expiration)),
                     ("$seq", workItem.SequenceNumber),
                     ("$hub", this.hub),
                     ("$owner", workItem.Owner),
+                    ("$token", workItem.LeaseToken),
                     ("$now", SqliteRows.Ticks(now))) > 0;
             },
             cancellationToken).ConfigureAwait(false);

@@ -10,35 +10,40 @@ public sealed partial class SqliteOrchestrationStore
 {
     private const string AbandonedOwner = "(abandoned)";
 
-    // The lease is on (instance, execution, owner) and must still be live: an instance replaced by a new start
-    // while a work item for its old execution was in flight is a different lease, even for the same owner.
-    private const string LeaseHeld = "hub = $hub AND instance_id = $id AND execution_id = $leasedExec AND locked_by = $owner AND lock_expiration > $now";
+    // The lease is on (instance, execution, owner, token) and must still be live: a later lease of the same owner, or
+    // the lease of an instance replaced by a new start while a work item for its old execution was in flight, is a
+    // different lease.
+    private const string LeaseHeld = "hub = $hub AND instance_id = $id AND execution_id = $leasedExec AND locked_by = $owner AND lease_token = $token AND lock_expiration > $now";
+
+    // Pick and claim in one statement. CROSS JOIN fixes the join order: walk the inbox in visibility order (index
+    // ix_inbox_visible) and stop at the first row whose instance is free, instead of walking every idle instance
+    // looking for messages. {0} is empty, or the clause skipping the instances the caller still runs.
+    private const string LeaseSql =
+        "UPDATE instances SET locked_by = $owner, lease_token = $token, lock_expiration = $exp WHERE hub = $hub AND instance_id = (" +
+        "  SELECT m.instance_id FROM inbox m CROSS JOIN instances i ON i.hub = m.hub AND i.instance_id = m.instance_id" +
+        "  WHERE m.hub = $hub AND m.visible_time <= $now AND (i.locked_by IS NULL OR i.lock_expiration <= $now){0}" +
+        "  ORDER BY m.visible_time, m.sequence LIMIT 1) " +
+        "RETURNING " + SqliteRows.InstanceColumns;
+
+    private static readonly string LeaseAnySql = string.Format(CultureInfo.InvariantCulture, LeaseSql, string.Empty);
+    private static readonly string LeaseSkippingSql = string.Format(CultureInfo.InvariantCulture, LeaseSql, " AND m.instance_id NOT IN (SELECT value FROM json_each($skip))");
 
     /// <inheritdoc/>
-    public Task<OrchestrationWorkItem?> LeaseOrchestrationAsync(string owner, TimeSpan leaseDuration, int maxMessages, CancellationToken cancellationToken)
+    public Task<OrchestrationWorkItem?> LeaseOrchestrationAsync(string owner, TimeSpan leaseDuration, int maxMessages, IReadOnlySet<string> skipInstanceIds, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentNullException.ThrowIfNull(skipInstanceIds);
+        string? skip = skipInstanceIds.Count == 0 ? null : System.Text.Json.JsonSerializer.Serialize(skipInstanceIds);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
         return this.Db.LeaseWriteAsync(
             s =>
             {
                 long now = SqliteRows.Ticks(this.time.GetUtcNow());
                 long expiration = now + leaseDuration.Ticks;
-
-                // Pick and claim in one statement. CROSS JOIN fixes the join order: walk the inbox in visibility
-                // order (index ix_inbox_visible) and stop at the first row whose instance is free, instead of
-                // walking every idle instance looking for messages.
-                InstanceRecord? instance = s.First(
-                    $"UPDATE instances SET locked_by = $owner, lock_expiration = $exp WHERE hub = $hub AND instance_id = (" +
-                    "  SELECT m.instance_id FROM inbox m CROSS JOIN instances i ON i.hub = m.hub AND i.instance_id = m.instance_id" +
-                    "  WHERE m.hub = $hub AND m.visible_time <= $now AND (i.locked_by IS NULL OR i.lock_expiration <= $now)" +
-                    "  ORDER BY m.visible_time, m.sequence LIMIT 1) " +
-                    $"RETURNING {SqliteRows.InstanceColumns}",
-                    SqliteRows.ReadInstance,
-                    ("$owner", owner),
-                    ("$exp", expiration),
-                    ("$hub", this.hub),
-                    ("$now", now));
+                long token = LeaseTokens.New();
+                InstanceRecord? instance = skip is null
+                    ? s.First(LeaseAnySql, SqliteRows.ReadInstance, ("$owner", owner), ("$token", token), ("$exp", expiration), ("$hub", this.hub), ("$now", now))
+                    : s.First(LeaseSkippingSql, SqliteRows.ReadInstance, ("$owner", owner), ("$token", token), ("$exp", expiration), ("$hub", this.hub), ("$now", now), ("$skip", skip));
                 if (instance is null)
                 {
                     return null;
@@ -57,7 +62,7 @@ public sealed partial class SqliteOrchestrationStore
 
                 // RETURNING yields rows in no promised order; the contract's order is visibility, then arrival.
                 messages.Sort((a, b) => a.VisibleTime != b.VisibleTime ? a.VisibleTime.CompareTo(b.VisibleTime) : a.SequenceNumber.CompareTo(b.SequenceNumber));
-                return new OrchestrationWorkItem(instance, this.ReadHistoryCached(s, instance), messages, owner, SqliteRows.Time(expiration));
+                return new OrchestrationWorkItem(instance, this.ReadHistoryCached(s, instance), messages, owner, token, SqliteRows.Time(expiration));
             },
             cancellationToken);
     }
@@ -97,6 +102,7 @@ public sealed partial class SqliteOrchestrationStore
                     ("$id", instanceId),
                     ("$leasedExec", leasedExecution),
                     ("$owner", workItem.Owner),
+                    ("$token", workItem.LeaseToken),
                     ("$now", now));
                 if (updated == 0)
                 {
@@ -153,17 +159,18 @@ public sealed partial class SqliteOrchestrationStore
             s =>
             {
                 // The instance, not its messages, waits out the delay: rewriting visible times would reorder
-                // them against events that arrive meanwhile. An expired lease nobody took is still this owner's
-                // to hand back; one another owner took is not touched.
+                // them against events that arrive meanwhile. An expired lease nobody took is still this lease's
+                // to hand back; a lease taken since (by anyone, this owner too) is not touched.
                 return s.Execute(
                     "UPDATE instances SET locked_by = $abandoned, lock_expiration = $until " +
-                    "WHERE hub = $hub AND instance_id = $id AND execution_id = $leasedExec AND locked_by = $owner",
+                    "WHERE hub = $hub AND instance_id = $id AND execution_id = $leasedExec AND locked_by = $owner AND lease_token = $token",
                     ("$abandoned", AbandonedOwner),
                     ("$until", SqliteRows.Ticks(this.time.GetUtcNow() + retryDelay)),
                     ("$hub", this.hub),
                     ("$id", workItem.Instance.InstanceId),
                     ("$leasedExec", workItem.Instance.ExecutionId),
-                    ("$owner", workItem.Owner));
+                    ("$owner", workItem.Owner),
+                    ("$token", workItem.LeaseToken));
             },
             cancellationToken);
     }
@@ -185,6 +192,7 @@ public sealed partial class SqliteOrchestrationStore
                     ("$id", workItem.Instance.InstanceId),
                     ("$leasedExec", workItem.Instance.ExecutionId),
                     ("$owner", workItem.Owner),
+                    ("$token", workItem.LeaseToken),
                     ("$now", SqliteRows.Ticks(now))) > 0;
             },
             cancellationToken).ConfigureAwait(false);

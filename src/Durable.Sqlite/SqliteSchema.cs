@@ -8,7 +8,7 @@ namespace Durable.Sqlite;
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     public static readonly string[] Migrations =
     [
@@ -51,6 +51,13 @@ internal static class SqliteSchema
         CREATE INDEX ix_inbox_visible ON inbox (hub, visible_time, sequence, instance_id);
         CREATE INDEX ix_instances_lease ON instances (hub, lock_expiration) WHERE locked_by IS NOT NULL;
         CREATE INDEX ix_tasks_lease ON tasks (hub, lock_expiration) WHERE locked_by IS NOT NULL;
+        """,
+
+        // Version 3: every lease carries its own fencing token (LeaseTokens), so an older lease of the same owner
+        // cannot commit, renew or abandon. Leases taken before have none and are refused once they lapse.
+        """
+        ALTER TABLE instances ADD COLUMN lease_token INTEGER;
+        ALTER TABLE tasks ADD COLUMN lease_token INTEGER;
         """,
     ];
 }

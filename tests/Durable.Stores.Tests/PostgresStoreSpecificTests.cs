@@ -65,13 +65,13 @@ public sealed class PostgresStoreSpecificTests : PostgresStoreFixture
         }
 
         // Act: without SKIP LOCKED this would block until A's transaction ends (never, here: the test would time out).
-        OrchestrationWorkItem? item = await hostB.LeaseOrchestrationAsync("host-b", LeaseDuration, 100, this.Token);
+        OrchestrationWorkItem? item = await hostB.LeaseOrchestrationAsync("host-b", LeaseDuration, 100, IOrchestrationStore.NoInstances, this.Token);
 
         // Assert
         Assert.NotNull(item);
         Assert.Equal("verify-2", item.Instance.InstanceId);
         await claim.RollbackAsync(this.Token);
-        Assert.Equal("verify-1", (await hostB.LeaseOrchestrationAsync("host-b", LeaseDuration, 100, this.Token))?.Instance.InstanceId);
+        Assert.Equal("verify-1", (await hostB.LeaseOrchestrationAsync("host-b", LeaseDuration, 100, IOrchestrationStore.NoInstances, this.Token))?.Instance.InstanceId);
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class PostgresStoreSpecificTests : PostgresStoreFixture
         await this.CreateAsync(hostB, "verify-1", "verify-2");
         for (int i = 0; i < 2; i++)
         {
-            OrchestrationWorkItem? episode = await hostB.LeaseOrchestrationAsync("host-b", LeaseDuration, 100, this.Token);
+            OrchestrationWorkItem? episode = await hostB.LeaseOrchestrationAsync("host-b", LeaseDuration, 100, IOrchestrationStore.NoInstances, this.Token);
             Assert.NotNull(episode);
             await hostB.CompleteOrchestrationAsync(episode, this.Episode(episode, scheduleActivity: true), this.Token);
         }
@@ -111,10 +111,10 @@ public sealed class PostgresStoreSpecificTests : PostgresStoreFixture
         PostgresOrchestrationStore hostA = await this.OpenAsync();
         PostgresOrchestrationStore hostB = await this.OpenAsync();
         await this.CreateAsync(hostA, "verify-1");
-        OrchestrationWorkItem stale = (await hostA.LeaseOrchestrationAsync("host-a", LeaseDuration, 100, this.Token))!;
-        Assert.Null(await hostB.LeaseOrchestrationAsync("host-b", LeaseDuration, 100, this.Token));
+        OrchestrationWorkItem stale = (await hostA.LeaseOrchestrationAsync("host-a", LeaseDuration, 100, IOrchestrationStore.NoInstances, this.Token))!;
+        Assert.Null(await hostB.LeaseOrchestrationAsync("host-b", LeaseDuration, 100, IOrchestrationStore.NoInstances, this.Token));
         this.Time.Advance(LeaseDuration + TimeSpan.FromSeconds(1));
-        OrchestrationWorkItem current = (await hostB.LeaseOrchestrationAsync("host-b", LeaseDuration, 100, this.Token))!;
+        OrchestrationWorkItem current = (await hostB.LeaseOrchestrationAsync("host-b", LeaseDuration, 100, IOrchestrationStore.NoInstances, this.Token))!;
         Assert.Equal("verify-1", current.Instance.InstanceId);
 
         // Act
@@ -133,7 +133,7 @@ public sealed class PostgresStoreSpecificTests : PostgresStoreFixture
         // Arrange: the fence checks the expiry too, so no second host can be running the episode when A commits.
         PostgresOrchestrationStore hostA = await this.OpenAsync();
         await this.CreateAsync(hostA, "verify-1");
-        OrchestrationWorkItem item = (await hostA.LeaseOrchestrationAsync("host-a", LeaseDuration, 100, this.Token))!;
+        OrchestrationWorkItem item = (await hostA.LeaseOrchestrationAsync("host-a", LeaseDuration, 100, IOrchestrationStore.NoInstances, this.Token))!;
         this.Time.Advance(LeaseDuration + TimeSpan.FromSeconds(1));
 
         // Act + Assert
@@ -148,7 +148,7 @@ public sealed class PostgresStoreSpecificTests : PostgresStoreFixture
         PostgresOrchestrationStore hostA = await this.OpenAsync();
         PostgresOrchestrationStore hostB = await this.OpenAsync();
         await this.CreateAsync(hostA, "verify-1");
-        OrchestrationWorkItem episode = (await hostA.LeaseOrchestrationAsync("host-a", LeaseDuration, 100, this.Token))!;
+        OrchestrationWorkItem episode = (await hostA.LeaseOrchestrationAsync("host-a", LeaseDuration, 100, IOrchestrationStore.NoInstances, this.Token))!;
         await hostA.CompleteOrchestrationAsync(episode, this.Episode(episode, scheduleActivity: true), this.Token);
         ActivityWorkItem stale = (await hostA.LeaseActivityAsync("host-a", LeaseDuration, this.Token))!;
         this.Time.Advance(LeaseDuration + TimeSpan.FromSeconds(1));
@@ -160,7 +160,7 @@ public sealed class PostgresStoreSpecificTests : PostgresStoreFixture
         await hostB.CompleteActivityAsync(current, result, this.Token);
 
         // Assert: exactly one result reached the orchestration.
-        OrchestrationWorkItem next = (await hostB.LeaseOrchestrationAsync("host-b", LeaseDuration, 100, this.Token))!;
+        OrchestrationWorkItem next = (await hostB.LeaseOrchestrationAsync("host-b", LeaseDuration, 100, IOrchestrationStore.NoInstances, this.Token))!;
         Assert.Single(next.Messages);
     }
 
@@ -176,7 +176,7 @@ public sealed class PostgresStoreSpecificTests : PostgresStoreFixture
 
         // Act
         EnqueueResult enqueued = await store.EnqueueMessageAsync("verify-1", new Durable.Core.History.HistoryEvent { EventType = Durable.Core.History.EventType.EventRaised, Timestamp = this.Time.GetUtcNow(), Name = "SmsChallengeResponse", Input = "1234" }, this.Token);
-        OrchestrationWorkItem? item = await store.LeaseOrchestrationAsync("host-a", LeaseDuration, 100, this.Token);
+        OrchestrationWorkItem? item = await store.LeaseOrchestrationAsync("host-a", LeaseDuration, 100, IOrchestrationStore.NoInstances, this.Token);
 
         // Assert
         Assert.True(killed > 0, "no pooled connection was terminated, so the test proved nothing");

@@ -40,7 +40,7 @@ public sealed class PostgresWorkArrivalTests : PostgresStoreFixture
         PostgresOrchestrationStore hostA = await this.OpenAsync();
         PostgresOrchestrationStore hostB = await this.OpenAsync();
         await this.CreateAsync(hostA, "verify-1");
-        OrchestrationWorkItem item = (await hostA.LeaseOrchestrationAsync("host-a", LeaseDuration, 100, this.Token))!;
+        OrchestrationWorkItem item = (await hostA.LeaseOrchestrationAsync("host-a", LeaseDuration, 100, IOrchestrationStore.NoInstances, this.Token))!;
         using WakeUps wakeUps = await WakeUps.ListenAsync(hostB, this.Token);
 
         // Act

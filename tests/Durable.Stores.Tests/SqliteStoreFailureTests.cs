@@ -98,7 +98,7 @@ public sealed class SqliteStoreFailureTests : IDisposable
         Execute(other, "ROLLBACK");
         Assert.Equal(CreateInstanceResult.Created, await store.CreateInstanceAsync(this.Instance("refused"), CancellationToken.None));
         Assert.Equal(EnqueueResult.Accepted, await store.EnqueueMessageAsync("kept", this.Answer(), CancellationToken.None));
-        OrchestrationWorkItem? kept = await store.LeaseOrchestrationAsync("owner", TimeSpan.FromMinutes(1), 100, CancellationToken.None);
+        OrchestrationWorkItem? kept = await store.LeaseOrchestrationAsync("owner", TimeSpan.FromMinutes(1), 100, IOrchestrationStore.NoInstances, CancellationToken.None);
         Assert.NotNull(kept);
         Assert.Equal("kept", kept.Instance.InstanceId);
         Assert.Equal(new[] { EventType.ExecutionStarted, EventType.EventRaised }, kept.Messages.Select(m => m.Event.EventType));

@@ -268,7 +268,7 @@ public sealed class SqliteStoreFullTests : IDisposable
     private async Task<EventType[]> CreateAndCompleteAsync(SqliteOrchestrationStore store, string id)
     {
         Assert.Equal(CreateInstanceResult.Created, await store.CreateInstanceAsync(this.Instance(id, BigInput()), this.Token));
-        OrchestrationWorkItem? item = await store.LeaseOrchestrationAsync("owner", TimeSpan.FromMinutes(2), 100, this.Token);
+        OrchestrationWorkItem? item = await store.LeaseOrchestrationAsync("owner", TimeSpan.FromMinutes(2), 100, IOrchestrationStore.NoInstances, this.Token);
         Assert.NotNull(item);
         Assert.Equal(id, item.Instance.InstanceId);
         DateTimeOffset now = this.time.GetUtcNow();
@@ -300,7 +300,7 @@ public sealed class SqliteStoreFullTests : IDisposable
     {
         for (int i = 0; i < candidates; i++)
         {
-            OrchestrationWorkItem? item = await store.LeaseOrchestrationAsync("owner", TimeSpan.FromMinutes(2), 100, this.Token);
+            OrchestrationWorkItem? item = await store.LeaseOrchestrationAsync("owner", TimeSpan.FromMinutes(2), 100, IOrchestrationStore.NoInstances, this.Token);
             if (item?.Instance.InstanceId == instanceId)
             {
                 return item;

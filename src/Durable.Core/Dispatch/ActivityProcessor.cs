@@ -71,6 +71,7 @@ internal sealed class ActivityProcessor
             await StoreOutage.WriteAsync(
                 () => this.store.CompleteActivityAsync(workItem, result, CancellationToken.None),
                 ct => this.store.RenewActivityLeaseAsync(workItem, this.options.LeaseDuration, ct),
+                () => workItem.LeaseExpiration,
                 this.options,
                 this.time,
                 (delay, ex) => Logs.CommitDeferred(this.logger, "activity", task.InstanceId, delay.TotalMilliseconds, ex),

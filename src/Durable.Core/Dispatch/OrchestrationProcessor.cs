@@ -74,6 +74,7 @@ internal sealed class OrchestrationProcessor
             await StoreOutage.WriteAsync(
                 () => this.store.CompleteOrchestrationAsync(workItem, commit, CancellationToken.None),
                 ct => this.store.RenewOrchestrationLeaseAsync(workItem, this.options.LeaseDuration, ct),
+                () => workItem.LeaseExpiration,
                 this.options,
                 this.time,
                 (delay, ex) => Logs.CommitDeferred(this.logger, "orchestration", instance.InstanceId, delay.TotalMilliseconds, ex),

@@ -1,3 +1,4 @@
+using Durable.Core.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Durable.Core.Dispatch;
@@ -8,6 +9,11 @@ namespace Durable.Core.Dispatch;
 /// none, sleep until the store's next due time, a notification (in-process, or from the store for work other
 /// processes wrote), or the fallback poll, whose interval backs off while polls find nothing (<see cref="PollingBackoff"/>).
 /// </summary>
+/// <remarks>
+/// Every lease call names the work this dispatcher is still running (by <c>runningKey</c>), and the store skips it: an
+/// item whose lease lapsed while it ran (its commit kept through a store outage longer than the lease) must not be
+/// leased again beside itself. It ends on its own (its lapsed lease makes its commit a dropped one) and is leased anew.
+/// </remarks>
 internal sealed class WorkDispatcher<TItem>
     where TItem : class
 {
@@ -16,7 +22,8 @@ internal sealed class WorkDispatcher<TItem>
 
     private readonly string name;
     private readonly int maxConcurrency;
-    private readonly Func<CancellationToken, Task<TItem?>> leaseAsync;
+    private readonly Func<IReadOnlySet<string>, CancellationToken, Task<TItem?>> leaseAsync;
+    private readonly Func<TItem, string?> runningKey;
     private readonly Func<TItem, CancellationToken, Task> processAsync;
     private readonly Func<CancellationToken, Task<DateTimeOffset?>> nextWakeUpAsync;
     private readonly WorkSignal signal;
@@ -24,6 +31,9 @@ internal sealed class WorkDispatcher<TItem>
     private readonly PollingBackoff polling;
     private readonly ILogger logger;
     private readonly HashSet<Task> inFlight = [];
+
+    // Keys of the items being processed (guarded by itself): what the next lease calls skip.
+    private readonly HashSet<string> running = new(StringComparer.Ordinal);
 
     // The earliest due time the store reported that no lease has looked at since it came due. Kept because the store
     // reports only future times: a timer firing a moment early (timers round to whole milliseconds) leases before the
@@ -34,7 +44,8 @@ internal sealed class WorkDispatcher<TItem>
     public WorkDispatcher(
         string name,
         int maxConcurrency,
-        Func<CancellationToken, Task<TItem?>> leaseAsync,
+        Func<IReadOnlySet<string>, CancellationToken, Task<TItem?>> leaseAsync,
+        Func<TItem, string?> runningKey,
         Func<TItem, CancellationToken, Task> processAsync,
         Func<CancellationToken, Task<DateTimeOffset?>> nextWakeUpAsync,
         WorkSignal signal,
@@ -45,6 +56,7 @@ internal sealed class WorkDispatcher<TItem>
         this.name = name;
         this.maxConcurrency = maxConcurrency;
         this.leaseAsync = leaseAsync;
+        this.runningKey = runningKey;
         this.processAsync = processAsync;
         this.nextWakeUpAsync = nextWakeUpAsync;
         this.signal = signal;
@@ -85,7 +97,16 @@ internal sealed class WorkDispatcher<TItem>
             LeaseRound leased = await this.LeaseAsync(round, stopLeasing).ConfigureAwait(false);
             foreach (TItem item in leased.Items)
             {
-                this.Track(this.RunItemAsync(item, slots, abortWork));
+                string? key = this.runningKey(item);
+                if (key is not null)
+                {
+                    lock (this.running)
+                    {
+                        this.running.Add(key);
+                    }
+                }
+
+                this.Track(this.RunItemAsync(item, key, slots, abortWork));
             }
 
             int unused = round - leased.Items.Count;
@@ -152,10 +173,17 @@ internal sealed class WorkDispatcher<TItem>
     /// <summary>Asks the store for <paramref name="count"/> work items at once; keeps whatever was leased even when a call failed.</summary>
     private async Task<LeaseRound> LeaseAsync(int count, CancellationToken stopLeasing)
     {
+        // Items leased in this round cannot be leased twice in it: each holds a live lease.
+        IReadOnlySet<string> skip;
+        lock (this.running)
+        {
+            skip = this.running.Count == 0 ? IOrchestrationStore.NoInstances : new HashSet<string>(this.running, StringComparer.Ordinal);
+        }
+
         Task<TItem?>[] calls = new Task<TItem?>[count];
         for (int i = 0; i < count; i++)
         {
-            calls[i] = this.LeaseOneAsync(stopLeasing);
+            calls[i] = this.LeaseOneAsync(skip, stopLeasing);
         }
 
         try
@@ -187,11 +215,11 @@ internal sealed class WorkDispatcher<TItem>
         return new LeaseRound(items, error);
     }
 
-    private Task<TItem?> LeaseOneAsync(CancellationToken stopLeasing)
+    private Task<TItem?> LeaseOneAsync(IReadOnlySet<string> skip, CancellationToken stopLeasing)
     {
         try
         {
-            return this.leaseAsync(stopLeasing);
+            return this.leaseAsync(skip, stopLeasing);
         }
         catch (Exception ex)
         {
@@ -222,7 +250,7 @@ internal sealed class WorkDispatcher<TItem>
             TaskScheduler.Default);
     }
 
-    private async Task RunItemAsync(TItem item, SemaphoreSlim slots, CancellationToken abortWork)
+    private async Task RunItemAsync(TItem item, string? key, SemaphoreSlim slots, CancellationToken abortWork)
     {
         try
         {
@@ -236,6 +264,14 @@ internal sealed class WorkDispatcher<TItem>
         }
         finally
         {
+            if (key is not null)
+            {
+                lock (this.running)
+                {
+                    this.running.Remove(key);
+                }
+            }
+
             slots.Release();
 
             // Look again after every item: work that arrived while it was leased (an event for an instance

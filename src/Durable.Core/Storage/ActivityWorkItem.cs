@@ -9,12 +9,14 @@ public sealed class ActivityWorkItem
         NewActivityTask task,
         int dequeueCount,
         string owner,
+        long leaseToken,
         DateTimeOffset leaseExpiration)
     {
         this.SequenceNumber = sequenceNumber;
         this.Task = task;
         this.DequeueCount = dequeueCount;
         this.Owner = owner;
+        this.LeaseToken = leaseToken;
         this.LeaseExpiration = leaseExpiration;
     }
 
@@ -27,8 +29,11 @@ public sealed class ActivityWorkItem
     /// <summary>How many times the task has been leased, this lease included (1 on the first attempt).</summary>
     public int DequeueCount { get; }
 
-    /// <summary>Lease owner: the fencing token.</summary>
+    /// <summary>Lease owner: who holds the lease.</summary>
     public string Owner { get; }
+
+    /// <summary>The fencing token of this one lease (see <see cref="OrchestrationWorkItem.LeaseToken"/>).</summary>
+    public long LeaseToken { get; }
 
     /// <summary>When the lease lapses unless renewed; updated by renewals.</summary>
     public DateTimeOffset LeaseExpiration { get; set; }

@@ -10,6 +10,9 @@ namespace Durable.Core.Storage;
 /// </summary>
 public interface IOrchestrationStore : IAsyncDisposable
 {
+    /// <summary>An empty skip list for <see cref="LeaseOrchestrationAsync(string, TimeSpan, int, IReadOnlySet{string}, CancellationToken)"/>.</summary>
+    static readonly IReadOnlySet<string> NoInstances = new HashSet<string>();
+
     /// <summary>Creates or migrates the schema. Idempotent; called once before any other member.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 
@@ -48,25 +51,33 @@ public interface IOrchestrationStore : IAsyncDisposable
     /// current-execution history and up to <paramref name="maxMessages"/> visible inbox rows in the order
     /// they became visible (visible time, then sequence): an event raised before a timer's due time is
     /// delivered before that timer even when both wait out a host's downtime. Instances whose earliest
-    /// visible row is earliest go first. Null when there is no such instance.
+    /// visible row is earliest go first. Instances in <paramref name="skipInstanceIds"/> are never leased: a dispatcher
+    /// names the instances it is still running, so an episode whose lease lapsed (a commit kept through a store outage)
+    /// never runs beside its own next lease. Every lease gets a new <see cref="OrchestrationWorkItem.LeaseToken"/>.
+    /// Null when there is no such instance.
     /// </summary>
-    Task<OrchestrationWorkItem?> LeaseOrchestrationAsync(string owner, TimeSpan leaseDuration, int maxMessages, CancellationToken cancellationToken);
+    Task<OrchestrationWorkItem?> LeaseOrchestrationAsync(string owner, TimeSpan leaseDuration, int maxMessages, IReadOnlySet<string> skipInstanceIds, CancellationToken cancellationToken);
+
+    /// <summary>Leases one instance as <see cref="LeaseOrchestrationAsync(string, TimeSpan, int, IReadOnlySet{string}, CancellationToken)"/>, skipping none.</summary>
+    Task<OrchestrationWorkItem?> LeaseOrchestrationAsync(string owner, TimeSpan leaseDuration, int maxMessages, CancellationToken cancellationToken) =>
+        this.LeaseOrchestrationAsync(owner, leaseDuration, maxMessages, NoInstances, cancellationToken);
 
     /// <summary>
     /// Applies <paramref name="commit"/> and releases the lease, in one transaction. When the commit's status is
     /// terminal, inbox rows stamped with the finished execution id (pending timers, late results) are deleted
     /// too: a cancelled 90-second timer must not linger. Messages to instances that do not exist are dropped. Throws
-    /// <see cref="LeaseLostException"/> and writes nothing when the work item's owner no longer holds the lease.
+    /// <see cref="LeaseLostException"/> and writes nothing unless this very lease is still live: same token, same
+    /// execution, not expired. An older lease of the same owner is a lost lease.
     /// </summary>
     Task CompleteOrchestrationAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken);
 
     /// <summary>
     /// Releases the lease without changes; the instance can be leased again (with the same messages, in the
-    /// same order) after <paramref name="retryDelay"/>. A no-op when the lease was already lost.
+    /// same order) after <paramref name="retryDelay"/>. A no-op when the lease was already lost (taken again, by anyone).
     /// </summary>
     Task AbandonOrchestrationAsync(OrchestrationWorkItem workItem, TimeSpan retryDelay, CancellationToken cancellationToken);
 
-    /// <summary>Extends the lease; false when it was already lost. Updates <see cref="OrchestrationWorkItem.LeaseExpiration"/>.</summary>
+    /// <summary>Extends this lease (same token, not expired); false when it was already lost. Updates <see cref="OrchestrationWorkItem.LeaseExpiration"/>.</summary>
     Task<bool> RenewOrchestrationLeaseAsync(OrchestrationWorkItem workItem, TimeSpan leaseDuration, CancellationToken cancellationToken);
 
     /// <summary>
@@ -77,14 +88,14 @@ public interface IOrchestrationStore : IAsyncDisposable
     /// <summary>
     /// Deletes the task and, when its instance still runs the same execution (not terminal), adds
     /// <paramref name="result"/> (TaskCompleted or TaskFailed) to that instance's inbox, in one transaction.
-    /// Throws <see cref="LeaseLostException"/> and writes nothing when the lease is no longer held.
+    /// Throws <see cref="LeaseLostException"/> and writes nothing unless this very lease (same token) is still live.
     /// </summary>
     Task CompleteActivityAsync(ActivityWorkItem workItem, HistoryEvent result, CancellationToken cancellationToken);
 
-    /// <summary>Releases the task's lease; it becomes visible again after <paramref name="retryDelay"/>. No-op when lost.</summary>
+    /// <summary>Releases the task's lease; it becomes visible again after <paramref name="retryDelay"/>. No-op when lost (taken again, by anyone).</summary>
     Task AbandonActivityAsync(ActivityWorkItem workItem, TimeSpan retryDelay, CancellationToken cancellationToken);
 
-    /// <summary>Extends the task's lease; false when it was already lost.</summary>
+    /// <summary>Extends the task's lease (same token, not expired); false when it was already lost.</summary>
     Task<bool> RenewActivityLeaseAsync(ActivityWorkItem workItem, TimeSpan leaseDuration, CancellationToken cancellationToken);
 
     /// <summary>

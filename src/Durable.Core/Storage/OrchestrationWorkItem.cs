@@ -3,8 +3,8 @@ using Durable.Core.History;
 namespace Durable.Core.Storage;
 
 /// <summary>
-/// A leased instance: its row, its whole history and the visible inbox rows taken with it. Only the lease
-/// owner may commit; a commit after the lease was lost fails with <see cref="LeaseLostException"/>.
+/// A leased instance: its row, its whole history and the visible inbox rows taken with it. Only this lease may commit:
+/// a commit after it was lost (expired, or taken again, even by the same owner) fails with <see cref="LeaseLostException"/>.
 /// </summary>
 public sealed class OrchestrationWorkItem
 {
@@ -14,12 +14,14 @@ public sealed class OrchestrationWorkItem
         IReadOnlyList<HistoryEvent> history,
         IReadOnlyList<OrchestrationMessage> messages,
         string owner,
+        long leaseToken,
         DateTimeOffset leaseExpiration)
     {
         this.Instance = instance;
         this.History = history;
         this.Messages = messages;
         this.Owner = owner;
+        this.LeaseToken = leaseToken;
         this.LeaseExpiration = leaseExpiration;
     }
 
@@ -32,8 +34,14 @@ public sealed class OrchestrationWorkItem
     /// <summary>The leased inbox rows in the order they became visible (visible time, then sequence).</summary>
     public IReadOnlyList<OrchestrationMessage> Messages { get; }
 
-    /// <summary>Lease owner (host + process + random part): the fencing token.</summary>
+    /// <summary>Lease owner (machine, process and a random part): who holds the lease.</summary>
     public string Owner { get; }
+
+    /// <summary>
+    /// The fencing token of this one lease (<see cref="LeaseTokens.New"/>), written when the lease was taken: commit, renew
+    /// and abandon act only while the stored lease still carries it, so an older lease of the same owner is refused.
+    /// </summary>
+    public long LeaseToken { get; }
 
     /// <summary>When the lease lapses unless renewed; updated by renewals.</summary>
     public DateTimeOffset LeaseExpiration { get; set; }

@@ -94,7 +94,8 @@ public sealed class WorkDispatcherBurstTests
         WorkDispatcher<object> dispatcher = new(
             "test",
             MaxConcurrency,
-            leaseAsync,
+            (_, ct) => leaseAsync(ct),
+            _ => null,
             processAsync,
             _ => Task.FromResult<DateTimeOffset?>(null),
             new WorkSignal(),

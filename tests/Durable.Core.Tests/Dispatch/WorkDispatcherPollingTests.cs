@@ -146,7 +146,8 @@ public sealed class WorkDispatcherPollingTests
             WorkDispatcher<string> dispatcher = new(
                 "test",
                 maxConcurrency: 1,
-                d.LeaseAsync,
+                (_, ct) => d.LeaseAsync(ct),
+                _ => null,
                 (_, _) => Task.CompletedTask,
                 d.NextWakeUpAsync,
                 d.Signal,

@@ -15,7 +15,8 @@ public sealed class WorkDispatcherShutdownTests
         WorkDispatcher<object> dispatcher = new(
             "test",
             maxConcurrency: 1,
-            leaseAsync: _ => Task.FromResult<object?>(null),
+            leaseAsync: (_, _) => Task.FromResult<object?>(null),
+            runningKey: _ => null,
             processAsync: (_, _) => Task.CompletedTask,
             nextWakeUpAsync: async token =>
             {
@@ -45,12 +46,13 @@ public sealed class WorkDispatcherShutdownTests
         WorkDispatcher<object> dispatcher = new(
             "test",
             maxConcurrency: 1,
-            leaseAsync: async token =>
+            leaseAsync: async (_, token) =>
             {
                 leasing.TrySetResult();
                 await Task.Delay(Timeout.Infinite, token);
                 return null;
             },
+            runningKey: _ => null,
             processAsync: (_, _) => Task.CompletedTask,
             nextWakeUpAsync: _ => Task.FromResult<DateTimeOffset?>(null),
             new WorkSignal(),

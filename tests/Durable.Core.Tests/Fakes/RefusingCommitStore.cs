@@ -7,64 +7,18 @@ namespace Durable.Core.Tests.Fakes;
 /// A store that refuses the next commits as a full or read-only disk does (<see cref="StoreUnavailableException"/>,
 /// nothing written), and otherwise is the store it wraps.
 /// </summary>
-internal sealed class RefusingCommitStore : IOrchestrationStore
+internal sealed class RefusingCommitStore(IOrchestrationStore inner, int orchestrationRefusals, int activityRefusals) : DelegatingStore(inner)
 {
-    private readonly IOrchestrationStore inner;
-    private int orchestrationRefusals;
-    private int activityRefusals;
+    private int orchestrationRefusals = orchestrationRefusals;
+    private int activityRefusals = activityRefusals;
 
-    public RefusingCommitStore(IOrchestrationStore inner, int orchestrationRefusals, int activityRefusals)
-    {
-        this.inner = inner;
-        this.orchestrationRefusals = orchestrationRefusals;
-        this.activityRefusals = activityRefusals;
-    }
-
-    public Task CompleteOrchestrationAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken) =>
+    public override Task CompleteOrchestrationAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken) =>
         Interlocked.Decrement(ref this.orchestrationRefusals) >= 0
             ? Task.FromException(new StoreUnavailableException("The disk is full (test)."))
-            : this.inner.CompleteOrchestrationAsync(workItem, commit, cancellationToken);
+            : this.Inner.CompleteOrchestrationAsync(workItem, commit, cancellationToken);
 
-    public Task CompleteActivityAsync(ActivityWorkItem workItem, HistoryEvent result, CancellationToken cancellationToken) =>
+    public override Task CompleteActivityAsync(ActivityWorkItem workItem, HistoryEvent result, CancellationToken cancellationToken) =>
         Interlocked.Decrement(ref this.activityRefusals) >= 0
             ? Task.FromException(new StoreUnavailableException("The disk is full (test)."))
-            : this.inner.CompleteActivityAsync(workItem, result, cancellationToken);
-
-    public Task InitializeAsync(CancellationToken cancellationToken) => this.inner.InitializeAsync(cancellationToken);
-
-    public Task<CreateInstanceResult> CreateInstanceAsync(NewInstance instance, CancellationToken cancellationToken) => this.inner.CreateInstanceAsync(instance, cancellationToken);
-
-    public Task<EnqueueResult> EnqueueMessageAsync(string instanceId, HistoryEvent message, CancellationToken cancellationToken) => this.inner.EnqueueMessageAsync(instanceId, message, cancellationToken);
-
-    public Task<InstanceRecord?> GetInstanceAsync(string instanceId, CancellationToken cancellationToken) => this.inner.GetInstanceAsync(instanceId, cancellationToken);
-
-    public Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string instanceId, CancellationToken cancellationToken) => this.inner.GetHistoryAsync(instanceId, cancellationToken);
-
-    public Task<InstancePage> QueryInstancesAsync(InstanceQuery query, CancellationToken cancellationToken) => this.inner.QueryInstancesAsync(query, cancellationToken);
-
-    public Task<int> PurgeInstanceAsync(string instanceId, CancellationToken cancellationToken) => this.inner.PurgeInstanceAsync(instanceId, cancellationToken);
-
-    public Task<int> PurgeInstancesAsync(PurgeFilter filter, CancellationToken cancellationToken) => this.inner.PurgeInstancesAsync(filter, cancellationToken);
-
-    public Task<OrchestrationWorkItem?> LeaseOrchestrationAsync(string owner, TimeSpan leaseDuration, int maxMessages, CancellationToken cancellationToken) =>
-        this.inner.LeaseOrchestrationAsync(owner, leaseDuration, maxMessages, cancellationToken);
-
-    public Task AbandonOrchestrationAsync(OrchestrationWorkItem workItem, TimeSpan retryDelay, CancellationToken cancellationToken) =>
-        this.inner.AbandonOrchestrationAsync(workItem, retryDelay, cancellationToken);
-
-    public Task<bool> RenewOrchestrationLeaseAsync(OrchestrationWorkItem workItem, TimeSpan leaseDuration, CancellationToken cancellationToken) =>
-        this.inner.RenewOrchestrationLeaseAsync(workItem, leaseDuration, cancellationToken);
-
-    public Task<ActivityWorkItem?> LeaseActivityAsync(string owner, TimeSpan leaseDuration, CancellationToken cancellationToken) => this.inner.LeaseActivityAsync(owner, leaseDuration, cancellationToken);
-
-    public Task AbandonActivityAsync(ActivityWorkItem workItem, TimeSpan retryDelay, CancellationToken cancellationToken) => this.inner.AbandonActivityAsync(workItem, retryDelay, cancellationToken);
-
-    public Task<bool> RenewActivityLeaseAsync(ActivityWorkItem workItem, TimeSpan leaseDuration, CancellationToken cancellationToken) =>
-        this.inner.RenewActivityLeaseAsync(workItem, leaseDuration, cancellationToken);
-
-    public Task<DateTimeOffset?> GetNextWakeUpTimeAsync(CancellationToken cancellationToken) => this.inner.GetNextWakeUpTimeAsync(cancellationToken);
-
-    public Task<int> ReleaseLeasesAsync(Func<string, bool> ownerIsGone, CancellationToken cancellationToken) => this.inner.ReleaseLeasesAsync(ownerIsGone, cancellationToken);
-
-    public ValueTask DisposeAsync() => this.inner.DisposeAsync();
+            : this.Inner.CompleteActivityAsync(workItem, result, cancellationToken);
 }

@@ -24,10 +24,11 @@ public sealed partial class InMemoryOrchestrationStore
             }
 
             task.LeaseOwner = owner;
+            task.LeaseToken = LeaseTokens.New();
             task.LeaseExpiration = now + leaseDuration;
             task.DequeueCount++;
             NewActivityTask leased = task.Task with { VisibleTime = task.VisibleTime };
-            return Task.FromResult<ActivityWorkItem?>(new ActivityWorkItem(task.Sequence, leased, task.DequeueCount, owner, task.LeaseExpiration));
+            return Task.FromResult<ActivityWorkItem?>(new ActivityWorkItem(task.Sequence, leased, task.DequeueCount, owner, task.LeaseToken, task.LeaseExpiration));
         }
     }
 
@@ -62,7 +63,7 @@ public sealed partial class InMemoryOrchestrationStore
         ArgumentNullException.ThrowIfNull(workItem);
         lock (this.gate)
         {
-            if (this.tasks.TryGetValue(workItem.SequenceNumber, out InMemoryTask? task) && task.LeaseOwner == workItem.Owner)
+            if (this.tasks.TryGetValue(workItem.SequenceNumber, out InMemoryTask? task) && task.LeaseOwner == workItem.Owner && task.LeaseToken == workItem.LeaseToken)
             {
                 task.LeaseOwner = null;
                 task.VisibleTime = this.time.GetUtcNow() + retryDelay;
@@ -91,6 +92,7 @@ public sealed partial class InMemoryOrchestrationStore
     private InMemoryTask? HeldTask(ActivityWorkItem workItem) =>
         this.tasks.TryGetValue(workItem.SequenceNumber, out InMemoryTask? task)
             && task.LeaseOwner == workItem.Owner
+            && task.LeaseToken == workItem.LeaseToken
             && task.LeaseExpiration > this.time.GetUtcNow()
             ? task
             : null;

@@ -4,16 +4,17 @@ namespace Durable.Core.Storage.InMemory;
 public sealed partial class InMemoryOrchestrationStore
 {
     /// <inheritdoc/>
-    public Task<OrchestrationWorkItem?> LeaseOrchestrationAsync(string owner, TimeSpan leaseDuration, int maxMessages, CancellationToken cancellationToken)
+    public Task<OrchestrationWorkItem?> LeaseOrchestrationAsync(string owner, TimeSpan leaseDuration, int maxMessages, IReadOnlySet<string> skipInstanceIds, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentNullException.ThrowIfNull(skipInstanceIds);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
         cancellationToken.ThrowIfCancellationRequested();
         lock (this.gate)
         {
             DateTimeOffset now = this.time.GetUtcNow();
             InMemoryMessage? first = this.inbox.Values
-                .Where(m => m.VisibleTime <= now && !this.instances[m.InstanceId].IsLeased(now))
+                .Where(m => m.VisibleTime <= now && !this.instances[m.InstanceId].IsLeased(now) && !skipInstanceIds.Contains(m.InstanceId))
                 .OrderBy(m => m.VisibleTime)
                 .ThenBy(m => m.Sequence)
                 .FirstOrDefault();
@@ -24,6 +25,7 @@ public sealed partial class InMemoryOrchestrationStore
 
             InMemoryInstance state = this.instances[first.InstanceId];
             state.LeaseOwner = owner;
+            state.LeaseToken = LeaseTokens.New();
             state.LeaseExpiration = now + leaseDuration;
             List<OrchestrationMessage> messages = [];
             foreach (InMemoryMessage m in this.inbox.Values.Where(m => m.InstanceId == first.InstanceId && m.VisibleTime <= now).OrderBy(m => m.VisibleTime).ThenBy(m => m.Sequence).Take(maxMessages))
@@ -32,7 +34,7 @@ public sealed partial class InMemoryOrchestrationStore
                 messages.Add(new OrchestrationMessage(m.Sequence, m.InstanceId, m.ExecutionId, m.Event, m.VisibleTime, m.DequeueCount));
             }
 
-            return Task.FromResult<OrchestrationWorkItem?>(new OrchestrationWorkItem(state.Record, [.. state.History], messages, owner, state.LeaseExpiration));
+            return Task.FromResult<OrchestrationWorkItem?>(new OrchestrationWorkItem(state.Record, [.. state.History], messages, owner, state.LeaseToken, state.LeaseExpiration));
         }
     }
 
@@ -109,9 +111,10 @@ public sealed partial class InMemoryOrchestrationStore
         lock (this.gate)
         {
             // The instance, not its messages, waits out the delay, so message order is kept. An expired lease
-            // nobody took is still this owner's to hand back; one another owner took is not touched.
+            // nobody took is still this lease's to hand back; a lease taken since (by anyone) is not touched.
             if (this.instances.TryGetValue(workItem.Instance.InstanceId, out InMemoryInstance? state)
                 && state.LeaseOwner == workItem.Owner
+                && state.LeaseToken == workItem.LeaseToken
                 && state.Record.ExecutionId == workItem.Instance.ExecutionId)
             {
                 state.LeaseOwner = AbandonedOwner;
@@ -142,13 +145,14 @@ public sealed partial class InMemoryOrchestrationStore
         new($"The lease on instance '{workItem.Instance.InstanceId}' (execution {workItem.Instance.ExecutionId}) is no longer held by '{workItem.Owner}': nothing was written.");
 
     /// <summary>
-    /// The instance when the work item's lease is live: same owner, same execution, not expired. An instance
-    /// replaced by a new start while a work item for its old execution was in flight is a different lease,
-    /// even when the same owner has leased the new one since.
+    /// The instance when the work item's lease is live: same owner and token, same execution, not expired. A later
+    /// lease of the same owner (after this one expired) is a different lease, and so is the lease of an instance
+    /// replaced by a new start while a work item for its old execution was in flight.
     /// </summary>
     private InMemoryInstance? HeldInstance(OrchestrationWorkItem workItem) =>
         this.instances.TryGetValue(workItem.Instance.InstanceId, out InMemoryInstance? state)
             && state.LeaseOwner == workItem.Owner
+            && state.LeaseToken == workItem.LeaseToken
             && state.Record.ExecutionId == workItem.Instance.ExecutionId
             && state.LeaseExpiration > this.time.GetUtcNow()
             ? state

@@ -11,6 +11,8 @@ internal sealed class InMemoryInstance(InstanceRecord record)
 
     public string? LeaseOwner { get; set; }
 
+    public long LeaseToken { get; set; }
+
     public DateTimeOffset LeaseExpiration { get; set; }
 
     public bool IsLeased(DateTimeOffset now) => this.LeaseOwner is not null && this.LeaseExpiration > now;
@@ -42,6 +44,8 @@ internal sealed class InMemoryTask(long sequence, NewActivityTask task, DateTime
     public DateTimeOffset VisibleTime { get; set; } = visibleTime;
 
     public string? LeaseOwner { get; set; }
+
+    public long LeaseToken { get; set; }
 
     public DateTimeOffset LeaseExpiration { get; set; }
 

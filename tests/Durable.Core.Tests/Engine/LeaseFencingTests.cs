@@ -1,0 +1,81 @@
+using Durable.Core.Client;
+using Durable.Core.History;
+using Durable.Core.Storage.InMemory;
+using Durable.Core.Tests.Fakes;
+
+namespace Durable.Core.Tests.Engine;
+
+/// <summary>
+/// An episode's commit meets a store outage longer than its lease and is kept for retry. It must never land late: not
+/// beside the same host's next lease of the instance (the dispatcher skips what it still runs), and not on a lease
+/// taken after it (each lease has its own token). Otherwise the instance records its start and its activity twice.
+/// </summary>
+public sealed class LeaseFencingTests
+{
+    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Commit_KeptThroughOutageLongerThanLease_DroppedAndRedoneOnce_NeverCommittedLate()
+    {
+        // Arrange: commits and renewals fail; leases still work.
+        int sends = 0;
+        OutageStore store = null!;
+        await using EngineHarness harness = await EngineHarness.StartAsync(
+            f => f
+                .AddOrchestrator("Sender", ctx => ctx.CallActivityAsync<string>("Send", null))
+                .AddActivity<object, string>("Send", (_, _) =>
+                {
+                    Interlocked.Increment(ref sends);
+                    return Task.FromResult("sent");
+                }),
+            t => store = new OutageStore(new InMemoryOrchestrationStore(t)) { Down = true },
+            configure: o => o.LeaseDuration = LeaseDuration);
+        string id = await harness.Client.StartNewAsync("Sender", null, null);
+        await WaitUntilAsync(() => store.Refused >= 1, "the first commit was refused");
+        harness.Time.Advance(LeaseDuration - TimeSpan.FromSeconds(1));
+        await WaitUntilAsync(() => store.Refused >= 2, "the kept commit was retried within its lease");
+
+        // Act 1: the outage outlasts the lease. The kept commit must be dropped, not retried, and the episode is redone
+        // under a new lease (whose commit is refused too while the store is down).
+        harness.Time.Advance(TimeSpan.FromSeconds(2));
+        await WaitUntilAsync(() => store.Leases >= 2 && store.Refused >= 3, "the instance was leased again and its commit refused");
+        await WaitUntilAsync(() => store.Refused >= 4, "the older kept commit was retried after its lease expired", mustHappen: false);
+
+        // Act 2: the store is back; the newer episode commits (retry after 1 s) and the activity's result arrives. Its
+        // commit is held while its lease is live, and time moves on far enough for any older kept retry to fire.
+        store.Down = false;
+        harness.Time.Advance(TimeSpan.FromSeconds(1));
+        await store.ResultCommitHeld.WaitAsync(TimeSpan.FromSeconds(10));
+        int commitsBefore = store.Commits;
+        harness.Time.Advance(TimeSpan.FromSeconds(5));
+        await WaitUntilAsync(() => store.Commits > commitsBefore, "an older kept commit was retried", mustHappen: false);
+        store.ReleaseResultCommit();
+
+        // Assert: every step once, the activity once, the right output.
+        OrchestrationStatus status = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+        Assert.Equal("sent", (string?)status.Output);
+        Assert.Equal(1, Volatile.Read(ref sends));
+        IReadOnlyList<HistoryEvent> history = await harness.Store.GetHistoryAsync(id, CancellationToken.None);
+        foreach (EventType step in new[] { EventType.ExecutionStarted, EventType.TaskScheduled, EventType.TaskCompleted, EventType.ExecutionCompleted })
+        {
+            Assert.Single(history, e => e.EventType == step);
+        }
+    }
+
+    /// <summary>Polls (bounded) until <paramref name="condition"/>; throws unless <paramref name="mustHappen"/> is false.</summary>
+    private static async Task WaitUntilAsync(Func<bool> condition, string what, bool mustHappen = true)
+    {
+        TimeSpan limit = mustHappen ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(1);
+        using CancellationTokenSource timeout = new(limit);
+        while (!condition())
+        {
+            if (timeout.IsCancellationRequested)
+            {
+                Assert.False(mustHappen, $"Timed out waiting until {what}.");
+                return;
+            }
+
+            await Task.Delay(5, CancellationToken.None);
+        }
+    }
+}
