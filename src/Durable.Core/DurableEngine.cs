@@ -1,4 +1,5 @@
 using Durable.Core.Client;
+using Durable.Core.Diagnostics;
 using Durable.Core.Dispatch;
 using Durable.Core.Storage;
 using Microsoft.Extensions.Logging;
@@ -22,6 +23,8 @@ public sealed class DurableEngine : IAsyncDisposable
     private readonly string owner = LeaseOwnerId.New();
     private IDisposable? workArrival;
     private readonly ILogger logger;
+    private readonly DurableTelemetry telemetry;
+    private readonly bool ownsTelemetry;
     private Task running = Task.CompletedTask;
     private int state; // 0 new, 1 started, 2 stopped
 
@@ -32,7 +35,8 @@ public sealed class DurableEngine : IAsyncDisposable
         IActivityInvoker activities,
         DurableEngineOptions options,
         TimeProvider timeProvider,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        DurableTelemetry? telemetry = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(orchestrators);
@@ -41,14 +45,16 @@ public sealed class DurableEngine : IAsyncDisposable
         options.Validate();
         this.store = store;
         this.options = options;
-        this.Client = new DurableClient(options.HubName, store, orchestrators, timeProvider, this.signals);
+        this.ownsTelemetry = telemetry is null;
+        this.telemetry = telemetry ?? new DurableTelemetry();
+        this.Client = new DurableClient(options.HubName, store, orchestrators, timeProvider, this.signals, this.telemetry);
 
         ILogger logger = loggerFactory.CreateLogger("Durable.Core");
         this.logger = logger;
         TimeSpan pollingCap = options.MaxPollingInterval
             ?? (store is IWorkArrivalNotifier ? DurableEngineOptions.DefaultMaxPollingIntervalWithNotifications : DurableEngineOptions.DefaultMaxPollingInterval);
-        OrchestrationProcessor orchestrationProcessor = new(store, orchestrators, options, timeProvider, this.signals, logger);
-        ActivityProcessor activityProcessor = new(store, activities, options, timeProvider, this.signals, logger);
+        OrchestrationProcessor orchestrationProcessor = new(store, orchestrators, options, timeProvider, this.signals, logger, this.telemetry);
+        ActivityProcessor activityProcessor = new(store, activities, options, timeProvider, this.signals, logger, this.telemetry);
         this.orchestrationDispatcher = new WorkDispatcher<OrchestrationWorkItem>(
             "Orchestration",
             options.MaxConcurrentOrchestratorFunctions,
@@ -78,6 +84,9 @@ public sealed class DurableEngine : IAsyncDisposable
 
     /// <summary>The client for this engine's task hub.</summary>
     public DurableClient Client { get; }
+
+    /// <summary>True from a successful start until a stop, while both dispatchers run (a readiness check reads it).</summary>
+    public bool IsRunning => Volatile.Read(ref this.state) == 1 && !this.running.IsCompleted;
 
     /// <summary>Initializes the store and starts both dispatchers.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -162,5 +171,9 @@ public sealed class DurableEngine : IAsyncDisposable
         await this.StopAsync(CancellationToken.None).ConfigureAwait(false);
         this.stopLeasing.Dispose();
         this.abortWork.Dispose();
+        if (this.ownsTelemetry)
+        {
+            this.telemetry.Dispose();
+        }
     }
 }

@@ -104,6 +104,7 @@ internal sealed class WalFlusher : IAsyncDisposable
 
     private bool TrySync(out Exception? cause)
     {
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             // Opened on first use: the WAL exists once the first write has committed. SQLite never deletes it while
@@ -115,12 +116,14 @@ internal sealed class WalFlusher : IAsyncDisposable
             }
 
             wal.Flush(flushToDisk: true);
+            SqliteStoreMetrics.RecordFsync(started, succeeded: true);
             cause = null;
             return true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // Committed but perhaps not on disk: the callers must not be told it is durable.
+            SqliteStoreMetrics.RecordFsync(started, succeeded: false);
             cause = SqliteErrors.Unavailable(this.databasePath, $"its write-ahead log could not be synced to disk ({ex.Message})", ex);
             return false;
         }

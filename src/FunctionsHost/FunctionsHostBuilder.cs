@@ -1,6 +1,7 @@
 using Durable.Core.Storage;
 using FunctionsHost.Configuration;
 using FunctionsHost.Http;
+using FunctionsHost.Observability;
 using FunctionsHost.Security;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Azure.WebJobs;
@@ -75,6 +76,7 @@ public static class FunctionsHostBuilder
 
         // Keys (created on first start), the rule that enforces them, request limits: see Security/.
         builder.Services.AddHostSecurity(SecuritySettings.Read(builder.Configuration, scriptRoot), builder.Environment.IsDevelopment(), functions.Where(f => f.Http is not null).Select(f => f.Name));
+        builder.AddObservability(options);
         options.ConfigureServices?.Invoke(builder.Services);
 
         WebApplication app = builder.Build();
@@ -178,6 +180,7 @@ public static class FunctionsHostBuilder
 
         HttpFunctionEndpoints.Map(app, functions);
         app.MapDurableTaskWebhooks();
+        app.MapObservability();
         if (app.Environment.IsDevelopment())
         {
             app.MapDevOutbox().RequireMasterKeyWhenEnforced();

@@ -38,6 +38,12 @@ public sealed class FunctionsHostOptions
     /// <summary>Gets or sets where the start-up banner (functions and URLs) is written; null = standard output.</summary>
     public TextWriter? BannerOutput { get; set; }
 
+    /// <summary>
+    /// Gets or sets extra tracing set-up (tests: an in-memory exporter). When set, spans are collected even without
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>.
+    /// </summary>
+    public Action<OpenTelemetry.Trace.TracerProviderBuilder>? ConfigureTracing { get; set; }
+
     /// <summary>Gets or sets extra service registrations applied last (tests: fakes).</summary>
     public Action<IServiceCollection>? ConfigureServices { get; set; }
 

@@ -81,7 +81,7 @@ public static class SmsPhoneVerification
     /// True when <paramref name="response"/> is the code: a JSON integer (<c>2168</c>) or a string of 1 to 9 ASCII
     /// digits (<c>"0042"</c>). Anything else (text, fractions, negative or out-of-range numbers) is simply wrong.
     /// </summary>
-    private static bool IsCorrect(JToken? response, int code)
+    internal static bool IsCorrect(JToken? response, int code)
     {
         if (response is null)
         {

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Durable.Core.Diagnostics;
 using Durable.Core.Dispatch;
 using Durable.Core.History;
 using Durable.Core.Serialization;
@@ -15,9 +17,11 @@ public sealed class DurableClient
     private readonly IOrchestratorInvoker orchestrators;
     private readonly TimeProvider time;
     private readonly EngineSignals signals;
+    private readonly DurableTelemetry telemetry;
 
-    internal DurableClient(string taskHubName, IOrchestrationStore store, IOrchestratorInvoker orchestrators, TimeProvider time, EngineSignals signals)
+    internal DurableClient(string taskHubName, IOrchestrationStore store, IOrchestratorInvoker orchestrators, TimeProvider time, EngineSignals signals, DurableTelemetry telemetry)
     {
+        this.telemetry = telemetry;
         this.TaskHubName = taskHubName;
         this.store = store;
         this.orchestrators = orchestrators;
@@ -47,6 +51,8 @@ public sealed class DurableClient
             throw new ArgumentException(problem, nameof(instanceId));
         }
 
+        // The span's context is stored on the start event: every episode, on any host, continues this trace.
+        using Activity? span = DurableTelemetry.StartCreateSpan(orchestratorName, instanceId);
         DateTimeOffset now = this.time.GetUtcNow();
         string executionId = ExecutionIds.New();
         string? inputJson = JsonDataConverter.Serialize(input);
@@ -57,6 +63,7 @@ public sealed class DurableClient
             Name = orchestratorName,
             Input = inputJson,
             ExecutionId = executionId,
+            TraceParent = DurableTelemetry.TraceParentOf(span),
         };
         NewInstance instance = new(instanceId, executionId, orchestratorName, inputJson, now, start);
         if (await this.store.CreateInstanceAsync(instance, cancellationToken).ConfigureAwait(false) == CreateInstanceResult.AlreadyExists)
@@ -64,6 +71,7 @@ public sealed class DurableClient
             throw new OrchestrationAlreadyExistsException(instanceId);
         }
 
+        this.telemetry.Started(orchestratorName, instanceId);
         this.signals.Orchestrations.Notify();
         return instanceId;
     }
@@ -88,10 +96,12 @@ public sealed class DurableClient
     }
 
     /// <summary>Delivers an event; NotFound for an unknown instance, Gone for a finished one.</summary>
-    public Task<EnqueueResult> RaiseEventAsync(string instanceId, string eventName, object? eventData, CancellationToken cancellationToken = default)
+    public async Task<EnqueueResult> RaiseEventAsync(string instanceId, string eventName, object? eventData, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(eventName);
-        return this.SendAsync(instanceId, new HistoryEvent { EventType = EventType.EventRaised, Name = eventName, Input = JsonDataConverter.Serialize(eventData), Timestamp = this.time.GetUtcNow() }, cancellationToken);
+        using Activity? span = DurableTelemetry.StartRaiseSpan(instanceId, eventName);
+        HistoryEvent raised = new() { EventType = EventType.EventRaised, Name = eventName, Input = JsonDataConverter.Serialize(eventData), Timestamp = this.time.GetUtcNow(), TraceParent = DurableTelemetry.TraceParentOf(span) };
+        return await this.SendAsync(instanceId, raised, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Terminates an instance with a reason (its output).</summary>

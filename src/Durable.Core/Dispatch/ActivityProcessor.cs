@@ -1,3 +1,4 @@
+using Durable.Core.Diagnostics;
 using Durable.Core.History;
 using Durable.Core.Serialization;
 using Durable.Core.Storage;
@@ -18,9 +19,11 @@ internal sealed class ActivityProcessor
     private readonly TimeProvider time;
     private readonly EngineSignals signals;
     private readonly ILogger logger;
+    private readonly DurableTelemetry telemetry;
 
-    public ActivityProcessor(IOrchestrationStore store, IActivityInvoker invoker, DurableEngineOptions options, TimeProvider time, EngineSignals signals, ILogger logger)
+    public ActivityProcessor(IOrchestrationStore store, IActivityInvoker invoker, DurableEngineOptions options, TimeProvider time, EngineSignals signals, ILogger logger, DurableTelemetry telemetry)
     {
+        this.telemetry = telemetry;
         this.store = store;
         this.invoker = invoker;
         this.options = options;
@@ -32,6 +35,7 @@ internal sealed class ActivityProcessor
     public async Task ProcessAsync(ActivityWorkItem workItem, CancellationToken cancellationToken)
     {
         NewActivityTask task = workItem.Task;
+        using ActivityScope telemetry = this.telemetry.StartActivity(workItem, await this.telemetry.FindActivityParentAsync(task, this.store, cancellationToken).ConfigureAwait(false));
         HistoryEvent result;
         if (workItem.DequeueCount > this.options.MaxDequeueCount)
         {
@@ -39,6 +43,7 @@ internal sealed class ActivityProcessor
             // again; the orchestrator gets a failed task it can handle like any other activity failure.
             int failedAttempts = workItem.DequeueCount - 1;
             Logs.WorkItemParked(this.logger, "activity", task.Name, task.InstanceId, failedAttempts);
+            this.telemetry.RecordParked("activity");
             result = Failed(task, this.time.GetUtcNow(), new AttemptsExhaustedException(
                 $"Gave up after {failedAttempts} attempt(s) to run activity '{task.Name}': each one crashed the host process or lost its lease " +
                 "before its result was stored, so it was not run again."));
@@ -66,6 +71,7 @@ internal sealed class ActivityProcessor
             }
         }
 
+        telemetry.CommitStarting();
         try
         {
             await StoreOutage.WriteAsync(
@@ -80,6 +86,7 @@ internal sealed class ActivityProcessor
         }
         catch (LeaseLostException)
         {
+            telemetry.LeaseLost();
             Logs.LeaseLost(this.logger, "activity", task.InstanceId);
             return;
         }
@@ -93,6 +100,7 @@ internal sealed class ActivityProcessor
             return;
         }
 
+        telemetry.Committed(result);
         this.signals.Orchestrations.Notify();
     }
 

@@ -1,3 +1,4 @@
+using Durable.Core.Diagnostics;
 using Durable.Core.Execution;
 using Durable.Core.History;
 using Durable.Core.Storage;
@@ -18,9 +19,11 @@ internal sealed class OrchestrationProcessor
     private readonly TimeProvider time;
     private readonly EngineSignals signals;
     private readonly ILogger logger;
+    private readonly DurableTelemetry telemetry;
 
-    public OrchestrationProcessor(IOrchestrationStore store, IOrchestratorInvoker invoker, DurableEngineOptions options, TimeProvider time, EngineSignals signals, ILogger logger)
+    public OrchestrationProcessor(IOrchestrationStore store, IOrchestratorInvoker invoker, DurableEngineOptions options, TimeProvider time, EngineSignals signals, ILogger logger, DurableTelemetry telemetry)
     {
+        this.telemetry = telemetry;
         this.store = store;
         this.invoker = invoker;
         this.options = options;
@@ -32,6 +35,7 @@ internal sealed class OrchestrationProcessor
     public async Task ProcessAsync(OrchestrationWorkItem workItem, CancellationToken cancellationToken)
     {
         InstanceRecord instance = workItem.Instance;
+        using EpisodeScope telemetry = this.telemetry.StartEpisode(workItem, this.time.GetUtcNow());
 
         // Every lease of a message counts, this one included: a count past the cap means earlier attempts never
         // committed (their process died, they lost the lease, or the episode kept failing to run).
@@ -69,6 +73,7 @@ internal sealed class OrchestrationProcessor
             }
         }
 
+        telemetry.CommitStarting();
         try
         {
             await StoreOutage.WriteAsync(
@@ -83,6 +88,7 @@ internal sealed class OrchestrationProcessor
         }
         catch (LeaseLostException)
         {
+            telemetry.LeaseLost();
             Logs.LeaseLost(this.logger, "orchestration", instance.InstanceId);
             return;
         }
@@ -96,6 +102,7 @@ internal sealed class OrchestrationProcessor
             return;
         }
 
+        telemetry.Committed(commit);
         this.signals.Committed(instance.InstanceId, commit);
         if (commit.Status.IsTerminal())
         {
@@ -112,6 +119,7 @@ internal sealed class OrchestrationProcessor
             (lastError is null ? "." : $". Last error: {lastError.GetType().FullName}: {lastError.Message}");
         AttemptsExhaustedException error = new(message, lastError);
         Logs.WorkItemParked(this.logger, "orchestration", instance.Name, instance.InstanceId, failedAttempts);
+        this.telemetry.RecordParked("orchestration");
         DateTimeOffset now = this.time.GetUtcNow();
         List<HistoryEvent> newEvents = [new HistoryEvent { EventType = EventType.OrchestratorStarted, Timestamp = now }, .. this.Reconcile(workItem)];
         EpisodeResult result = new()

@@ -56,4 +56,12 @@ public sealed record HistoryEvent
 
     /// <summary>ExecutionCompleted: the final status.</summary>
     public OrchestrationRuntimeStatus? OrchestrationStatus { get; init; }
+
+    /// <summary>
+    /// W3C <c>traceparent</c> of the span that produced the event, when it was traced: on ExecutionStarted, the trace every
+    /// episode of the instance joins (on any host, after restarts); on EventRaised, the raiser's span, linked from the
+    /// episode that consumes it. Left out of the stored JSON when null, so untraced events are stored as before.
+    /// </summary>
+    [Newtonsoft.Json.JsonProperty(NullValueHandling = Newtonsoft.Json.NullValueHandling.Ignore)]
+    public string? TraceParent { get; init; }
 }

@@ -1,5 +1,6 @@
 using Durable.Core;
 using Durable.Core.Client;
+using Durable.Core.Diagnostics;
 using Durable.Core.Storage;
 using Microsoft.Azure.WebJobs.Extensions.DurableTask;
 using Microsoft.Extensions.Logging;
@@ -16,6 +17,7 @@ internal sealed class DurableEngineHost : IAsyncDisposable
 {
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly DurableEngine engine;
+    private readonly DurableTelemetry telemetry;
     private readonly ILogger logger;
     private int state; // 0 new, 1 started, 2 stopped
     private Exception? startFailure;
@@ -25,15 +27,27 @@ internal sealed class DurableEngineHost : IAsyncDisposable
         DurableFunctionRegistry registry,
         IOptions<DurableTaskOptions> options,
         TimeProvider timeProvider,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        IEnumerable<IOrchestrationObserver> observers)
     {
         this.Options = options.Value;
-        this.engine = new DurableEngine(store, registry, registry, this.Options.ToEngineOptions(), timeProvider, loggerFactory);
+        this.telemetry = new DurableTelemetry(observers);
+        this.engine = new DurableEngine(store, registry, registry, this.Options.ToEngineOptions(), timeProvider, loggerFactory, this.telemetry);
         this.logger = loggerFactory.CreateLogger("Durable.WebJobs");
     }
 
     /// <summary>The extension's settings.</summary>
     public DurableTaskOptions Options { get; }
+
+    /// <summary>Null while the engine runs; otherwise why it does not (not started yet, failed to start, stopped).</summary>
+    public string? NotRunningReason =>
+        this.startFailure is { } failure ? $"The durable engine failed to start ({failure.GetType().Name}: {failure.Message})."
+        : Volatile.Read(ref this.state) switch
+        {
+            0 => "The durable engine has not started yet.",
+            2 => "The durable engine was stopped.",
+            _ => this.engine.IsRunning ? null : "The durable engine's dispatchers have stopped.",
+        };
 
     /// <summary>The engine's client, once the store is initialized.</summary>
     public async Task<DurableClient> GetClientAsync(CancellationToken cancellationToken)
@@ -111,6 +125,7 @@ internal sealed class DurableEngineHost : IAsyncDisposable
     {
         await this.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await this.engine.DisposeAsync().ConfigureAwait(false);
+        this.telemetry.Dispose();
         this.gate.Dispose();
     }
 }

@@ -35,6 +35,7 @@ public static class DurableTaskJobHostConfigurationExtensions
         services.TryAddSingleton<IOrchestrationStore>(sp => new InMemoryOrchestrationStore(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<DurableFunctionRegistry>();
         services.AddSingleton<DurableEngineHost>();
+        services.AddSingleton(sp => new DurableEngineStatus(sp.GetRequiredService<DurableEngineHost>()));
         services.TryAddSingleton<IDurableHttpAuthorizer, OpenDurableHttpAuthorizer>();
         services.AddOptions<DurableHttpOptions>();
         services.AddSingleton<HttpManagementLinks>();

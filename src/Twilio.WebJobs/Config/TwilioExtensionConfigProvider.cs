@@ -66,7 +66,7 @@ internal sealed class TwilioExtensionConfigProvider(
         if (sid is not null && token is not null)
         {
             TwilioCredentials credentials = new(sid, token);
-            send = (message, cancellationToken) => client.SendMessageAsync(credentials, message, cancellationToken);
+            send = (message, cancellationToken) => TwilioMetrics.MeasureAsync(() => client.SendMessageAsync(credentials, message, cancellationToken));
         }
         else
         {
