@@ -40,8 +40,18 @@ internal sealed class CliGlobalOptions
             Description = "text (default): tables and sentences; json: the JSON the HTTP management API returns.",
             Recursive = true,
             DefaultValueFactory = _ => "text",
+            HelpName = "text|json",
         };
-        output.AcceptOnlyFromAmong("text", "json");
+
+        // A validator rather than AcceptOnlyFromAmong, whose message does not name the option.
+        output.Validators.Add(result =>
+        {
+            string? value = result.GetValueOrDefault<string>();
+            if (value is not ("text" or "json"))
+            {
+                result.AddError($"--output must be text or json; got '{value}'.");
+            }
+        });
         return output;
     }
 }
