@@ -1,6 +1,12 @@
 using FunctionsHost;
 
 // `func start` for this app: dotnet run --project src/FunctionsHost [--port N] [--script-root DIR] [--environment NAME]
+// `func durable <verb>` for this app: dotnet run --project src/FunctionsHost -- durable <verb> [options] (see docs/cli.md)
+if (FunctionsHost.Cli.DurableCli.IsDurableCommand(args))
+{
+    return await FunctionsHost.Cli.DurableCli.RunAsync(args);
+}
+
 try
 {
     FunctionsHostOptions options = FunctionsHostOptions.FromCommandLine(args);

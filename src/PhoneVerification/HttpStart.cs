@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.WebJobs;
@@ -13,12 +11,12 @@ using Microsoft.Extensions.Logging;
 namespace PhoneVerification;
 
 /// <summary>The sample's HTTP client function: starts an orchestration with the phone number posted as JSON.</summary>
-public sealed partial class HttpStart
+public sealed class HttpStart
 {
     /// <summary>A phone number in JSON is a few dozen bytes; anything much larger is not a phone number.</summary>
     public const int MaxBodyBytes = 1024;
 
-    private const string Example = "\"+14255550123\"";
+    private const string Example = PhoneNumberInput.Example;
     private readonly VerificationStartLimiter limiter;
 
     /// <summary>Creates the function with the host's per-number start limit (app settings, see <see cref="VerificationStartLimit"/>).</summary>
@@ -72,7 +70,7 @@ public sealed partial class HttpStart
             return Error(StatusCodes.Status413PayloadTooLarge, $"The request body must be at most {MaxBodyBytes} bytes: just the phone number as JSON, e.g. {Example}.", "body");
         }
 
-        (string? problem, string field) = TryReadPhoneNumber(body, out string phoneNumber);
+        (string? problem, string field) = PhoneNumberInput.TryRead(body, out string phoneNumber);
         if (problem is not null)
         {
             return Error(StatusCodes.Status400BadRequest, problem, field);
@@ -141,48 +139,4 @@ public sealed partial class HttpStart
 
         return length > MaxBodyBytes ? null : buffer[..length];
     }
-
-    /// <summary>
-    /// Reads the body as a JSON string holding an E.164 number; returns what is wrong and where, or null. The body
-    /// must be strict JSON (RFC 8259, UTF-8): System.Text.Json's default reader refuses single quotes, comments,
-    /// trailing commas or text, and raw control characters, which a lenient parser would turn into a number.
-    /// </summary>
-    private static (string? Problem, string Field) TryReadPhoneNumber(byte[] body, out string phoneNumber)
-    {
-        phoneNumber = string.Empty;
-        if (body.All(b => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
-        {
-            return ($"A phone number is required: send it as a JSON string in the request body, e.g. {Example}.", "body");
-        }
-
-        string value;
-        try
-        {
-            using JsonDocument document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind != JsonValueKind.String)
-            {
-                return ($"The request body must be a JSON string holding the phone number, e.g. {Example}; got a JSON {document.RootElement.ValueKind.ToString().ToLowerInvariant()}.", "body");
-            }
-
-            value = document.RootElement.GetString() ?? string.Empty;
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
-        {
-            // InvalidOperationException/ArgumentException: a string that is not valid UTF-8.
-            return ($"The request body is not valid JSON ({e.Message}). Send the phone number as a JSON string, e.g. {Example}.", "body");
-        }
-
-        if (!E164().IsMatch(value))
-        {
-            // The value is not echoed: it may be anything, and this message can end up in logs.
-            return ($"The value is not a phone number in E.164 format: '+', the country code and the number, 2 to 15 digits, no spaces or punctuation, e.g. {Example}.", "phoneNumber");
-        }
-
-        phoneNumber = value;
-        return (null, "phoneNumber");
-    }
-
-    // [0-9] and \z rather than \d and $: \d matches any Unicode digit and $ accepts a trailing newline.
-    [GeneratedRegex(@"^\+[1-9][0-9]{1,14}\z", RegexOptions.CultureInvariant)]
-    private static partial Regex E164();
 }

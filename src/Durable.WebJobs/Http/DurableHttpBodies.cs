@@ -1,0 +1,60 @@
+using Durable.Core.Client;
+using Durable.WebJobs.ContextImplementations;
+using Newtonsoft.Json.Linq;
+
+namespace Durable.WebJobs.Http;
+
+/// <summary>
+/// The JSON bodies of the Durable management API, for other fronts that show the same data (the <c>durable</c>
+/// command line's <c>--output json</c>): one serialization of a status, a list and an error, whatever the front.
+/// </summary>
+public static class DurableHttpBodies
+{
+    /// <summary>The longest <c>reason</c> the API accepts.</summary>
+    public const int MaxReasonLength = DurableTaskHttpApi.MaxReasonLength;
+
+    /// <summary>The longest event name the API accepts.</summary>
+    public const int MaxEventNameLength = DurableTaskHttpApi.MaxEventNameLength;
+
+    /// <summary>The largest page of <c>GET /instances</c>.</summary>
+    public const int MaxTop = DurableTaskHttpApi.MaxTop;
+
+    /// <summary>The body of <c>GET /instances/{id}</c>: <c>historyEvents</c> only when the status carries history.</summary>
+    /// <param name="status">The status, as the durable client returns it.</param>
+    /// <returns>The JSON object.</returns>
+    public static JObject Status(OrchestrationStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        return DurableJson.StatusBody(DurableClientAdapter.ToStatus(status));
+    }
+
+    /// <summary>The body of <c>GET /instances</c> (the continuation token travels apart, as a header there).</summary>
+    /// <param name="page">One page of statuses.</param>
+    /// <returns>The JSON array.</returns>
+    public static JArray Instances(OrchestrationStatusPage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        return [.. page.Instances.Select(Status)];
+    }
+
+    /// <summary>An error in the API's shape: <c>{"Message", "status", "field"}</c>.</summary>
+    /// <param name="statusCode">The HTTP status the API answers with.</param>
+    /// <param name="message">What is wrong.</param>
+    /// <param name="field">The parameter at fault, or null.</param>
+    /// <returns>The JSON object.</returns>
+    public static JObject Error(int statusCode, string message, string? field = null) => DurableJson.Error(statusCode, message, field);
+
+    /// <summary>The body of a purge: <c>{"instancesDeleted": n}</c>.</summary>
+    /// <param name="deleted">How many instances were deleted.</param>
+    /// <returns>The JSON object.</returns>
+    public static JObject Purged(int deleted) => new() { ["instancesDeleted"] = deleted };
+
+    /// <summary>Serializes a body as the API writes it (Newtonsoft defaults, no indentation).</summary>
+    /// <param name="body">The body.</param>
+    /// <returns>The JSON text.</returns>
+    public static string Serialize(JToken body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return DurableJson.Serialize(body);
+    }
+}

@@ -1,0 +1,72 @@
+using Newtonsoft.Json.Linq;
+
+namespace FunctionsHost.CliTests;
+
+/// <summary>One SQLite app folder with a host process running on its file, shared by a test class.</summary>
+public sealed class SqliteHostFixture : IAsyncLifetime
+{
+    public const string Hub = "CliHub";
+    private static readonly TimeSpan WaitDeadline = TimeSpan.FromSeconds(60);
+    private HostProcess? host;
+
+    internal AppFolder App { get; } = AppFolder.Sqlite(Hub);
+
+    internal HostProcess Host => this.host ?? throw new InvalidOperationException("The host is not running.");
+
+    public async Task InitializeAsync() => this.host = await HostProcess.StartAsync(this.App);
+
+    public async Task DisposeAsync()
+    {
+        if (this.host is not null)
+        {
+            await this.host.DisposeAsync();
+        }
+
+        this.App.Dispose();
+    }
+
+    /// <summary>The status as the host's HTTP API shows it (<c>GET /runtime/webhooks/durabletask/instances/{id}</c>).</summary>
+    internal async Task<JObject> HttpStatusAsync(string instanceId, string query = "")
+    {
+        string text = await this.Host.Client.GetStringAsync($"/runtime/webhooks/durabletask/instances/{instanceId}{query}");
+        return JObject.Parse(text);
+    }
+
+    /// <summary>Polls the host's API until the instance has <paramref name="runtimeStatus"/> (bounded).</summary>
+    internal async Task WaitForStatusAsync(string instanceId, string runtimeStatus)
+    {
+        DateTime deadline = DateTime.UtcNow + WaitDeadline;
+        string? seen = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            seen = (string?)(await this.HttpStatusAsync(instanceId))["runtimeStatus"];
+            if (seen == runtimeStatus)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"Instance '{instanceId}' did not reach {runtimeStatus} within {WaitDeadline} (last seen {seen}). Host output:\n{this.Host.Output}");
+    }
+
+    /// <summary>Polls the dev outbox until a code was texted to <paramref name="phoneNumber"/> (bounded).</summary>
+    internal async Task<string> WaitForCodeAsync(string phoneNumber)
+    {
+        DateTime deadline = DateTime.UtcNow + WaitDeadline;
+        while (DateTime.UtcNow < deadline)
+        {
+            JArray messages = JArray.Parse(await this.Host.Client.GetStringAsync($"/dev/outbox?to={Uri.EscapeDataString(phoneNumber)}"));
+            if (messages.Count > 0)
+            {
+                string body = (string?)messages[messages.Count - 1]["body"] ?? string.Empty;
+                return body[^4..];
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"No code was texted to {phoneNumber} within {WaitDeadline}. Host output:\n{this.Host.Output}");
+    }
+}
