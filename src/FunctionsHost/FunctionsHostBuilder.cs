@@ -1,6 +1,7 @@
 using Durable.Core.Storage;
 using FunctionsHost.Configuration;
 using FunctionsHost.Http;
+using FunctionsHost.Pages;
 using FunctionsHost.Security;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Azure.WebJobs;
@@ -176,6 +177,7 @@ public static class FunctionsHostBuilder
 
         HttpFunctionEndpoints.Map(app, functions);
         app.MapDurableTaskWebhooks();
+        app.MapPages(PageSettings.Read(app.Configuration, app.Environment.IsDevelopment()));
         if (app.Environment.IsDevelopment())
         {
             app.MapDevOutbox().RequireMasterKeyWhenEnforced();
