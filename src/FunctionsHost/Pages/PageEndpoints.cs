@@ -29,8 +29,10 @@ internal static class PageEndpoints
         app.MapGet("/assets/{file}", (HttpContext context, string file) => Serve(context, assets, "assets/" + file)).WithDisplayName("Pages assets");
         if (settings.Dashboard)
         {
-            app.MapGet("/dashboard", () => Results.Redirect("/dashboard/", permanent: true)).WithDisplayName("Dashboard");
-            app.MapGet("/dashboard/", (HttpContext context) => Serve(context, assets, "dashboard/index.html")).WithDisplayName("Dashboard");
+            // Routing ignores a trailing slash: one handler serves /dashboard/ and sends /dashboard there (one address per page).
+            app.MapGet("/dashboard", (HttpContext context) => context.Request.Path.Value!.EndsWith('/')
+                ? Serve(context, assets, "dashboard/index.html")
+                : Results.Redirect("/dashboard/", permanent: true)).WithDisplayName("Dashboard");
             app.MapGet("/dashboard/{file}", (HttpContext context, string file) => Serve(context, assets, "dashboard/" + file)).WithDisplayName("Dashboard assets");
         }
 
