@@ -19,6 +19,11 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         // A loaded machine makes pages slower than Playwright's 5 s default expects; waits stay bounded.
         Assertions.SetDefaultExpectTimeout(20_000);
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException($"The browser tests need Debian's chromium at {ChromiumPath}: apt-get install -y chromium (.ci/run installs it).");
+        }
+
         this.playwright = await Playwright.CreateAsync();
         this.Browser = await this.playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
