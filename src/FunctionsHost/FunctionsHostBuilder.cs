@@ -2,6 +2,7 @@ using Durable.Core.Storage;
 using FunctionsHost.Configuration;
 using FunctionsHost.Http;
 using FunctionsHost.Observability;
+using FunctionsHost.Pages;
 using FunctionsHost.Security;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Azure.WebJobs;
@@ -181,6 +182,7 @@ public static class FunctionsHostBuilder
         HttpFunctionEndpoints.Map(app, functions);
         app.MapDurableTaskWebhooks();
         app.MapObservability();
+        app.MapPages(PageSettings.Read(app.Configuration, app.Environment.IsDevelopment()));
         if (app.Environment.IsDevelopment())
         {
             app.MapDevOutbox().RequireMasterKeyWhenEnforced();

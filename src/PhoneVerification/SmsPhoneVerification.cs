@@ -47,6 +47,9 @@ public static class SmsPhoneVerification
             DateTime expiration = context.CurrentUtcDateTime.AddSeconds(challenge.TimeoutSeconds);
             Task timeoutTask = context.CreateTimer(expiration, timeoutCts.Token);
 
+            // What the user's page shows ("3 attempts left", a countdown): public, never the code.
+            context.SetCustomStatus(new { attemptsLeft = challenge.MaxAttempts, expiresAt = expiration });
+
             bool authorized = false;
             for (int attempt = 1; attempt <= challenge.MaxAttempts; attempt++)
             {
@@ -65,6 +68,8 @@ public static class SmsPhoneVerification
                     authorized = true;
                     break;
                 }
+
+                context.SetCustomStatus(new { attemptsLeft = challenge.MaxAttempts - attempt, expiresAt = expiration });
             }
 
             if (!timeoutTask.IsCompleted)

@@ -33,7 +33,8 @@ public sealed class PhoneVerificationFlowTests : IAsyncLifetime
         Assert.Equal((string?)payload["id"], (string?)body["instanceId"]);
         Assert.Equal("Completed", (string?)body["runtimeStatus"]);
         Assert.Equal(phone, (string?)body["input"]);
-        Assert.Equal(JTokenType.Null, body["customStatus"]!.Type);
+        Assert.Equal(4, (int)body["customStatus"]!["attemptsLeft"]!);
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$", (string)body["customStatus"]!["expiresAt"]!);
         Assert.True((bool)body["output"]!);
         Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$", (string)body["createdTime"]!);
         Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$", (string)body["lastUpdatedTime"]!);

@@ -38,6 +38,9 @@ internal sealed class OrchestrationContextFake
                 this.WaitCount++;
                 return this.answers.Count > 0 ? this.answers.Dequeue() : new TaskCompletionSource<JToken>().Task;
             });
+        this.Mock
+            .Setup(c => c.SetCustomStatus(It.IsAny<object>()))
+            .Callback((object status) => this.CustomStatuses.Add(JToken.FromObject(status)));
     }
 
     public Mock<IDurableOrchestrationContext> Mock { get; }
@@ -49,6 +52,9 @@ internal sealed class OrchestrationContextFake
     public CancellationToken TimerToken { get; private set; }
 
     public int WaitCount { get; private set; }
+
+    /// <summary>Every custom status the orchestrator set, in order, as the JSON the status API would show.</summary>
+    public List<JToken> CustomStatuses { get; } = [];
 
     /// <summary>Queues answers delivered at once, as JSON text (e.g. <c>1234</c>, <c>"0042"</c>, <c>"abc"</c>).</summary>
     public OrchestrationContextFake Answer(params string[] json)

@@ -48,6 +48,22 @@ public sealed class SmsPhoneVerificationTests
     }
 
     [Fact]
+    public async Task Run_WrongAnswers_CustomStatusCountsAttemptsLeftWithDeadline()
+    {
+        // Arrange
+        OrchestrationContextFake context = new OrchestrationContextFake(Phone, Challenge).Answer("1", "2", "1234");
+
+        // Act
+        bool authorized = await SmsPhoneVerification.Run(context.Object);
+
+        // Assert: set when waiting starts and after each wrong answer; never the code.
+        Assert.True(authorized);
+        Assert.Equal([4, 3, 2], context.CustomStatuses.Select(s => (int)s["attemptsLeft"]!));
+        Assert.All(context.CustomStatuses, s => Assert.Equal(OrchestrationContextFake.Now.AddSeconds(90), (DateTime)s["expiresAt"]!));
+        Assert.All(context.CustomStatuses, s => Assert.DoesNotContain("1234", s.ToString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Run_TimerFiresFirst_ReturnsFalse()
     {
         // Arrange: no answer ever comes.

@@ -1,0 +1,168 @@
+using FunctionsHost.Tests;
+using Microsoft.Playwright;
+using Newtonsoft.Json.Linq;
+using static Microsoft.Playwright.Assertions;
+
+namespace FunctionsHost.BrowserTests;
+
+/// <summary>The dashboard at <c>/dashboard/</c> on a Development host (no keys), reading everything through the management API.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class DashboardTests(BrowserFixture browser, DevHostFixture hostFixture) : IClassFixture<DevHostFixture>
+{
+    private readonly TestHost host = hostFixture.Host;
+
+    [Fact]
+    public async Task Dashboard_FinishedVerification_ListedWithTimelineOfItsAnswers()
+    {
+        // Arrange: one verification answered wrong, then right.
+        string phone = TestHost.NewPhoneNumber();
+        JObject payload = await this.host.StartVerificationAsync(phone);
+        string id = (string)payload["id"]!;
+        string code = await this.host.ReadCodeAsync(phone);
+        await this.host.WaitForTimerAsync(id);
+        await this.host.AnswerAsync(payload, $"\"{VerificationPageTests.Wrong(code)}\"");
+        await this.host.AnswerCodeAsync(payload, code);
+        await this.host.WaitForEndAsync(payload);
+        await using PageSession session = await PageSession.OpenAsync(browser.Browser, this.host.Client.BaseAddress!);
+        IPage page = session.Page;
+
+        // Act
+        await page.GotoAsync("/dashboard/");
+
+        // Assert: the list row, the counts, then the instance's timeline.
+        ILocator row = page.Locator($"#instances tr[data-instance-id='{id}']");
+        await Expect(row).ToContainTextAsync("Completed");
+        await Expect(row).ToContainTextAsync(phone);
+        await Expect(page.Locator("#counts button[data-status=Completed]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^Completed [1-9][0-9]*$"));
+        await session.ScreenshotAsync("dashboard-list.png");
+        await row.GetByRole(AriaRole.Link, new() { Name = id }).ClickAsync();
+        await Expect(page.Locator("#d-status")).ToHaveTextAsync("Completed");
+        await Expect(page.Locator("#timeline tr[data-answer=wrong]")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#timeline tr[data-answer=right]")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#timeline tbody")).ToContainTextAsync("E4_SendSmsChallenge: scheduled at");
+        await Expect(page.Locator("#timeline tbody")).ToContainTextAsync("challenge window opens");
+        await Expect(page.Locator("#timeline-chart .mark.right")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#timeline-chart .mark.wrong")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#d-output")).ToHaveTextAsync("true");
+        await Expect(page.Locator("#timeline tbody")).Not.ToContainTextAsync(code + ",");
+        await session.ScreenshotAsync("dashboard-instance.png");
+        session.AssertClean();
+    }
+
+    [Fact]
+    public async Task Dashboard_RaiseEventOnOneTerminateAnother_BothReachTheInstances()
+    {
+        // Arrange: two verifications waiting for their answers.
+        string phone = TestHost.NewPhoneNumber();
+        JObject answered = await this.host.StartVerificationAsync(phone);
+        JObject terminated = await this.host.StartVerificationAsync(TestHost.NewPhoneNumber());
+        string code = await this.host.ReadCodeAsync(phone);
+        await this.host.WaitForTimerAsync((string)answered["id"]!);
+        await this.host.WaitForTimerAsync((string)terminated["id"]!);
+        await using PageSession session = await PageSession.OpenAsync(browser.Browser, this.host.Client.BaseAddress!);
+        IPage page = session.Page;
+
+        // Act 1: raise a wrong answer, after the JSON editor refused text that is not JSON.
+        await page.GotoAsync("/dashboard/#/instances/" + answered["id"]);
+        await Expect(page.Locator("#d-status")).ToHaveTextAsync("Running");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Raise event…" }).ClickAsync();
+        ILocator dialog = page.Locator("#dialog");
+        await Expect(dialog.GetByLabel("Event name")).ToHaveValueAsync("SmsChallengeResponse");
+        await dialog.GetByLabel("Event data (JSON)").FillAsync("12 34");
+        await Expect(dialog.Locator("#dialog-error")).ToContainTextAsync("not valid JSON");
+        await Expect(dialog.GetByRole(AriaRole.Button, new() { Name = "Raise event" })).ToBeDisabledAsync();
+        await dialog.GetByLabel("Event data (JSON)").FillAsync($"\"{VerificationPageTests.Wrong(code)}\"");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Raise event" }).ClickAsync();
+
+        // Assert 1: the answer reached the instance and the timeline shows it as wrong (live refresh).
+        await Expect(page.Locator("#notice")).ToContainTextAsync("Event SmsChallengeResponse raised");
+        await Expect(page.Locator("#timeline tr[data-answer=wrong]")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#d-custom")).ToContainTextAsync("\"attemptsLeft\": 3");
+
+        // Act 2: terminate the other one, with a reason.
+        await page.GotoAsync("/dashboard/#/instances/" + terminated["id"]);
+        await Expect(page.Locator("#d-id")).ToHaveTextAsync((string)terminated["id"]!);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Terminate…" }).ClickAsync();
+        await dialog.GetByLabel("Reason (optional)").FillAsync("test");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Terminate", Exact = true }).ClickAsync();
+
+        // Assert 2
+        await Expect(page.Locator("#d-status")).ToHaveTextAsync("Terminated");
+        (_, JObject end) = await this.host.WaitForEndAsync(terminated);
+        Assert.Equal("Terminated", (string?)end["runtimeStatus"]);
+        Assert.Equal("Running", (string?)TestHost.Parse(await this.host.Client.GetStringAsync(TestHost.WebhookBase + "/instances/" + answered["id"]))["runtimeStatus"]);
+        session.AssertClean();
+    }
+
+    [Fact]
+    public async Task Dashboard_PurgeByFilter_PreviewsCountThenPurgesOnlyFinished()
+    {
+        // Arrange: a host of its own (its store holds only this test's instances): two finished, one running.
+        await using TestHost purgeHost = await TestHost.StartAsync(timeoutSeconds: 60);
+        JObject running = await purgeHost.StartVerificationAsync(TestHost.NewPhoneNumber());
+        foreach (int _ in Enumerable.Range(0, 2))
+        {
+            JObject finished = await purgeHost.StartVerificationAsync(TestHost.NewPhoneNumber());
+            await purgeHost.WaitForTimerAsync((string)finished["id"]!);
+            using HttpResponseMessage terminate = await purgeHost.Client.PostAsync(((string)finished["terminatePostUri"]!).Replace("{text}", "done", StringComparison.Ordinal), null);
+            await purgeHost.WaitForEndAsync(finished);
+        }
+
+        await using PageSession session = await PageSession.OpenAsync(browser.Browser, purgeHost.Client.BaseAddress!, width: 375);
+        IPage page = session.Page;
+        await page.GotoAsync("/dashboard/");
+        await Expect(page.Locator("#counts button[data-status=Terminated]")).ToHaveTextAsync("Terminated 2");
+        await session.AssertNoHorizontalOverflowAsync();
+
+        // Act: preview, then purge.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Purge by filter…" }).ClickAsync();
+        ILocator dialog = page.Locator("#dialog");
+        await Expect(dialog.GetByRole(AriaRole.Button, new() { Name = "Purge", Exact = true })).ToBeDisabledAsync();
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Preview" }).ClickAsync();
+        await Expect(dialog).ToContainTextAsync("2 finished instances match this filter.");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Purge 2 instances" }).ClickAsync();
+
+        // Assert: the finished ones are gone, the running one is untouched.
+        await Expect(page.Locator("#notice")).ToHaveTextAsync("Purged 2 instances.");
+        await Expect(page.Locator("#counts button[data-status='']")).ToHaveTextAsync("All 1");
+        JArray left = JArray.Parse(await purgeHost.Client.GetStringAsync(TestHost.WebhookBase + "/instances"));
+        Assert.Equal([(string)running["id"]!], left.Select(i => (string)i["instanceId"]!));
+        session.AssertClean();
+    }
+
+    [Fact]
+    public async Task Dashboard_InstanceStartedWhileOpen_AppearsWithoutReload()
+    {
+        // Arrange
+        await using PageSession session = await PageSession.OpenAsync(browser.Browser, this.host.Client.BaseAddress!);
+        IPage page = session.Page;
+        await page.GotoAsync("/dashboard/");
+        await Expect(page.Locator("#list-info")).ToContainTextAsync("newest first");
+
+        // Act
+        JObject payload = await this.host.StartVerificationAsync(TestHost.NewPhoneNumber());
+
+        // Assert: live refresh brings it in, on top (newest first).
+        await Expect(page.Locator("#instances tbody tr").First).ToHaveAttributeAsync("data-instance-id", (string)payload["id"]!);
+        session.AssertClean();
+    }
+
+    [Fact]
+    public async Task Dashboard_PhoneWidth_NoHorizontalScrollOnInstancePage()
+    {
+        // Arrange
+        JObject payload = await this.host.StartVerificationAsync(TestHost.NewPhoneNumber());
+        await this.host.WaitForTimerAsync((string)payload["id"]!);
+        await using PageSession session = await PageSession.OpenAsync(browser.Browser, this.host.Client.BaseAddress!, width: 375);
+        IPage page = session.Page;
+
+        // Act
+        await page.GotoAsync("/dashboard/#/instances/" + payload["id"]);
+
+        // Assert
+        await Expect(page.Locator("#timeline tbody")).ToContainTextAsync("challenge window opens");
+        await session.AssertNoHorizontalOverflowAsync();
+        Assert.Equal("Running", await page.Locator("#d-status").TextContentAsync());
+        session.AssertClean();
+    }
+}
