@@ -93,11 +93,7 @@ public sealed class TwilioFaultTests
     private static async Task<bool> VerifyAsync(TestHost host, FakeTwilioServer twilio, string phone)
     {
         JObject payload = await host.StartVerificationAsync(phone);
-        using CancellationTokenSource deadline = new(TimeSpan.FromSeconds(30));
-        while (twilio.AcceptedFor(phone).Count == 0)
-        {
-            await Task.Delay(50, deadline.Token);
-        }
+        await twilio.WhenAcceptedAsync(phone).WaitAsync(TimeSpan.FromSeconds(30));
 
         await host.AnswerCodeAsync(payload, twilio.AcceptedFor(phone)[^1].Code);
         (HttpStatusCode status, JObject body) = await host.WaitForEndAsync(payload);
