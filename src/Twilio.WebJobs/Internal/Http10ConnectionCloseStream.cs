@@ -1,10 +1,9 @@
-using System.Text;
-
 namespace Twilio.WebJobs.Internal;
 
 /// <summary>
-/// Makes <see cref="SocketsHttpHandler"/> close a connection after an HTTP/1.0 answer, as RFC 9112 §9.3 requires unless
-/// the server said <c>Connection: keep-alive</c>: it adds <c>Connection: close</c> to such an answer's head as it is read.
+/// Makes <see cref="SocketsHttpHandler"/> close a connection after an HTTP/1.0 answer, as RFC 9112 §9.3 asks of a client
+/// unless the server offered keep-alive: it adds <c>Connection: close</c> right after such an answer's status line as it
+/// is read. (A rare HTTP/1.0 server that does offer keep-alive loses it too: the cost is one connection per request.)
 /// </summary>
 /// <remarks>
 /// Why: SocketsHttpHandler keeps an HTTP/1.0 connection in its pool when the answer had a Content-Length and no
@@ -23,6 +22,10 @@ internal sealed class Http10ConnectionCloseStream : Stream
 
     // True from a request's first write until the first bytes of its answer are read: those bytes start a status line.
     private bool awaitingAnswer;
+
+    // While an answer's status line is being read: how many bytes of "HTTP/1.0 " matched so far (9: all, seeking its
+    // end); -1 otherwise.
+    private int statusMatched = -1;
 
     internal Http10ConnectionCloseStream(Stream inner)
     {
@@ -118,25 +121,6 @@ internal sealed class Http10ConnectionCloseStream : Stream
         base.Dispose(disposing);
     }
 
-    /// <summary>True when the head of an HTTP/1.0 answer in <paramref name="head"/> lets the connection persist.</summary>
-    private static bool SaysKeepAlive(ReadOnlySpan<byte> head)
-    {
-        int end = head.IndexOf("\r\n\r\n"u8);
-        string text = Encoding.ASCII.GetString(end < 0 ? head : head[..end]);
-        foreach (string line in text.Split("\r\n"))
-        {
-            int colon = line.IndexOf(':', StringComparison.Ordinal);
-            if (colon > 0
-                && line.AsSpan(0, colon).Trim().Equals("Connection", StringComparison.OrdinalIgnoreCase)
-                && line[(colon + 1)..].Contains("keep-alive", StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     private bool TakeOverflow(Span<byte> buffer, out int served)
     {
         served = 0;
@@ -153,22 +137,48 @@ internal sealed class Http10ConnectionCloseStream : Stream
 
     private int AfterRead(Span<byte> buffer, int read)
     {
-        if (read <= 0 || !this.awaitingAnswer)
+        if (read <= 0)
         {
             return read;
         }
 
-        // The first bytes after a request: the answer's status line. (A read-ahead issued while the connection sat in the
-        // pool completes here too, after the next request was written, so the check is made on completion, not on call.)
-        this.awaitingAnswer = false;
+        // The first bytes after a request start the answer's status line. (A read-ahead issued while the connection sat
+        // in the pool completes here too, after the next request was written, so this is decided on completion.)
+        if (this.awaitingAnswer)
+        {
+            this.awaitingAnswer = false;
+            this.statusMatched = 0;
+        }
+
+        if (this.statusMatched < 0)
+        {
+            return read;
+        }
+
+        // The status line may arrive across several reads: match "HTTP/1.0 " and find its end incrementally.
         ReadOnlySpan<byte> data = buffer[..read];
-        int lineEnd = data.IndexOf("\r\n"u8);
-        if (!data.StartsWith(Http10) || lineEnd < 0 || SaysKeepAlive(data))
+        int at = 0;
+        while (this.statusMatched < Http10.Length && at < read)
+        {
+            if (data[at] != Http10[this.statusMatched])
+            {
+                this.statusMatched = -1;
+                return read;
+            }
+
+            this.statusMatched++;
+            at++;
+        }
+
+        int lineFeed = this.statusMatched < Http10.Length ? -1 : data[at..].IndexOf((byte)'\n');
+        if (lineFeed < 0)
         {
             return read;
         }
 
-        byte[] changed = [.. data[..(lineEnd + 2)], .. CloseHeader, .. data[(lineEnd + 2)..]];
+        this.statusMatched = -1;
+        int insertAt = at + lineFeed + 1;
+        byte[] changed = [.. data[..insertAt], .. CloseHeader, .. data[insertAt..]];
         int now = Math.Min(buffer.Length, changed.Length);
         changed.AsSpan(0, now).CopyTo(buffer);
         this.overflow = changed;

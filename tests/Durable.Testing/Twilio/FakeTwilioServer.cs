@@ -25,8 +25,10 @@ public sealed partial class FakeTwilioServer : IAsyncDisposable
 
     private readonly object gate = new();
     private readonly List<Entry> accepted = [];
+    private readonly Dictionary<string, List<Entry>> acceptedByTo = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Queue<TwilioFault>> faults = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Queue<TwilioFault>> listFaults = new(StringComparer.Ordinal);
+    private readonly List<(string To, int Count, TaskCompletionSource Done)> waiters = [];
     private readonly Dictionary<string, int> listLag = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<FakeTwilioRequest> requests = new();
     private int lookups;
@@ -71,7 +73,32 @@ public sealed partial class FakeTwilioServer : IAsyncDisposable
     /// <summary>The SMS accepted for <paramref name="to"/>, oldest first.</summary>
     /// <param name="to">The recipient.</param>
     /// <returns>The messages.</returns>
-    public IReadOnlyList<FakeTwilioMessage> AcceptedFor(string to) => [.. this.Accepted.Where(m => m.To == to)];
+    public IReadOnlyList<FakeTwilioMessage> AcceptedFor(string to)
+    {
+        lock (this.gate)
+        {
+            return this.acceptedByTo.TryGetValue(to, out List<Entry>? entries) ? [.. entries.Select(e => e.Message)] : [];
+        }
+    }
+
+    /// <summary>Completes when at least <paramref name="count"/> SMS were accepted for <paramref name="to"/>.</summary>
+    /// <param name="to">The recipient.</param>
+    /// <param name="count">How many.</param>
+    /// <returns>A task that completes then (no timeout: bound it with <c>WaitAsync</c>).</returns>
+    public Task WhenAcceptedAsync(string to, int count = 1)
+    {
+        lock (this.gate)
+        {
+            if (this.acceptedByTo.TryGetValue(to, out List<Entry>? entries) && entries.Count >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            TaskCompletionSource done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            this.waiters.Add((to, count, done));
+            return done.Task;
+        }
+    }
 
     /// <summary>Queues faults for the next sends to <paramref name="to"/>, one per send; later sends are accepted normally.</summary>
     /// <param name="to">The recipient whose sends fail.</param>
@@ -94,7 +121,7 @@ public sealed partial class FakeTwilioServer : IAsyncDisposable
     {
         lock (this.gate)
         {
-            this.accepted.Add(new Entry(new FakeTwilioMessage("SM" + Guid.NewGuid().ToString("N"), to, "+15005550006", body, created), 0));
+            this.Add(new Entry(new FakeTwilioMessage("SM" + Guid.NewGuid().ToString("N"), to, "+15005550006", body, created), 0));
         }
     }
 
@@ -106,6 +133,26 @@ public sealed partial class FakeTwilioServer : IAsyncDisposable
         lock (this.gate)
         {
             this.listLag[to] = lookups;
+        }
+    }
+
+    /// <summary>Called under the lock.</summary>
+    private void Add(Entry entry)
+    {
+        this.accepted.Add(entry);
+        if (!this.acceptedByTo.TryGetValue(entry.Message.To, out List<Entry>? entries))
+        {
+            this.acceptedByTo[entry.Message.To] = entries = [];
+        }
+
+        entries.Add(entry);
+        for (int i = this.waiters.Count - 1; i >= 0; i--)
+        {
+            if (this.waiters[i].To == entry.Message.To && entries.Count >= this.waiters[i].Count)
+            {
+                this.waiters[i].Done.TrySetResult();
+                this.waiters.RemoveAt(i);
+            }
         }
     }
 
@@ -139,7 +186,7 @@ public sealed partial class FakeTwilioServer : IAsyncDisposable
         FakeTwilioMessage message = new("SM" + Guid.NewGuid().ToString("N"), to, form.GetValueOrDefault("From", string.Empty), form.GetValueOrDefault("Body", string.Empty), DateTimeOffset.UtcNow);
         lock (this.gate)
         {
-            this.accepted.Add(new Entry(message, this.listLag.GetValueOrDefault(to)));
+            this.Add(new Entry(message, this.listLag.GetValueOrDefault(to)));
         }
 
         return message;
@@ -203,7 +250,8 @@ public sealed partial class FakeTwilioServer : IAsyncDisposable
         List<FakeTwilioMessage> visible = [];
         lock (this.gate)
         {
-            foreach (Entry entry in this.accepted.Where(e => to is null || e.Message.To == to))
+            IEnumerable<Entry> candidates = to is null ? this.accepted : this.acceptedByTo.GetValueOrDefault(to) ?? [];
+            foreach (Entry entry in candidates)
             {
                 if (entry.HiddenLookups > 0)
                 {

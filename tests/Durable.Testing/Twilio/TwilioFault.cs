@@ -40,7 +40,7 @@ public sealed record TwilioFault
 
     /// <summary>Nothing recorded; answers <paramref name="status"/> with Twilio's error JSON.</summary>
     public static TwilioFault Error(int status, int code, string message, string? retryAfter = null) =>
-        Raw(status, $$"""{"code":{{code}},"message":"{{message}}","more_info":"https://www.twilio.com/docs/errors/{{code}}","status":{{status}}}""", "application/json", retryAfter);
+        Raw(status, $$"""{"code":{{code}},"message":{{System.Text.Json.JsonSerializer.Serialize(message)}},"more_info":"https://www.twilio.com/docs/errors/{{code}}","status":{{status}}}""", "application/json", retryAfter);
 
     /// <summary>Nothing recorded; answers <paramref name="status"/> with exactly <paramref name="body"/> (a proxy's page, say).</summary>
     public static TwilioFault Raw(int status, string body, string contentType = "text/html", string? retryAfter = null) =>
