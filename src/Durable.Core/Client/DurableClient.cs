@@ -94,6 +94,23 @@ public sealed class DurableClient
         return this.SendAsync(instanceId, new HistoryEvent { EventType = EventType.EventRaised, Name = eventName, Input = JsonDataConverter.Serialize(eventData), Timestamp = this.time.GetUtcNow() }, cancellationToken);
     }
 
+    /// <summary>
+    /// Delivers an event unless the instance already has <paramref name="maxEvents"/> raised events (LimitReached),
+    /// counted by the store across every host; NotFound for an unknown instance, Gone for a finished one.
+    /// </summary>
+    public async Task<EnqueueResult> RaiseEventAsync(string instanceId, string eventName, object? eventData, int maxEvents, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(eventName);
+        HistoryEvent raised = new() { EventType = EventType.EventRaised, Name = eventName, Input = JsonDataConverter.Serialize(eventData), Timestamp = this.time.GetUtcNow() };
+        EnqueueResult result = await this.store.EnqueueEventAsync(instanceId, raised, maxEvents, cancellationToken).ConfigureAwait(false);
+        if (result == EnqueueResult.Accepted)
+        {
+            this.signals.Orchestrations.Notify();
+        }
+
+        return result;
+    }
+
     /// <summary>Terminates an instance with a reason (its output).</summary>
     public Task<EnqueueResult> TerminateAsync(string instanceId, string? reason, CancellationToken cancellationToken = default) =>
         this.SendAsync(instanceId, new HistoryEvent { EventType = EventType.ExecutionTerminated, Input = JsonDataConverter.Serialize(reason), Timestamp = this.time.GetUtcNow() }, cancellationToken);

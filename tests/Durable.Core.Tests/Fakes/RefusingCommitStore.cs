@@ -36,6 +36,8 @@ internal sealed class RefusingCommitStore : IOrchestrationStore
 
     public Task<EnqueueResult> EnqueueMessageAsync(string instanceId, HistoryEvent message, CancellationToken cancellationToken) => this.inner.EnqueueMessageAsync(instanceId, message, cancellationToken);
 
+    public Task<EnqueueResult> EnqueueEventAsync(string instanceId, HistoryEvent raised, int maxEvents, CancellationToken cancellationToken) => this.inner.EnqueueEventAsync(instanceId, raised, maxEvents, cancellationToken);
+
     public Task<InstanceRecord?> GetInstanceAsync(string instanceId, CancellationToken cancellationToken) => this.inner.GetInstanceAsync(instanceId, cancellationToken);
 
     public Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string instanceId, CancellationToken cancellationToken) => this.inner.GetHistoryAsync(instanceId, cancellationToken);
