@@ -15,11 +15,11 @@ public sealed partial class SqliteOrchestrationStore
     private const string LeaseHeld = "hub = $hub AND instance_id = $id AND execution_id = $leasedExec AND locked_by = $owner AND lock_expiration > $now";
 
     /// <inheritdoc/>
-    public Task<OrchestrationWorkItem?> LeaseOrchestrationAsync(string owner, TimeSpan leaseDuration, int maxMessages, CancellationToken cancellationToken)
+    public async Task<OrchestrationWorkItem?> LeaseOrchestrationAsync(string owner, TimeSpan leaseDuration, int maxMessages, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
-        return this.Db.LeaseWriteAsync(
+        (InstanceRecord Instance, List<OrchestrationMessage> Messages, long Expiration)? leased = await this.Db.LeaseWriteAsync<(InstanceRecord, List<OrchestrationMessage>, long)?>(
             s =>
             {
                 long now = SqliteRows.Ticks(this.time.GetUtcNow());
@@ -57,9 +57,20 @@ public sealed partial class SqliteOrchestrationStore
 
                 // RETURNING yields rows in no promised order; the contract's order is visibility, then arrival.
                 messages.Sort((a, b) => a.VisibleTime != b.VisibleTime ? a.VisibleTime.CompareTo(b.VisibleTime) : a.SequenceNumber.CompareTo(b.SequenceNumber));
-                return new OrchestrationWorkItem(instance, this.ReadHistoryCached(s, instance), messages, owner, SqliteRows.Time(expiration));
+                return (instance, messages, expiration);
             },
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+        if (leased is not { } taken)
+        {
+            return null;
+        }
+
+        // The history is read after the lease committed, on a read connection, so the single writer is not held while
+        // a long history is read and parsed. The lease keeps it from changing meanwhile: only the holder appends, and
+        // a replace or purge (terminal instances only) is caught by the commit's fence on the execution id. Should the
+        // read fail, the lease runs out as after a crash.
+        List<HistoryEvent> history = await this.Db.ReadAsync(s => this.ReadHistoryCached(s, taken.Instance), cancellationToken).ConfigureAwait(false);
+        return new OrchestrationWorkItem(taken.Instance, history, taken.Messages, owner, SqliteRows.Time(taken.Expiration));
     }
 
     /// <inheritdoc/>
