@@ -29,13 +29,13 @@ public sealed partial class SqliteOrchestrationStore
     private static readonly string LeaseSkippingSql = string.Format(CultureInfo.InvariantCulture, LeaseSql, " AND m.instance_id NOT IN (SELECT value FROM json_each($skip))");
 
     /// <inheritdoc/>
-    public Task<OrchestrationWorkItem?> LeaseOrchestrationAsync(string owner, TimeSpan leaseDuration, int maxMessages, IReadOnlySet<string> skipInstanceIds, CancellationToken cancellationToken)
+    public async Task<OrchestrationWorkItem?> LeaseOrchestrationAsync(string owner, TimeSpan leaseDuration, int maxMessages, IReadOnlySet<string> skipInstanceIds, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
         ArgumentNullException.ThrowIfNull(skipInstanceIds);
         string? skip = skipInstanceIds.Count == 0 ? null : System.Text.Json.JsonSerializer.Serialize(skipInstanceIds);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
-        return this.Db.LeaseWriteAsync(
+        (InstanceRecord Instance, List<OrchestrationMessage> Messages, long Token, long Expiration)? leased = await this.Db.LeaseWriteAsync<(InstanceRecord, List<OrchestrationMessage>, long, long)?>(
             s =>
             {
                 long now = SqliteRows.Ticks(this.time.GetUtcNow());
@@ -62,9 +62,20 @@ public sealed partial class SqliteOrchestrationStore
 
                 // RETURNING yields rows in no promised order; the contract's order is visibility, then arrival.
                 messages.Sort((a, b) => a.VisibleTime != b.VisibleTime ? a.VisibleTime.CompareTo(b.VisibleTime) : a.SequenceNumber.CompareTo(b.SequenceNumber));
-                return new OrchestrationWorkItem(instance, this.ReadHistoryCached(s, instance), messages, owner, token, SqliteRows.Time(expiration));
+                return (instance, messages, token, expiration);
             },
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+        if (leased is not { } taken)
+        {
+            return null;
+        }
+
+        // The history is read after the lease committed, on a read connection, so the single writer is not held while
+        // a long history is read and parsed. The lease keeps it from changing meanwhile: only the holder appends, and
+        // a replace or purge (terminal instances only) is caught by the commit's fence on the execution id. Should the
+        // read fail, the lease runs out as after a crash.
+        List<HistoryEvent> history = await this.Db.ReadAsync(s => this.ReadHistoryCached(s, taken.Instance), cancellationToken).ConfigureAwait(false);
+        return new OrchestrationWorkItem(taken.Instance, history, taken.Messages, owner, taken.Token, SqliteRows.Time(taken.Expiration));
     }
 
     /// <inheritdoc/>

@@ -72,25 +72,6 @@ public sealed class HttpPayloadTests
         Assert.Null(error["ExceptionType"]);
     }
 
-    [Fact]
-    public void EventBudget_CountsTheLargerOfHistoryAndAccepted()
-    {
-        InstanceEventBudget budget = new(3);
-
-        bool[] first = [budget.TryTake("a", 0), budget.TryTake("a", 0), budget.TryTake("a", 1)];
-        bool fourth = budget.TryTake("a", 2);
-        bool afterRestartOfCounts = new InstanceEventBudget(3).TryTake("a", 3);
-        bool other = budget.TryTake("b", 0);
-        budget.GiveBack("a");
-        bool afterGiveBack = budget.TryTake("a", 2);
-
-        Assert.All(first, Assert.True);
-        Assert.False(fourth);
-        Assert.False(afterRestartOfCounts);
-        Assert.True(other);
-        Assert.True(afterGiveBack);
-    }
-
     private static T Thrown<T>(T exception)
         where T : Exception
     {

@@ -91,6 +91,7 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Instances>
         new("raiseEvent: comment", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse", "1234 // x", Status: 400, Field: "body"),
         new("raiseEvent: leading comment", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse", "/* x */ 1234", Status: 400, Field: "body"),
         new("raiseEvent: empty body", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse", string.Empty, Status: 400, Field: "body"),
+        new("raiseEvent: body over DurableMaxEventPayloadBytes (4 KiB)", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse", "\"" + new string('1', 4096) + "\"", Status: 413, Field: "body"),
         new("raiseEvent: body over 1 MiB", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse", "@large", Status: 413, Field: "body"),
         new("raiseEvent: not UTF-8", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse", "@latin1", Status: 400, Field: "body"),
         new("raiseEvent: nested 100 deep", "POST", Api + "/instances/{run}/raiseEvent/SmsChallengeResponse", new string('[', 100) + new string(']', 100), Status: 400, Field: "body"),

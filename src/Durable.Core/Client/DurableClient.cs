@@ -104,6 +104,23 @@ public sealed class DurableClient
         return await this.SendAsync(instanceId, raised, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Delivers an event unless the instance already has <paramref name="maxEvents"/> raised events (LimitReached),
+    /// counted by the store across every host; NotFound for an unknown instance, Gone for a finished one.
+    /// </summary>
+    public async Task<EnqueueResult> RaiseEventAsync(string instanceId, string eventName, object? eventData, int maxEvents, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(eventName);
+        HistoryEvent raised = new() { EventType = EventType.EventRaised, Name = eventName, Input = JsonDataConverter.Serialize(eventData), Timestamp = this.time.GetUtcNow() };
+        EnqueueResult result = await this.store.EnqueueEventAsync(instanceId, raised, maxEvents, cancellationToken).ConfigureAwait(false);
+        if (result == EnqueueResult.Accepted)
+        {
+            this.signals.Orchestrations.Notify();
+        }
+
+        return result;
+    }
+
     /// <summary>Terminates an instance with a reason (its output).</summary>
     public Task<EnqueueResult> TerminateAsync(string instanceId, string? reason, CancellationToken cancellationToken = default) =>
         this.SendAsync(instanceId, new HistoryEvent { EventType = EventType.ExecutionTerminated, Input = JsonDataConverter.Serialize(reason), Timestamp = this.time.GetUtcNow() }, cancellationToken);
@@ -154,20 +171,37 @@ public sealed class DurableClient
     public async Task<OrchestrationStatus?> WaitForCompletionAsync(string instanceId, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         DateTimeOffset deadline = this.time.GetUtcNow() + timeout;
-        while (true)
-        {
-            Task finishedHere = this.signals.WhenFinished(instanceId);
-            OrchestrationStatus? status = await this.GetStatusAsync(instanceId, cancellationToken: cancellationToken).ConfigureAwait(false);
-            TimeSpan left = deadline - this.time.GetUtcNow();
-            if (status is null || status.RuntimeStatus.IsTerminal() || left <= TimeSpan.Zero)
-            {
-                return status;
-            }
 
-            // Completion committed by this host wakes us at once; the short poll covers other hosts.
-            TimeSpan poll = left < TimeSpan.FromMilliseconds(500) ? left : TimeSpan.FromMilliseconds(500);
-            await Task.WhenAny(finishedHere, Task.Delay(poll, this.time, cancellationToken)).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
+        // Watched before the first read, so a finish between the read and the wait is not missed; disposed on every
+        // way out, so a wait for an instance finished elsewhere, or never, leaves nothing behind.
+        FinishedWatch watch = this.signals.WhenFinished(instanceId);
+        try
+        {
+            while (true)
+            {
+                OrchestrationStatus? status = await this.GetStatusAsync(instanceId, cancellationToken: cancellationToken).ConfigureAwait(false);
+                TimeSpan left = deadline - this.time.GetUtcNow();
+                if (status is null || status.RuntimeStatus.IsTerminal() || left <= TimeSpan.Zero)
+                {
+                    return status;
+                }
+
+                if (watch.Task.IsCompleted)
+                {
+                    // It finished and was started again under the same id: watch the new run.
+                    watch.Dispose();
+                    watch = this.signals.WhenFinished(instanceId);
+                }
+
+                // Completion committed by this host wakes us at once; the short poll covers other hosts.
+                TimeSpan poll = left < TimeSpan.FromMilliseconds(500) ? left : TimeSpan.FromMilliseconds(500);
+                await Task.WhenAny(watch.Task, Task.Delay(poll, this.time, cancellationToken)).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+        finally
+        {
+            watch.Dispose();
         }
     }
 

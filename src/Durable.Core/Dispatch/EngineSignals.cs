@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Durable.Core.Storage;
 
 namespace Durable.Core.Dispatch;
@@ -9,11 +8,26 @@ namespace Durable.Core.Dispatch;
 /// </summary>
 internal sealed class EngineSignals
 {
-    private readonly ConcurrentDictionary<string, TaskCompletionSource> finished = new();
+    // Instance → its watchers. An entry lives only while someone watches: the last watcher to leave removes it, so an
+    // instance finished by another host (no commit here) or never finished leaves nothing behind.
+    private readonly Dictionary<string, FinishedWatch.Shared> finished = new(StringComparer.Ordinal);
+    private readonly Lock gate = new();
 
     public WorkSignal Orchestrations { get; } = new();
 
     public WorkSignal Activities { get; } = new();
+
+    /// <summary>Instances with at least one watcher (for tests).</summary>
+    public int WatchedInstances
+    {
+        get
+        {
+            lock (this.gate)
+            {
+                return this.finished.Count;
+            }
+        }
+    }
 
     /// <summary>After an episode committed.</summary>
     public void Committed(string instanceId, OrchestrationCommit commit)
@@ -23,13 +37,49 @@ internal sealed class EngineSignals
             this.Activities.Notify();
         }
 
-        if (commit.Status.IsTerminal() && this.finished.TryRemove(instanceId, out TaskCompletionSource? done))
+        if (!commit.Status.IsTerminal())
         {
-            done.TrySetResult();
+            return;
+        }
+
+        FinishedWatch.Shared? done;
+        lock (this.gate)
+        {
+            this.finished.Remove(instanceId, out done);
+        }
+
+        done?.Source.TrySetResult();
+    }
+
+    /// <summary>
+    /// Watches for this host committing a terminal status for the instance (another host's commit is not seen: poll
+    /// the store too). Dispose the watch when done waiting.
+    /// </summary>
+    public FinishedWatch WhenFinished(string instanceId)
+    {
+        lock (this.gate)
+        {
+            if (!this.finished.TryGetValue(instanceId, out FinishedWatch.Shared? shared))
+            {
+                shared = new FinishedWatch.Shared();
+                this.finished[instanceId] = shared;
+            }
+
+            shared.Watchers++;
+            return new FinishedWatch(this, instanceId, shared);
         }
     }
 
-    /// <summary>A task that completes when this host commits a terminal status for the instance (or never, if another host does).</summary>
-    public Task WhenFinished(string instanceId) =>
-        this.finished.GetOrAdd(instanceId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+    /// <summary>A watcher left: the last one removes the entry (unless a finish already did).</summary>
+    internal void Leave(string instanceId, FinishedWatch.Shared shared)
+    {
+        lock (this.gate)
+        {
+            shared.Watchers--;
+            if (shared.Watchers == 0 && this.finished.TryGetValue(instanceId, out FinishedWatch.Shared? current) && ReferenceEquals(current, shared))
+            {
+                this.finished.Remove(instanceId);
+            }
+        }
+    }
 }

@@ -11,4 +11,7 @@ public enum EnqueueResult
 
     /// <summary>The instance is Completed, Failed, Terminated or Canceled (HTTP 410).</summary>
     Gone,
+
+    /// <summary>The instance already has the most raised events it accepts (HTTP 429); see <see cref="IOrchestrationStore.EnqueueEventAsync"/>.</summary>
+    LimitReached,
 }

@@ -14,17 +14,47 @@ public sealed class HistoryCache
     /// <summary>Instances kept by default: more than are between episodes under heavy load, a few MB.</summary>
     public const int DefaultCapacity = 2000;
 
+    /// <summary>
+    /// Bytes kept by default (estimated as the events' strings): 64 MiB. Instances with large histories (events of the
+    /// maximum payload size) are evicted by size before the entry count is reached, so the cache cannot grow the host
+    /// without bound whatever its clients send.
+    /// </summary>
+    public const long DefaultMaxBytes = 64L * 1024 * 1024;
+
+    // Per event beyond its strings: the object, its dates and numbers, the list slot.
+    private const int EventOverheadBytes = 120;
+
     private readonly int capacity;
+    private readonly long maxBytes;
+    private long bytes;
     private readonly Dictionary<string, LinkedListNode<Entry>> entries = new(StringComparer.Ordinal);
     private readonly LinkedList<Entry> recentFirst = new();
     private readonly object gate = new();
 
-    /// <summary>Creates a cache of at most <paramref name="capacity"/> instances (least recently used go first).</summary>
+    /// <summary>
+    /// Creates a cache of at most <paramref name="capacity"/> instances and about <paramref name="maxBytes"/> bytes
+    /// (least recently used go first).
+    /// </summary>
     /// <param name="capacity">Instances kept; 0 turns caching off.</param>
-    public HistoryCache(int capacity)
+    /// <param name="maxBytes">Estimated bytes kept; a history larger than this alone is not kept.</param>
+    public HistoryCache(int capacity, long maxBytes = DefaultMaxBytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(capacity);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
         this.capacity = capacity;
+        this.maxBytes = maxBytes;
+    }
+
+    /// <summary>Estimated bytes held (for tests).</summary>
+    public long Bytes
+    {
+        get
+        {
+            lock (this.gate)
+            {
+                return this.bytes;
+            }
+        }
     }
 
     /// <summary>Instances held (for tests).</summary>
@@ -96,25 +126,31 @@ public sealed class HistoryCache
     /// <param name="lastSequence">The store's sequence number of the last event.</param>
     public void Set(string instanceId, string executionId, IReadOnlyList<HistoryEvent> events, long lastSequence)
     {
-        if (this.capacity == 0 || events.Count == 0)
+        long size = events.Count == 0 ? 0 : SizeOf(events);
+        if (this.capacity == 0 || events.Count == 0 || size > this.maxBytes)
         {
             this.Remove(instanceId);
             return;
         }
 
-        Entry entry = new(instanceId, executionId, [.. events], lastSequence);
+        Entry entry = new(instanceId, executionId, [.. events], lastSequence, size);
         lock (this.gate)
         {
             if (this.entries.TryGetValue(instanceId, out LinkedListNode<Entry>? node))
             {
+                this.bytes += size - node.Value.Bytes;
                 node.Value = entry;
                 this.recentFirst.Remove(node);
                 this.recentFirst.AddFirst(node);
-                return;
+            }
+            else
+            {
+                this.entries[instanceId] = this.recentFirst.AddFirst(entry);
+                this.bytes += size;
             }
 
-            this.entries[instanceId] = this.recentFirst.AddFirst(entry);
-            if (this.entries.Count > this.capacity)
+            // The newest entry fits alone (checked above), so this stops before evicting it.
+            while (this.entries.Count > this.capacity || this.bytes > this.maxBytes)
             {
                 this.RemoveNode(this.recentFirst.Last!);
             }
@@ -141,14 +177,29 @@ public sealed class HistoryCache
         {
             this.entries.Clear();
             this.recentFirst.Clear();
+            this.bytes = 0;
         }
+    }
+
+    /// <summary>An estimate of the memory <paramref name="events"/> hold: two bytes per character of their strings plus a fixed part.</summary>
+    private static long SizeOf(IReadOnlyList<HistoryEvent> events)
+    {
+        long size = 0;
+        foreach (HistoryEvent e in events)
+        {
+            size += EventOverheadBytes + (2L * ((e.Name?.Length ?? 0) + (e.Input?.Length ?? 0) + (e.Result?.Length ?? 0)
+                + (e.Reason?.Length ?? 0) + (e.Details?.Length ?? 0) + (e.ErrorType?.Length ?? 0) + (e.ExecutionId?.Length ?? 0) + (e.InstanceId?.Length ?? 0)));
+        }
+
+        return size;
     }
 
     private void RemoveNode(LinkedListNode<Entry> node)
     {
         this.entries.Remove(node.Value.InstanceId);
         this.recentFirst.Remove(node);
+        this.bytes -= node.Value.Bytes;
     }
 
-    private sealed record Entry(string InstanceId, string ExecutionId, HistoryEvent[] Events, long LastSequence);
+    private sealed record Entry(string InstanceId, string ExecutionId, HistoryEvent[] Events, long LastSequence, long Bytes);
 }

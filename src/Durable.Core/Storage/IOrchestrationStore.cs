@@ -30,6 +30,14 @@ public interface IOrchestrationStore : IAsyncDisposable
     /// </summary>
     Task<EnqueueResult> EnqueueMessageAsync(string instanceId, HistoryEvent message, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Adds an <see cref="EventType.EventRaised"/> message as <see cref="EnqueueMessageAsync"/> does, unless the
+    /// instance's current execution already has <paramref name="maxEvents"/> raised events, counted in its history and
+    /// its inbox together (<see cref="EnqueueResult.LimitReached"/>). Count and insert are one transaction serialized per
+    /// instance, so callers on any number of hosts together never store more than the cap; no history is read.
+    /// </summary>
+    Task<EnqueueResult> EnqueueEventAsync(string instanceId, HistoryEvent raised, int maxEvents, CancellationToken cancellationToken);
+
     /// <summary>The instance row, or null.</summary>
     Task<InstanceRecord?> GetInstanceAsync(string instanceId, CancellationToken cancellationToken);
 

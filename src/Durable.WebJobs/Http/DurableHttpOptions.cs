@@ -6,6 +6,9 @@ public sealed class DurableHttpOptions
     /// <summary>Default body limit: 1 MiB, far above any event or input this app needs.</summary>
     public const long DefaultMaxRequestBodyBytes = 1024 * 1024;
 
+    /// <summary>Default largest raiseEvent body: 4 KiB, far above an answer (a code is a few bytes).</summary>
+    public const long DefaultMaxEventPayloadBytes = 4 * 1024;
+
     /// <summary>Default cap on events raised to one instance.</summary>
     public const int DefaultMaxEventsPerInstance = 100;
 
@@ -13,7 +16,13 @@ public sealed class DurableHttpOptions
     public long MaxRequestBodyBytes { get; set; } = DefaultMaxRequestBodyBytes;
 
     /// <summary>
-    /// Gets or sets how many events one instance accepts over its life (429 above it), so nobody can grow an
+    /// Gets or sets the largest raiseEvent body (413 above it): every event is kept in the instance's history and
+    /// replayed on each episode, so its size bounds what one client can make the host hold and re-read.
+    /// </summary>
+    public long MaxEventPayloadBytes { get; set; } = DefaultMaxEventPayloadBytes;
+
+    /// <summary>
+    /// Gets or sets how many events one instance accepts over its current execution (429 above it), counted by the store across hosts, so nobody can grow an
     /// instance's history without bound.
     /// </summary>
     public int MaxEventsPerInstance { get; set; } = DefaultMaxEventsPerInstance;

@@ -33,7 +33,7 @@ internal sealed partial class DurableTaskHttpApi
     {
         if (request.ContentLength > this.options.MaxRequestBodyBytes)
         {
-            throw this.BodyTooLarge();
+            throw BodyTooLarge(this.options.MaxRequestBodyBytes);
         }
 
         string? taskHub = request.Query["taskHub"].FirstOrDefault();
@@ -90,13 +90,15 @@ internal sealed partial class DurableTaskHttpApi
             : reason;
     }
 
-    /// <summary>Reads the body as UTF-8 text, refusing more than the configured limit even without a Content-Length.</summary>
-    private async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>The largest raiseEvent body: the event payload limit, within the request body limit.</summary>
+    private long EventPayloadLimit => Math.Min(this.options.MaxEventPayloadBytes, this.options.MaxRequestBodyBytes);
+
+    /// <summary>Reads the body as UTF-8 text, refusing more than <paramref name="limit"/> bytes even without a Content-Length.</summary>
+    private async Task<string> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
-        long limit = this.options.MaxRequestBodyBytes;
         if (request.ContentLength > limit)
         {
-            throw this.BodyTooLarge();
+            throw BodyTooLarge(limit);
         }
 
         using MemoryStream buffer = new();
@@ -108,7 +110,7 @@ internal sealed partial class DurableTaskHttpApi
             {
                 if (buffer.Length + read > limit)
                 {
-                    throw this.BodyTooLarge();
+                    throw BodyTooLarge(limit);
                 }
 
                 buffer.Write(chunk, 0, read);
@@ -129,9 +131,9 @@ internal sealed partial class DurableTaskHttpApi
         }
     }
 
-    private DurableInputException BodyTooLarge() => new(
+    private static DurableInputException BodyTooLarge(long limit) => new(
         StatusCodes.Status413PayloadTooLarge,
-        $"The request body is larger than {this.options.MaxRequestBodyBytes} bytes.",
+        $"The request body is larger than {limit} bytes.",
         "body");
 
     /// <summary>

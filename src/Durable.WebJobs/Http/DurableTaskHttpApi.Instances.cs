@@ -35,10 +35,11 @@ internal sealed partial class DurableTaskHttpApi
             return DurableResponse.Error(StatusCodes.Status400BadRequest, "Only application/json request content is supported", "Content-Type");
         }
 
-        JToken eventData = ParseJson(await this.ReadBodyAsync(request, cancellationToken).ConfigureAwait(false));
+        JToken eventData = ParseJson(await this.ReadBodyAsync(request, this.EventPayloadLimit, cancellationToken).ConfigureAwait(false));
 
+        // The instance row only: a finished instance is refused without its history being read or formatted.
         DurableClient client = await this.host.GetClientAsync(cancellationToken).ConfigureAwait(false);
-        OrchestrationStatus? status = await client.GetStatusAsync(instanceId, showHistory: true, showInput: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+        OrchestrationStatus? status = await client.GetStatusAsync(instanceId, showInput: false, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (status is null)
         {
             return UnknownInstance(instanceId);
@@ -49,23 +50,15 @@ internal sealed partial class DurableTaskHttpApi
             return Finished(instanceId, status.RuntimeStatus);
         }
 
-        int recorded = status.History?.Count(e => (string?)e["EventType"] == nameof(Durable.Core.History.EventType.EventRaised)) ?? 0;
-        if (!this.eventBudget.TryTake(instanceId, recorded))
-        {
-            return DurableResponse.Error(
+        // The store counts the instance's events (history and inbox) and inserts in one transaction, so the cap holds
+        // across hosts; it also decides again whether the instance still runs (it may have finished meanwhile).
+        EnqueueResult result = await client.RaiseEventAsync(instanceId, eventName, eventData, this.options.MaxEventsPerInstance, cancellationToken).ConfigureAwait(false);
+        return result == EnqueueResult.LimitReached
+            ? DurableResponse.Error(
                 StatusCodes.Status429TooManyRequests,
                 $"Orchestration instance '{instanceId}' has received the most events one instance accepts ({this.options.MaxEventsPerInstance}).",
-                "eventName");
-        }
-
-        // The status check above is advisory; the store decides atomically (the instance may finish meanwhile).
-        EnqueueResult result = await client.RaiseEventAsync(instanceId, eventName, eventData, cancellationToken).ConfigureAwait(false);
-        if (result != EnqueueResult.Accepted)
-        {
-            this.eventBudget.GiveBack(instanceId);
-        }
-
-        return Enqueued(instanceId, result);
+                "eventName")
+            : Enqueued(instanceId, result);
     }
 
     private async Task<DurableResponse> SendAsync(string instanceId, Func<DurableClient, CancellationToken, Task<EnqueueResult>> send, CancellationToken cancellationToken)
@@ -130,7 +123,6 @@ internal sealed partial class DurableTaskHttpApi
         }
 
         int deleted = await client.PurgeInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
-        this.eventBudget.Forget(instanceId);
         return deleted == 0 ? UnknownInstance(instanceId) : new DurableResponse(StatusCodes.Status200OK, new JObject { ["instancesDeleted"] = deleted });
     }
 

@@ -13,7 +13,7 @@ internal sealed partial class DurableTaskHttpApi
     {
         // Durable Functions does not look at the content type; we refuse a body not declared as JSON, a missing
         // Content-Type included: a page on another origin can send text without a CORS preflight, never JSON.
-        string body = await this.ReadBodyAsync(request, cancellationToken).ConfigureAwait(false);
+        string body = await this.ReadBodyAsync(request, this.options.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
         if (body.Length > 0 && !IsJson(request.ContentType))
         {
             throw new DurableInputException(StatusCodes.Status415UnsupportedMediaType, "The orchestration input must be JSON (Content-Type: application/json).", "Content-Type");
@@ -42,8 +42,6 @@ internal sealed partial class DurableTaskHttpApi
             return DurableResponse.Error(StatusCodes.Status400BadRequest, e.Message, e.ParamName);
         }
 
-        // A reused id is a new instance: the events counted for the finished one no longer apply.
-        this.eventBudget.Forget(id);
         return await this.CheckStatusOrWaitAsync(request, id, timeout, pollingInterval, cancellationToken).ConfigureAwait(false);
     }
 
@@ -74,7 +72,6 @@ internal sealed partial class DurableTaskHttpApi
             return DurableResponse.Error(StatusCodes.Status409Conflict, "A non-terminal instance with this instance ID already exists.", "restartWithNewInstanceId", e);
         }
 
-        this.eventBudget.Forget(id);
         return await this.CheckStatusOrWaitAsync(request, id, timeout, pollingInterval, cancellationToken).ConfigureAwait(false);
     }
 

@@ -24,7 +24,6 @@ internal sealed partial class DurableTaskHttpApi
     private readonly HttpManagementLinks links;
     private readonly IDurableHttpAuthorizer authorizer;
     private readonly DurableHttpOptions options;
-    private readonly InstanceEventBudget eventBudget;
     private readonly SignedContinuationToken continuationTokens;
     private readonly ILogger logger;
 
@@ -34,7 +33,6 @@ internal sealed partial class DurableTaskHttpApi
         this.links = links;
         this.authorizer = authorizer;
         this.options = options.Value;
-        this.eventBudget = new InstanceEventBudget(this.options.MaxEventsPerInstance);
         this.continuationTokens = new SignedContinuationToken(this.options.ContinuationTokenKey);
         this.logger = loggerFactory.CreateLogger("Durable.WebJobs.HttpApi");
     }

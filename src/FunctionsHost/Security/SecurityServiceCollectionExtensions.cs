@@ -21,6 +21,7 @@ internal static class SecurityServiceCollectionExtensions
         {
             options.MaxRequestBodyBytes = settings.MaxRequestBodyBytes;
             options.MaxEventsPerInstance = settings.MaxEventsPerInstance;
+            options.MaxEventPayloadBytes = settings.MaxEventPayloadBytes;
             options.IncludeExceptionDetails = development;
             options.ContinuationTokenKey = keys.ContinuationTokenKey();
         });

@@ -20,6 +20,8 @@ internal abstract class DelegatingStore(IOrchestrationStore inner) : IOrchestrat
 
     public Task<EnqueueResult> EnqueueMessageAsync(string instanceId, HistoryEvent message, CancellationToken cancellationToken) => this.Inner.EnqueueMessageAsync(instanceId, message, cancellationToken);
 
+    public Task<EnqueueResult> EnqueueEventAsync(string instanceId, HistoryEvent raised, int maxEvents, CancellationToken cancellationToken) => this.Inner.EnqueueEventAsync(instanceId, raised, maxEvents, cancellationToken);
+
     public Task<InstanceRecord?> GetInstanceAsync(string instanceId, CancellationToken cancellationToken) => this.Inner.GetInstanceAsync(instanceId, cancellationToken);
 
     public Task<IReadOnlyList<HistoryEvent>> GetHistoryAsync(string instanceId, CancellationToken cancellationToken) => this.Inner.GetHistoryAsync(instanceId, cancellationToken);

@@ -35,6 +35,57 @@ public sealed class HistoryCacheTests
     }
 
     [Fact]
+    public void Set_PastByteBudget_EvictsLeastRecentlyUsedUntilWithinBudget()
+    {
+        // Arrange: three histories of about 40 KB each (20,000 characters) under a 100 KB budget.
+        HistoryCache cache = new(100, maxBytes: 100_000);
+        HistoryEvent[] large = [new HistoryEvent { EventType = EventType.EventRaised, Name = "Big", Input = new string('x', 20_000) }];
+
+        // Act
+        cache.Set("a", "exec-1", large, 0);
+        cache.Set("b", "exec-1", large, 0);
+        cache.Get("a", "exec-1");
+        cache.Set("c", "exec-1", large, 0);
+
+        // Assert
+        Assert.Equal(2, cache.Count);
+        Assert.NotNull(cache.Get("a", "exec-1"));
+        Assert.Null(cache.Get("b", "exec-1"));
+        Assert.NotNull(cache.Get("c", "exec-1"));
+        Assert.InRange(cache.Bytes, 80_000, 100_000);
+    }
+
+    [Fact]
+    public void Set_OneHistoryOverByteBudget_IsNotKept()
+    {
+        // Arrange
+        HistoryCache cache = new(100, maxBytes: 10_000);
+        cache.Set("a", "exec-1", History, 1);
+
+        // Act
+        cache.Set("b", "exec-1", [new HistoryEvent { EventType = EventType.EventRaised, Input = new string('x', 10_000) }], 0);
+
+        // Assert
+        Assert.Null(cache.Get("b", "exec-1"));
+        Assert.NotNull(cache.Get("a", "exec-1"));
+    }
+
+    [Fact]
+    public void Remove_Entry_GivesBackItsBytes()
+    {
+        // Arrange
+        HistoryCache cache = new(100, maxBytes: 100_000);
+        cache.Set("a", "exec-1", History, 1);
+        cache.Set("a", "exec-1", [.. History, .. History], 3);
+
+        // Act
+        cache.Remove("a");
+
+        // Assert
+        Assert.Equal(0, cache.Bytes);
+    }
+
+    [Fact]
     public void Set_PastCapacity_EvictsTheLeastRecentlyUsed()
     {
         HistoryCache cache = new(2);

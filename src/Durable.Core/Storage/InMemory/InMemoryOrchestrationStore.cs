@@ -63,6 +63,36 @@ public sealed partial class InMemoryOrchestrationStore : IOrchestrationStore
     }
 
     /// <inheritdoc/>
+    public Task<EnqueueResult> EnqueueEventAsync(string instanceId, HistoryEvent raised, int maxEvents, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instanceId);
+        EventBudget.Check(raised, maxEvents);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (this.gate)
+        {
+            if (!this.instances.TryGetValue(instanceId, out InMemoryInstance? state))
+            {
+                return Task.FromResult(EnqueueResult.NotFound);
+            }
+
+            if (state.Record.Status.IsTerminal())
+            {
+                return Task.FromResult(EnqueueResult.Gone);
+            }
+
+            int used = state.History.Count(e => e.EventType == EventType.EventRaised)
+                + this.inbox.Values.Count(m => m.InstanceId == instanceId && m.Event.EventType == EventType.EventRaised);
+            if (used >= maxEvents)
+            {
+                return Task.FromResult(EnqueueResult.LimitReached);
+            }
+
+            this.AddMessage(new NewMessage(instanceId, null, raised));
+            return Task.FromResult(EnqueueResult.Accepted);
+        }
+    }
+
+    /// <inheritdoc/>
     public Task<InstanceRecord?> GetInstanceAsync(string instanceId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instanceId);
