@@ -111,6 +111,13 @@ public sealed class DurableEngine : IAsyncDisposable
 
         // Work written by other processes (hosts sharing a PostgreSQL store) wakes the dispatchers at once.
         this.workArrival = (this.store as IWorkArrivalNotifier)?.SubscribeToWorkArrival(this.signals.Orchestrations.Notify, this.signals.Activities.Notify);
+
+        // A store that stopped for good (a failed fsync) refuses every call: stop leasing instead of looping on errors.
+        // Work in flight fails its commit and ends; the host logs the failure once and exits (it owns the process).
+        if (this.store is IStoreFailureNotifier failing)
+        {
+            _ = failing.Failed.ContinueWith(_ => this.StopLeasing(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
         this.running = Task.WhenAll(
             Task.Run(() => this.orchestrationDispatcher.RunAsync(this.stopLeasing.Token, this.abortWork.Token), CancellationToken.None),
             Task.Run(() => this.activityDispatcher.RunAsync(this.stopLeasing.Token, this.abortWork.Token), CancellationToken.None));
@@ -163,6 +170,18 @@ public sealed class DurableEngine : IAsyncDisposable
         }
 
         await this.running.ConfigureAwait(false);
+    }
+
+    private void StopLeasing()
+    {
+        try
+        {
+            this.stopLeasing.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already disposed: nothing leases any more.
+        }
     }
 
     /// <inheritdoc/>

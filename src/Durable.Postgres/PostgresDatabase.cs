@@ -138,6 +138,19 @@ internal sealed class PostgresDatabase : IAsyncDisposable
 
     public ValueTask DisposeAsync() => this.source.DisposeAsync();
 
+    /// <summary>
+    /// Makes the transaction's COMMIT return only once its WAL is flushed to disk (and, with synchronous standbys, on
+    /// them), whatever the server's, database's or role's default: with <c>synchronous_commit = off</c> a server crash
+    /// loses commits it had acknowledged, which the engine has already reported done (a 202 start, a delivered event).
+    /// SET LOCAL ends with the transaction, so a pooled connection keeps nothing of it; it works through PgBouncer's
+    /// transaction pooling, where startup options do not. Npgsql sends it with the deferred BEGIN, in one round trip.
+    /// </summary>
+    private static async Task MakeDurableAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using NpgsqlCommand command = new("SET LOCAL synchronous_commit = on", connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task<T> RunAsync<T>(Func<PostgresSession, Task<T>> body, bool transactional, TimeSpan budget, CancellationToken cancellationToken)
     {
         Stopwatch elapsed = Stopwatch.StartNew();
@@ -154,6 +167,7 @@ internal sealed class PostgresDatabase : IAsyncDisposable
                 }
 
                 await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await MakeDurableAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
                 T result = await body(new PostgresSession(connection, transaction)).ConfigureAwait(false);
                 committing = true;
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

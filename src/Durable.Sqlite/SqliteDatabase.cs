@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
+using Durable.Core.Storage;
 
 namespace Durable.Sqlite;
 
@@ -23,20 +24,23 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     private readonly TimeSpan busyBudget;
     private volatile bool disposed;
 
-    private SqliteDatabase(string path, string connectionString, SqliteSession writeSession, TimeSpan busyBudget, bool durable)
+    private SqliteDatabase(string path, string connectionString, SqliteSession writeSession, SqliteStoreOptions options, Action<StoreFailedException> onFailure)
     {
         this.Path = path;
         this.connectionString = connectionString;
-        this.busyBudget = busyBudget;
-        this.retry = new BusyRetry(busyBudget, path);
-        this.writer = new SqliteWriter(writeSession, this.retry, path, durable ? new WalFlusher(path) : null);
+        this.busyBudget = options.BusyTimeout;
+        this.retry = new BusyRetry(options.BusyTimeout, path);
+        Action<FileStream> sync = options.WalSyncForTests ?? (wal => wal.Flush(flushToDisk: true));
+        this.writer = new SqliteWriter(writeSession, this.retry, path, options.Durable ? new WalFlusher(path, sync, onFailure) : null);
     }
 
     /// <summary>Full path of the database file.</summary>
     public string Path { get; }
 
     /// <summary>Opens (creating if needed) the file and its write connection in WAL mode.</summary>
-    public static SqliteDatabase Open(SqliteStoreOptions options)
+    /// <param name="options">The store's settings.</param>
+    /// <param name="onFailure">Called once if a failed WAL sync stops the store (see <see cref="WalFlusher"/>).</param>
+    public static SqliteDatabase Open(SqliteStoreOptions options, Action<StoreFailedException> onFailure)
     {
         string path = System.IO.Path.GetFullPath(options.DatabasePath);
         string connectionString = new SqliteConnectionStringBuilder
@@ -75,7 +79,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
                     session.Scalar($"PRAGMA max_page_count={maxPages}");
                 }
 
-                return new SqliteDatabase(path, connectionString, session, options.BusyTimeout, options.Durable);
+                return new SqliteDatabase(path, connectionString, session, options, onFailure);
             }
             catch
             {
@@ -107,6 +111,12 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     /// <summary>Runs <paramref name="work"/> (single-statement reads) on a pooled read connection.</summary>
     public async Task<T> ReadAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken)
     {
+        // A stopped store shows nothing either: readers would see commits that may never have reached the disk.
+        if (this.writer.Failure is { } failed)
+        {
+            throw failed;
+        }
+
         await this.readGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         SqliteSession? session = null;
         try

@@ -15,9 +15,12 @@ namespace Durable.Sqlite;
 /// <remarks>
 /// Failures that mean "the store cannot take the request now" (locked past <see cref="SqliteStoreOptions.BusyTimeout"/>,
 /// disk full, read-only, I/O error) surface as <see cref="StoreUnavailableException"/>; the failed call's
-/// transaction is rolled back, so nothing of it was written.
+/// transaction is rolled back, so nothing of it was written. A failed sync of the write-ahead log to disk is different: the
+/// commits it covered are visible but may never reach the disk, so the store stops for good (fail-stop): every call then
+/// fails with <see cref="StoreFailedException"/> (outcome unknown) and <see cref="Failed"/> fires, so the host can exit
+/// and be restarted on a fresh file handle.
 /// </remarks>
-public sealed partial class SqliteOrchestrationStore : IOrchestrationStore
+public sealed partial class SqliteOrchestrationStore : IOrchestrationStore, IStoreFailureNotifier
 {
     private const string SelectStatus = "SELECT status FROM instances WHERE hub = $hub AND instance_id = $id";
 
@@ -25,6 +28,7 @@ public sealed partial class SqliteOrchestrationStore : IOrchestrationStore
     private readonly TimeProvider time;
     private readonly string hub;
     private readonly object openGate = new();
+    private readonly TaskCompletionSource<StoreFailedException> failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // Parsed history between episodes (see HistoryCache): a lease then reads only the rows written since.
     private readonly HistoryCache historyCache = new(HistoryCache.DefaultCapacity);
@@ -43,6 +47,10 @@ public sealed partial class SqliteOrchestrationStore : IOrchestrationStore
         this.time = timeProvider;
         this.hub = options.HubName;
     }
+
+    /// <inheritdoc/>
+    /// <remarks>Fires when a sync of the write-ahead log to disk fails (see the class remarks).</remarks>
+    public Task<StoreFailedException> Failed => this.failed.Task;
 
     private SqliteDatabase Db
     {
@@ -63,7 +71,7 @@ public sealed partial class SqliteOrchestrationStore : IOrchestrationStore
         lock (this.openGate)
         {
             ObjectDisposedException.ThrowIf(this.disposed, this);
-            this.database ??= SqliteDatabase.Open(this.options);
+            this.database ??= SqliteDatabase.Open(this.options, e => this.failed.TrySetResult(e));
         }
 
         await this.Db.WriteAsync(

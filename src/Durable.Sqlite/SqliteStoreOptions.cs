@@ -31,6 +31,12 @@ public sealed class SqliteStoreOptions
     /// </summary>
     internal long? MaxPageCountForTests { get; set; }
 
+    /// <summary>
+    /// Tests only: replaces the WAL sync (<c>FileStream.Flush(true)</c>, i.e. fsync), so a test can make it fail with the
+    /// <see cref="IOException"/> a failing disk gives. Null (the default) syncs for real.
+    /// </summary>
+    internal Action<FileStream>? WalSyncForTests { get; set; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     internal void Validate()
     {

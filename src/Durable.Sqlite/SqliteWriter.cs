@@ -1,3 +1,4 @@
+using Durable.Core.Storage;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -56,6 +57,11 @@ internal sealed class SqliteWriter : IAsyncDisposable
     public Task<T> WriteAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken, bool lease = false)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (this.Failure is { } failed)
+        {
+            return Task.FromException<T>(failed);
+        }
+
         PendingWrite<T> write = new(work, cancellationToken) { Lease = lease };
         lock (this.gate)
         {
@@ -70,6 +76,9 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
         return write.Task;
     }
+
+    /// <summary>The failed WAL sync that stopped the store (every write then fails with it), or null while it works.</summary>
+    public StoreFailedException? Failure => this.flusher?.Failure;
 
     /// <summary>Refuses new writes, lets queued ones finish, then closes the connection.</summary>
     public async ValueTask DisposeAsync()
@@ -120,6 +129,13 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
             if (batch.Count == 0)
             {
+                continue;
+            }
+
+            if (this.Failure is { } failed)
+            {
+                // Stopped: even a lease write is not committed, as nothing committed now could be trusted to be durable.
+                batch.ForEach(w => w.Fail(failed));
                 continue;
             }
 

@@ -1,3 +1,5 @@
+using Durable.Core.Storage;
+
 namespace Durable.Sqlite;
 
 /// <summary>
@@ -11,22 +13,40 @@ namespace Durable.Sqlite;
 /// single writer no longer stands still during each fsync, and one fsync covers every batch committed meanwhile.
 /// The WAL is append-only between checkpoints and recovery ignores frames after the last valid commit, so a power
 /// loss can only drop writes nobody was told about. On Linux, fsync on any descriptor of the file flushes it.
+/// <para>
+/// A failed fsync stops the store for good (fail-stop): the commits it covered are already visible to readers, and the
+/// kernel may have dropped their dirty pages and cleared the error, so a later fsync on the same handle could succeed
+/// and acknowledge newer commits while the failed ones never reach the disk (PostgreSQL's "fsyncgate", 2018). So
+/// nothing is acknowledged after the first failure: the writes it covered and every later one fail with
+/// <see cref="StoreFailedException"/> (outcome unknown), and the host restarts on a fresh handle.
+/// </para>
 /// </remarks>
 internal sealed class WalFlusher : IAsyncDisposable
 {
     private readonly object gate = new();
     private readonly string walPath;
     private readonly string databasePath;
+    private readonly Action<FileStream> sync;
+    private readonly Action<StoreFailedException> onFailure;
     private List<PendingWrite> pending = [];
+    private volatile StoreFailedException? failure;
     private FileStream? wal;
     private Task loop = Task.CompletedTask;
     private bool running;
 
-    public WalFlusher(string databasePath)
+    /// <param name="databasePath">The database file; its WAL is beside it.</param>
+    /// <param name="sync">Syncs the WAL handle to disk (<c>Flush(true)</c>; tests inject a failure).</param>
+    /// <param name="onFailure">Called once, on the first failed sync: the store has stopped.</param>
+    public WalFlusher(string databasePath, Action<FileStream> sync, Action<StoreFailedException> onFailure)
     {
         this.databasePath = databasePath;
         this.walPath = databasePath + "-wal";
+        this.sync = sync;
+        this.onFailure = onFailure;
     }
+
+    /// <summary>The failure that stopped the store, or null while it works.</summary>
+    public StoreFailedException? Failure => this.failure;
 
     /// <summary>
     /// Syncs the WAL on the calling thread and acknowledges <paramref name="committed"/>: for a write loop with nothing
@@ -104,6 +124,13 @@ internal sealed class WalFlusher : IAsyncDisposable
 
     private bool TrySync(out Exception? cause)
     {
+        // After a failed sync, a later one proves nothing about the pages the failed one lost.
+        cause = this.failure;
+        if (cause is not null)
+        {
+            return false;
+        }
+
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
@@ -115,16 +142,33 @@ internal sealed class WalFlusher : IAsyncDisposable
                 wal = this.wal ??= new FileStream(this.walPath, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
             }
 
-            wal.Flush(flushToDisk: true);
+            this.sync(wal);
             SqliteStoreMetrics.RecordFsync(started, succeeded: true);
             cause = null;
             return true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // Committed but perhaps not on disk: the callers must not be told it is durable.
             SqliteStoreMetrics.RecordFsync(started, succeeded: false);
-            cause = SqliteErrors.Unavailable(this.databasePath, $"its write-ahead log could not be synced to disk ({ex.Message})", ex);
+            // Committed (readers see it) but perhaps never on disk: neither "done" nor "nothing written" is true.
+            StoreFailedException failed = new(
+                $"The SQLite store '{this.databasePath}' has stopped: its write-ahead log could not be synced to disk ({ex.Message}). " +
+                "Writes since the last successful sync may not be on disk, so the outcome of this call is unknown; the store acknowledges " +
+                "nothing more until the host restarts.",
+                ex);
+            bool first;
+            lock (this.gate)
+            {
+                first = this.failure is null;
+                this.failure ??= failed;
+                cause = this.failure;
+            }
+
+            if (first)
+            {
+                this.onFailure(failed);
+            }
+
             return false;
         }
     }

@@ -16,4 +16,7 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 3011, Level = LogLevel.Error, Message = "Durable management API request {Method} {Path} answered 503: the store is unavailable ({Reason}).")]
     public static partial void ManagementStoreUnavailable(ILogger logger, string method, string path, string reason);
+
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Error, Message = "Durable management API request {Method} {Path} answered 503: the store has stopped, the outcome is unknown ({Reason}).")]
+    public static partial void ManagementStoreFailed(ILogger logger, string method, string path, string reason);
 }

@@ -121,6 +121,8 @@ public static class FunctionsHostBuilder
         IServiceCollection services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IOrchestrationStore>(sp => StoreFactory.Create(settings, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<StoreFailStop>();
+        services.AddHostedService(sp => sp.GetRequiredService<StoreFailStop>());
         services.AddSingleton(sp => new HostAddresses(sp.GetRequiredService<IServer>(), urls ?? Environment.GetEnvironmentVariable("ASPNETCORE_URLS")));
 
         // ObjectResult and friends returned by HTTP functions need MVC's executors.

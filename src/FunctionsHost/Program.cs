@@ -12,8 +12,12 @@ try
     FunctionsHostOptions options = FunctionsHostOptions.FromCommandLine(args);
     await using WebApplication app = FunctionsHostBuilder.Build(options);
     await FunctionsHost.Configuration.StoreStartupCheck.RunAsync(app.Services, CancellationToken.None);
+    // Resolved first: RunAsync disposes the services when the host stops.
+    StoreFailStop failStop = app.Services.GetRequiredService<StoreFailStop>();
     await app.RunAsync();
-    return 0;
+
+    // Non-zero after a store failure (a failed fsync): a supervisor restarts the host on fresh file handles.
+    return failStop.ExitCode ?? 0;
 }
 catch (Exception e) when (e is InvalidOperationException or ArgumentException or IOException or Durable.Core.Storage.StoreUnavailableException
     or Microsoft.Azure.WebJobs.Host.Listeners.FunctionListenerException)

@@ -98,11 +98,9 @@ public sealed class HttpStart
             this.limiter.Release(phoneNumber);
             return Error(StatusCodes.Status404NotFound, e.Message, "functionName");
         }
-        catch
-        {
-            this.limiter.Release(phoneNumber);
-            throw;
-        }
+
+        // Any other failure keeps the number's count: the start may have been stored even though the call failed (a
+        // store that stopped after a failed disk sync cannot say), and the limit exists to cap texts per number.
 
         log.LogInformation("Started orchestration '{FunctionName}' with ID = '{InstanceId}'.", functionName, instanceId);
         return starter.CreateCheckStatusResponse(req, instanceId);

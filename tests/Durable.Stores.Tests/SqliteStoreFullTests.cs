@@ -241,7 +241,7 @@ public sealed class SqliteStoreFullTests : IDisposable
 
     private async Task<SqliteDatabase> OpenDatabaseAsync()
     {
-        SqliteDatabase db = SqliteDatabase.Open(new SqliteStoreOptions { DatabasePath = this.database.Path, HubName = "FullHub" });
+        SqliteDatabase db = SqliteDatabase.Open(new SqliteStoreOptions { DatabasePath = this.database.Path, HubName = "FullHub" }, _ => { });
         await db.WriteAsync(
             s =>
             {

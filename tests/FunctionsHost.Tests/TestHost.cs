@@ -34,6 +34,12 @@ internal sealed class TestHost : IAsyncDisposable
 
     public StringWriter Banner { get; }
 
+    /// <summary>Cancelled once the host begins to stop (for instance on its own, after a store failure).</summary>
+    public CancellationToken Stopping => Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>(this.app.Services).ApplicationStopping;
+
+    /// <summary>The code the process would exit with: 0, or <see cref="StoreFailStop.ExitCodeOnStoreFailure"/> after a store failure.</summary>
+    public int ExitCode => Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<StoreFailStop>(this.app.Services).ExitCode ?? 0;
+
     /// <summary>Starts the host on a free port.</summary>
     /// <param name="timeoutSeconds">SmsChallengeTimeoutSeconds.</param>
     /// <param name="settings">Extra settings (win over everything).</param>

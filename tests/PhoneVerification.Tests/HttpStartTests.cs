@@ -141,6 +141,23 @@ public sealed class HttpStartTests
         Assert.Equal(StatusCodes.Status404NotFound, Assert.IsAssignableFrom<ObjectResult>(second).StatusCode);
     }
 
+    [Fact]
+    public async Task Run_StartOutcomeUnknown_KeepsTheNumbersStartSlot()
+    {
+        // Arrange: one start per number; the store stops mid-start (a failed disk sync), so the start may have been stored.
+        Mock<IDurableOrchestrationClient> client = new();
+        client.Setup(c => c.StartNewAsync(Orchestrator, null, It.IsAny<string>())).ThrowsAsync(new Durable.Core.Storage.StoreFailedException("outcome unknown (test)"));
+        HttpStart function = new(new VerificationStartLimiter(new VerificationStartLimit(1, TimeSpan.FromMinutes(10)), TimeProvider.System));
+        await Assert.ThrowsAsync<Durable.Core.Storage.StoreFailedException>(() => function.Run(Request("\"+14255550123\""), client.Object, Orchestrator, NullLogger.Instance));
+
+        // Act
+        IActionResult again = await function.Run(Request("\"+14255550123\""), client.Object, Orchestrator, NullLogger.Instance);
+
+        // Assert: the slot stayed taken; no second start was tried.
+        Assert.Equal(StatusCodes.Status429TooManyRequests, Assert.IsAssignableFrom<ObjectResult>(again).StatusCode);
+        client.Verify(c => c.StartNewAsync(Orchestrator, null, "+14255550123"), Times.Once());
+    }
+
     private static HttpStart NewFunction() => new(new VerificationStartLimiter(VerificationStartLimit.Default, TimeProvider.System));
 
     private static string FieldOf(ObjectResult result) =>

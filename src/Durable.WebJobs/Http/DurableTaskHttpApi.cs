@@ -55,6 +55,16 @@ internal sealed partial class DurableTaskHttpApi
         {
             response = DurableResponse.Error(e.StatusCode, e.Message, e.Field, e.Detail is null ? null : new FormatException(e.Detail));
         }
+        catch (Exception e) when (Find<StoreFailedException>(e) is { } failed)
+        {
+            // The store stopped for good (a failed fsync): the request may or may not be stored; the host is restarting.
+            Logs.ManagementStoreFailed(this.logger, request.Method, request.Path, failed.Message);
+            response = DurableResponse.Error(
+                StatusCodes.Status503ServiceUnavailable,
+                "The durable store has stopped after a failed write to disk: the outcome of this request is unknown (it may or may not have been stored). " +
+                "The host is restarting; check the current state before retrying.")
+                .WithHeader("Retry-After", this.options.StoreUnavailableRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
         catch (Exception e) when (StoreUnavailable(e) is { } unavailable)
         {
             // One line, no stack: the store says what is wrong (locked, full, read-only); nothing was written.
@@ -78,13 +88,16 @@ internal sealed partial class DurableTaskHttpApi
     }
 
     /// <summary>The store's own exception anywhere in the chain (the engine may wrap it).</summary>
-    internal static StoreUnavailableException? StoreUnavailable(Exception? exception)
+    internal static StoreUnavailableException? StoreUnavailable(Exception? exception) => Find<StoreUnavailableException>(exception);
+
+    private static T? Find<T>(Exception? exception)
+        where T : Exception
     {
         for (Exception? e = exception; e is not null; e = e.InnerException)
         {
-            if (e is StoreUnavailableException unavailable)
+            if (e is T found)
             {
-                return unavailable;
+                return found;
             }
         }
 

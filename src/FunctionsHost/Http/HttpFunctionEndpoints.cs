@@ -78,6 +78,12 @@ internal static partial class HttpFunctionEndpoints
     private static Task WriteFailureAsync(HttpContext context, string functionName, Exception failure)
     {
         ILogger logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("FunctionsHost.Http");
+        if (JsonErrors.Find<Durable.Core.Storage.StoreFailedException>(failure) is { } failed)
+        {
+            Log.OutcomeUnknown(logger, functionName, failed.Message);
+            return JsonErrors.WriteOutcomeUnknownAsync(context);
+        }
+
         if (JsonErrors.StoreUnavailable(failure) is { } unavailable)
         {
             Log.StoreUnavailable(logger, functionName, unavailable.Message);
@@ -129,6 +135,9 @@ internal static partial class HttpFunctionEndpoints
     {
         [LoggerMessage(EventId = 4100, Level = LogLevel.Error, Message = "HTTP function '{FunctionName}' failed.")]
         public static partial void FunctionFailed(ILogger logger, string functionName, Exception exception);
+
+        [LoggerMessage(EventId = 4102, Level = LogLevel.Error, Message = "HTTP function '{FunctionName}' answered 503: the store has stopped, the outcome is unknown ({Reason}).")]
+        public static partial void OutcomeUnknown(ILogger logger, string functionName, string reason);
 
         [LoggerMessage(EventId = 4101, Level = LogLevel.Error, Message = "HTTP function '{FunctionName}' answered 503: the store is unavailable ({Reason}).")]
         public static partial void StoreUnavailable(ILogger logger, string functionName, string reason);

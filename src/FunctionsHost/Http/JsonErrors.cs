@@ -35,6 +35,13 @@ internal static class JsonErrors
     public static Task WriteUnhandledAsync(HttpContext context)
     {
         Exception? exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        if (Find<Durable.Core.Storage.StoreFailedException>(exception) is { } failed)
+        {
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("FunctionsHost.Http")
+                .LogError("{Method} {Path} answered 503: the store has stopped, the outcome is unknown ({Reason}).", context.Request.Method, context.Request.Path, failed.Message);
+            return WriteOutcomeUnknownAsync(context);
+        }
+
         if (StoreUnavailable(exception) is { } unavailable)
         {
             context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("FunctionsHost.Http")
@@ -51,18 +58,46 @@ internal static class JsonErrors
     }
 
     /// <summary>The store's exception anywhere in the chain (the engine or the JobHost may wrap it).</summary>
-    public static Durable.Core.Storage.StoreUnavailableException? StoreUnavailable(Exception? exception)
+    public static Durable.Core.Storage.StoreUnavailableException? StoreUnavailable(Exception? exception) =>
+        Find<Durable.Core.Storage.StoreUnavailableException>(exception);
+
+    /// <summary>The first <typeparamref name="T"/> in the exception's chain of inner exceptions, or null.</summary>
+    public static T? Find<T>(Exception? exception)
+        where T : Exception
     {
         for (Exception? e = exception; e is not null; e = e.InnerException)
         {
-            if (e is Durable.Core.Storage.StoreUnavailableException unavailable)
+            if (e is T found)
             {
-                return unavailable;
+                return found;
             }
         }
 
         return null;
     }
+
+    /// <summary>
+    /// 503 after the store stopped for good (a failed fsync): the request may or may not have been stored, and the host is
+    /// restarting. <c>"outcome": "unknown"</c> tells clients not to assume "nothing changed": check before retrying.
+    /// </summary>
+    public static async Task WriteOutcomeUnknownAsync(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = StoreRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        context.Response.ContentType = "application/json; charset=utf-8";
+        byte[] body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string>
+        {
+            ["error"] = OutcomeUnknownMessage,
+            ["outcome"] = "unknown",
+        });
+        context.Response.ContentLength = body.Length;
+        await context.Response.Body.WriteAsync(body, context.RequestAborted);
+    }
+
+    /// <summary>The error text of a 503 after the store stopped for good.</summary>
+    public const string OutcomeUnknownMessage =
+        "The durable store has stopped after a failed write to disk: the outcome of this request is unknown (it may or may not have been stored). " +
+        "The host is restarting; check the current state (for example the instance's status) before retrying.";
 
     /// <summary>503 with Retry-After: the store cannot take the request now and nothing was changed.</summary>
     public static Task WriteStoreUnavailableAsync(HttpContext context)

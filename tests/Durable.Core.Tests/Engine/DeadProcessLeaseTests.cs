@@ -52,13 +52,8 @@ public sealed class DeadProcessLeaseTests : IDisposable
     public void Dispose() => this.database.Dispose();
 
     /// <summary>The lease owner id a host of this machine had in a process that has exited.</summary>
-    private static async Task<string> DeadOwnerAsync()
-    {
-        using Process exited = Process.Start(new ProcessStartInfo("dotnet", "--version") { RedirectStandardOutput = true })!;
-        await exited.StandardOutput.ReadToEndAsync();
-        await exited.WaitForExitAsync();
-        return string.Create(CultureInfo.InvariantCulture, $"{Environment.MachineName}:{exited.Id}:4242:{Guid.NewGuid():N}");
-    }
+    private static async Task<string> DeadOwnerAsync() =>
+        Dispatch.LeaseOwnerIdTests.Owner(Environment.MachineName, await Dispatch.LeaseOwnerIdTests.ExitedPidAsync(), 4242);
 
     /// <summary>The commit of the sample's first episode: ExecutionStarted replayed, the SMS activity scheduled.</summary>
     private static OrchestrationCommit ScheduleSend(OrchestrationWorkItem item, TimeProvider time)
