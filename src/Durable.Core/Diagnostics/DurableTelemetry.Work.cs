@@ -35,6 +35,10 @@ public sealed partial class DurableTelemetry
         if (DurableDiagnostics.Source.HasListeners())
         {
             SpanContext parent = TraceParent.Parse(StartTraceParent(workItem.History, workItem.Messages));
+
+            // An untraced instance starts a trace of its own, never under whatever span the dispatcher's context carried
+            // (the engine may have been started from inside a request).
+            Activity.Current = null;
             span = DurableDiagnostics.Source.StartActivity(ActivityKind.Server, parent, Tags(instance.InstanceId, instance.Name), name: "orchestration:" + instance.Name);
             span?.SetTag("durable.attempt", attempt);
             if (span is not null)
@@ -55,6 +59,7 @@ public sealed partial class DurableTelemetry
             this.Redelivered.Add(1, new KeyValuePair<string, object?>("kind", "activity"));
         }
 
+        Activity.Current = null;
         Activity? span = DurableDiagnostics.Source.StartActivity(ActivityKind.Server, parent, Tags(task.InstanceId, task.Name), name: "activity:" + task.Name);
         span?.SetTag("durable.attempt", workItem.DequeueCount);
         return new ActivityScope(this, task.Name, span);

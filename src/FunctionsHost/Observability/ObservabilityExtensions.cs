@@ -19,7 +19,7 @@ namespace FunctionsHost.Observability;
 /// </remarks>
 internal static class ObservabilityExtensions
 {
-    private static readonly string[] Untraced = ["/metrics", "/health"];
+    private static readonly string[] Untraced = ["/metrics", "/health", "/dev/outbox"];
 
     public static void AddObservability(this WebApplicationBuilder builder, FunctionsHostOptions options)
     {
@@ -63,7 +63,7 @@ internal static class ObservabilityExtensions
             telemetry.WithTracing(traces =>
             {
                 traces.AddSource(TelemetryNames.Sources)
-                    .AddAspNetCoreInstrumentation(o => o.Filter = context => !Untraced.Any(p => context.Request.Path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)))
+                    .AddAspNetCoreInstrumentation(o => o.Filter = Traced)
                     .AddHttpClientInstrumentation();
                 if (settings.OtlpEndpoint is not null)
                 {
@@ -73,6 +73,18 @@ internal static class ObservabilityExtensions
                 options.ConfigureTracing?.Invoke(traces);
             });
         }
+    }
+
+    /// <summary>
+    /// Requests that get a span: not the scrapes, probes and outbox reads, and not status polls (GETs on the management
+    /// API): a client polls every few hundred milliseconds, so they would be most spans of a verification's trace and most
+    /// of tracing's cost while saying nothing of the flow. They are still counted in <c>http.server.request.duration</c>.
+    /// </summary>
+    private static bool Traced(HttpContext context)
+    {
+        PathString path = context.Request.Path;
+        return !Untraced.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase))
+            && !(HttpMethods.IsGet(context.Request.Method) && path.StartsWithSegments(Microsoft.Azure.WebJobs.Extensions.DurableTask.DurableTaskOptions.WebhookPath, StringComparison.OrdinalIgnoreCase));
     }
 
     public static void MapObservability(this WebApplication app)

@@ -43,7 +43,8 @@ internal sealed class EngineHarness : IAsyncDisposable
         bool startEngine = true,
         Action<DurableEngineOptions>? configure = null,
         Func<FunctionRegistry, IOrchestratorInvoker>? orchestrators = null,
-        Func<FunctionRegistry, IActivityInvoker>? activities = null)
+        Func<FunctionRegistry, IActivityInvoker>? activities = null,
+        Diagnostics.DurableTelemetry? telemetry = null)
     {
         time ??= new FakeTimeProvider();
         FunctionRegistry functions = new();
@@ -51,7 +52,7 @@ internal sealed class EngineHarness : IAsyncDisposable
         IOrchestrationStore store = createStore(time);
         DurableEngineOptions options = new() { MaxPollingInterval = TimeSpan.FromSeconds(1) };
         configure?.Invoke(options);
-        DurableEngine engine = new(store, orchestrators?.Invoke(functions) ?? functions, activities?.Invoke(functions) ?? functions, options, time, NullLoggerFactory.Instance);
+        DurableEngine engine = new(store, orchestrators?.Invoke(functions) ?? functions, activities?.Invoke(functions) ?? functions, options, time, NullLoggerFactory.Instance, telemetry);
         if (startEngine)
         {
             await engine.StartAsync(CancellationToken.None);

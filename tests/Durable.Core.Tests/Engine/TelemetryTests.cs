@@ -1,0 +1,110 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Durable.Core.Diagnostics;
+using Durable.Core.History;
+using Durable.Core.Storage.InMemory;
+
+namespace Durable.Core.Tests.Engine;
+
+/// <summary>
+/// The engine's diagnostics: observers told of starts and finishes (outside the orchestrator), spans that join the trace
+/// stored on the start event, and nothing stored when nothing listens.
+/// </summary>
+public sealed class TelemetryTests
+{
+    [Fact]
+    public async Task Observer_InstanceRunsToCompletion_ToldOnceOfStartAndOnceOfFinishWithOutputAndHistory()
+    {
+        // Arrange
+        RecordingObserver observer = new();
+        using DurableTelemetry telemetry = new([observer]);
+        await using EngineHarness harness = await EngineHarness.StartAsync(
+            f => f
+                .AddOrchestrator("Sender", async ctx => await ctx.CallActivityAsync<string>("Send", null) + "!")
+                .AddActivity<object, string>("Send", (_, _) => Task.FromResult("sent")),
+            t => new InMemoryOrchestrationStore(t),
+            telemetry: telemetry);
+
+        // Act
+        string id = await harness.Client.StartNewAsync("Sender", null, null);
+        await harness.WaitForAsync(id, s => s.RuntimeStatus == OrchestrationRuntimeStatus.Completed, "completed");
+        OrchestrationFinished finished = await observer.WaitForFinishAsync();
+
+        // Assert
+        Assert.Equal([("Sender", id)], observer.Started);
+        Assert.Equal((id, "Sender", OrchestrationRuntimeStatus.Completed, "\"sent!\""), (finished.InstanceId, finished.Name, finished.Status, finished.Output));
+        Assert.Contains(finished.History, e => e.EventType == EventType.TaskCompleted && e.Result == "\"sent\"");
+        Assert.Contains(finished.History, e => e.EventType == EventType.ExecutionCompleted);
+        Assert.Single(observer.Finished);
+    }
+
+    [Fact]
+    public async Task Spans_Listened_EveryEpisodeJoinsTheTraceOfTheStartAndTheActivityHangsUnderItsEpisode()
+    {
+        // Arrange: a listener for the engine's source only, as a tracer provider would add.
+        ConcurrentQueue<Activity> spans = new();
+        using ActivityListener listener = new()
+        {
+            ShouldListenTo = s => s.Name == DurableDiagnostics.ActivitySourceName,
+            Sample = (ref ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        await using EngineHarness harness = await EngineHarness.StartAsync(f => f
+            .AddOrchestrator("Sender", ctx => ctx.CallActivityAsync<string>("Send", null))
+            .AddActivity<object, string>("Send", (_, _) => Task.FromResult("sent")));
+
+        // Act
+        string id = await harness.Client.StartNewAsync("Sender", null, null);
+        await harness.WaitForAsync(id, s => s.RuntimeStatus == OrchestrationRuntimeStatus.Completed, "completed");
+        IReadOnlyList<HistoryEvent> history = await harness.Store.GetHistoryAsync(id, CancellationToken.None);
+
+        // Assert: the start span's context is on the start event; both episodes hang under it; the activity under the first.
+        Activity create = Assert.Single(spans, s => s.DisplayName == "create_orchestration:Sender" && Is(s, id));
+        Assert.Equal($"00-{create.TraceId}-{create.SpanId}-01", history.Single(e => e.EventType == EventType.ExecutionStarted).TraceParent);
+        List<Activity> episodes = [.. spans.Where(s => s.DisplayName == "orchestration:Sender" && Is(s, id))];
+        Assert.Equal(2, episodes.Count);
+        Assert.All(episodes, e => Assert.Equal((create.TraceId, create.SpanId), (e.TraceId, e.ParentSpanId)));
+        Activity activity = Assert.Single(spans, s => s.DisplayName == "activity:Send" && Is(s, id));
+        Assert.Contains(episodes, e => e.SpanId == activity.ParentSpanId);
+    }
+
+    [Fact]
+    public async Task StartNew_NothingListening_StartEventStoredWithoutTraceContext()
+    {
+        // Arrange
+        await using EngineHarness harness = await EngineHarness.StartAsync(f => f.AddOrchestrator("Idle", _ => Task.FromResult(1)), startEngine: false, createStore: t => new InMemoryOrchestrationStore(t));
+
+        // Act
+        string id = await harness.Client.StartNewAsync("Idle", null, null);
+        InMemoryOrchestrationStore store = (InMemoryOrchestrationStore)harness.Store;
+        Durable.Core.Storage.OrchestrationWorkItem? item = await store.LeaseOrchestrationAsync("test", TimeSpan.FromMinutes(1), 10, CancellationToken.None);
+
+        // Assert: the stored start event is exactly what it was before tracing existed.
+        HistoryEvent start = Assert.Single(item!.Messages).Event;
+        Assert.Null(start.TraceParent);
+        Assert.DoesNotContain("TraceParent", Durable.Core.Serialization.HistoryEventJson.Serialize(start), StringComparison.Ordinal);
+    }
+
+    private static bool Is(Activity span, string instanceId) => (string?)span.GetTagItem("durable.instance_id") == instanceId;
+
+    private sealed class RecordingObserver : IOrchestrationObserver
+    {
+        private readonly TaskCompletionSource<OrchestrationFinished> first = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ConcurrentQueue<(string Name, string InstanceId)> Started { get; } = new();
+
+        public ConcurrentQueue<OrchestrationFinished> Finished { get; } = new();
+
+        public void OnStarted(string name, string instanceId) => this.Started.Enqueue((name, instanceId));
+
+        public void OnFinished(OrchestrationFinished finished)
+        {
+            this.Finished.Enqueue(finished);
+            this.first.TrySetResult(finished);
+        }
+
+        /// <summary>The finish is told just after the commit that the status shows, so wait for it (bounded).</summary>
+        public Task<OrchestrationFinished> WaitForFinishAsync() => this.first.Task.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+}
