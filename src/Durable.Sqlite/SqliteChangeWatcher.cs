@@ -27,11 +27,28 @@ internal sealed class SqliteChangeWatcher : IDisposable
         this.changed = changed;
     }
 
-    /// <summary>Starts watching <paramref name="path"/>; <paramref name="changed"/> runs on a pool thread after each change seen.</summary>
+    /// <summary>
+    /// Starts watching <paramref name="path"/>; <paramref name="changed"/> runs on a pool thread after each change seen.
+    /// The baseline is read before this returns, so every commit made after the call is reported.
+    /// </summary>
     public static SqliteChangeWatcher Start(string path, TimeSpan interval, TimeProvider time, Action changed)
     {
         SqliteChangeWatcher watcher = new(path, changed);
-        _ = Task.Run(() => watcher.RunAsync(interval, time), CancellationToken.None);
+        SqliteConnection? connection = null;
+        long? baseline = null;
+        try
+        {
+            connection = watcher.Open();
+            baseline = Read(connection);
+        }
+        catch (SqliteException)
+        {
+            // Not readable now: the loop retries, and reports a change once it can read.
+            connection?.Dispose();
+            connection = null;
+        }
+
+        _ = Task.Run(() => watcher.RunAsync(connection, baseline, interval, time), CancellationToken.None);
         return watcher;
     }
 
@@ -44,11 +61,9 @@ internal sealed class SqliteChangeWatcher : IDisposable
         }
     }
 
-    private async Task RunAsync(TimeSpan interval, TimeProvider time)
+    private async Task RunAsync(SqliteConnection? connection, long? last, TimeSpan interval, TimeProvider time)
     {
-        SqliteConnection? connection = null;
-        long? last = null;
-        bool missed = false;
+        bool missed = last is null;
         using PeriodicTimer timer = new(interval, time);
         try
         {
@@ -57,7 +72,7 @@ internal sealed class SqliteChangeWatcher : IDisposable
                 try
                 {
                     connection ??= this.Open();
-                    long version = this.Read(connection);
+                    long version = Read(connection);
                     if ((last is not null && version != last) || missed)
                     {
                         this.changed();
@@ -106,7 +121,7 @@ internal sealed class SqliteChangeWatcher : IDisposable
         }
     }
 
-    private long Read(SqliteConnection connection)
+    private static long Read(SqliteConnection connection)
     {
         using SqliteCommand command = connection.CreateCommand();
         command.CommandText = "PRAGMA data_version";

@@ -56,7 +56,7 @@ public static partial class PhoneNumberInput
         if (token is null || token.Type != JTokenType.String)
         {
             string kind = token is null ? "nothing" : $"a JSON {token.Type.ToString().ToLowerInvariant()}";
-            return ($"The phone number must be given as a JSON string, e.g. {Example}; got {kind}.", "body");
+            return ($"The phone number must be a JSON string, e.g. {Example}; got {kind}.", "body");
         }
 
         string value = token.Value<string>() ?? string.Empty;

@@ -54,11 +54,11 @@ internal static class CliText
             history.OfType<JObject>().Select(e => new[]
             {
                 (string?)e["EventType"] ?? string.Empty,
-                e["Timestamp"]?.ToString(Formatting.None).Trim('"') ?? string.Empty,
+                (string?)e["Timestamp"] ?? string.Empty,
                 (string?)(e["FunctionName"] ?? e["Name"]) ?? string.Empty,
                 string.Join(", ", e.Properties()
                     .Where(p => p.Name is not ("EventType" or "Timestamp" or "FunctionName" or "Name") && p.Value.Type != JTokenType.Null)
-                    .Select(p => $"{p.Name}={Json(p.Value)}")),
+                    .Select(p => $"{p.Name}={(p.Value.Type == JTokenType.String ? (string?)p.Value : Json(p.Value))}")),
             }));
 
     public static string Time(DateTime time) => time.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
