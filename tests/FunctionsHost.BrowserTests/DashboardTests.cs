@@ -44,6 +44,7 @@ public sealed class DashboardTests(BrowserFixture browser, DevHostFixture hostFi
         await Expect(page.Locator("#timeline-chart .mark.right")).ToHaveCountAsync(1);
         await Expect(page.Locator("#timeline-chart .mark.wrong")).ToHaveCountAsync(1);
         await Expect(page.Locator("#d-output")).ToHaveTextAsync("true");
+        await Expect(page.Locator("#timeline tbody")).ToContainTextAsync("Completed, output true");
         await Expect(page.Locator("#timeline tbody")).Not.ToContainTextAsync(code + ",");
         await session.ScreenshotAsync("dashboard-instance.png");
         session.AssertClean();
