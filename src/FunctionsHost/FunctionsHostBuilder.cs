@@ -82,8 +82,9 @@ public static class FunctionsHostBuilder
 
         WebApplication app = builder.Build();
         addresses.Value = app.Services.GetRequiredService<HostAddresses>();
-        ConfigurePipeline(app, functions);
-        StartupBanner.Register(app, functions, settings, options.BannerOutput ?? Console.Out);
+        PageSettings pages = PageSettings.Read(app.Configuration, app.Environment.IsDevelopment());
+        ConfigurePipeline(app, functions, pages);
+        StartupBanner.Register(app, functions, settings, pages, options.BannerOutput ?? Console.Out);
         app.DecideKeyEnforcement(options.BannerOutput ?? Console.Out);
         return app;
     }
@@ -160,7 +161,7 @@ public static class FunctionsHostBuilder
         services.AddSingleton<ITypeLocator>(new ExplicitTypeLocator(functionTypes));
     }
 
-    private static void ConfigurePipeline(WebApplication app, IReadOnlyList<FunctionEntry> functions)
+    private static void ConfigurePipeline(WebApplication app, IReadOnlyList<FunctionEntry> functions, PageSettings pages)
     {
         // Requests wait until the JobHost has started (hosted services start after Kestrel begins listening).
         IHostApplicationLifetime lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
@@ -184,7 +185,7 @@ public static class FunctionsHostBuilder
         HttpFunctionEndpoints.Map(app, functions);
         app.MapDurableTaskWebhooks();
         app.MapObservability();
-        app.MapPages(PageSettings.Read(app.Configuration, app.Environment.IsDevelopment()));
+        app.MapPages(pages);
         if (app.Environment.IsDevelopment())
         {
             app.MapDevOutbox().RequireMasterKeyWhenEnforced();

@@ -44,6 +44,7 @@ public sealed class DashboardTests(BrowserFixture browser, DevHostFixture hostFi
         await Expect(page.Locator("#timeline-chart .mark.right")).ToHaveCountAsync(1);
         await Expect(page.Locator("#timeline-chart .mark.wrong")).ToHaveCountAsync(1);
         await Expect(page.Locator("#d-output")).ToHaveTextAsync("true");
+        await Expect(page.Locator("#timeline tbody")).ToContainTextAsync("Completed, output true");
         await Expect(page.Locator("#timeline tbody")).Not.ToContainTextAsync(code + ",");
         await session.ScreenshotAsync("dashboard-instance.png");
         session.AssertClean();
@@ -133,7 +134,8 @@ public sealed class DashboardTests(BrowserFixture browser, DevHostFixture hostFi
     [Fact]
     public async Task Dashboard_InstanceStartedWhileOpen_AppearsWithoutReload()
     {
-        // Arrange
+        // Arrange: the page open on a list that already holds an instance.
+        await this.host.StartVerificationAsync(TestHost.NewPhoneNumber());
         await using PageSession session = await PageSession.OpenAsync(browser.Browser, this.host.Client.BaseAddress!);
         IPage page = session.Page;
         await page.GotoAsync("/dashboard/");
@@ -142,8 +144,12 @@ public sealed class DashboardTests(BrowserFixture browser, DevHostFixture hostFi
         // Act
         JObject payload = await this.host.StartVerificationAsync(TestHost.NewPhoneNumber());
 
-        // Assert: live refresh brings it in, on top (newest first).
-        await Expect(page.Locator("#instances tbody tr").First).ToHaveAttributeAsync("data-instance-id", (string)payload["id"]!);
+        // Assert: live refresh brings it in, and the list stays newest first (created times have whole seconds, so
+        // instances of the same second may come in either order).
+        await Expect(page.Locator($"#instances tr[data-instance-id='{payload["id"]}']")).ToBeVisibleAsync();
+        string[] created = [.. await page.Locator("#instances tbody tr td:nth-child(4)").AllTextContentsAsync()];
+        Assert.True(created.Length >= 2);
+        Assert.Equal(created.OrderDescending(StringComparer.Ordinal), created);
         session.AssertClean();
     }
 

@@ -31,6 +31,8 @@ public sealed class PageEndpointTests
         Assert.Equal(HttpStatusCode.NotModified, revalidated.StatusCode);
         Assert.DoesNotContain("http://", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.DoesNotContain("https://", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Matches(@"Dashboard: +http://localhost:[0-9]+/dashboard/", host.Banner.ToString());
+        Assert.Matches(@"Verification page: +http://localhost:[0-9]+/\r?\n", host.Banner.ToString());
     }
 
     [Fact]
@@ -72,6 +74,7 @@ public sealed class PageEndpointTests
 
         // Assert: keys are enforced in Production, and the outbox is never offered there.
         Assert.Equal(HttpStatusCode.NotFound, off.StatusCode);
+        Assert.DoesNotContain("Verification page:", production.Banner.ToString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, on.StatusCode);
         Assert.True((bool)settings["keysRequired"]!);
         Assert.False((bool)settings["devOutbox"]!);

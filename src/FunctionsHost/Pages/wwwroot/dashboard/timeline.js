@@ -67,7 +67,8 @@ export function buildTimeline(status, now = Date.now()) {
         break;
       case 'ExecutionCompleted':
         end = time;
-        row.details = `${e.OrchestrationStatus}, output ${formatJson(e.Result)}` + (e.FailureDetails ? ` (${formatJson(e.FailureDetails)})` : '');
+        // The event's result may be left out of the history; the status carries the output either way.
+        row.details = `${e.OrchestrationStatus}, output ${formatJson(e.Result ?? status.output)}` + (e.FailureDetails ? ` (${formatJson(e.FailureDetails)})` : '');
         break;
       case 'ExecutionTerminated':
         end = time;
