@@ -1,3 +1,4 @@
+using Durable.Core.Diagnostics;
 using Durable.Core.Client;
 using Durable.Core.Dispatch;
 using Durable.Core.History;
@@ -114,7 +115,7 @@ public sealed class EngineSignalsTests
         FakeTimeProvider time = new();
         InMemoryOrchestrationStore store = new(time);
         EngineSignals signals = new();
-        return (new DurableClient("hub", store, new OneOrchestrator(), time, signals), signals, time, store);
+        return (new DurableClient("hub", store, new OneOrchestrator(), time, signals, new DurableTelemetry()), signals, time, store);
     }
 
     private static OrchestrationCommit Commit(OrchestrationRuntimeStatus status, OrchestrationWorkItem? item = null) => new()

@@ -78,7 +78,7 @@ public sealed class TelemetryTests
         // Act
         string id = await harness.Client.StartNewAsync("Idle", null, null);
         InMemoryOrchestrationStore store = (InMemoryOrchestrationStore)harness.Store;
-        Durable.Core.Storage.OrchestrationWorkItem? item = await store.LeaseOrchestrationAsync("test", TimeSpan.FromMinutes(1), 10, CancellationToken.None);
+        Durable.Core.Storage.OrchestrationWorkItem? item = await store.LeaseOrchestrationAsync("test", TimeSpan.FromMinutes(1), 10, new HashSet<string>(), CancellationToken.None);
 
         // Assert: the stored start event is exactly what it was before tracing existed.
         HistoryEvent start = Assert.Single(item!.Messages).Event;
