@@ -63,7 +63,9 @@ public sealed class TracingTests
         Activity activity = Assert.Single(spans, s => s.DisplayName == "activity:E4_SendSmsChallenge" && Is(s, id));
         Assert.Contains(episodes, e => e.SpanId == activity.ParentSpanId);
         Assert.Equal(1, activity.GetTagItem("durable.attempt"));
-        Activity twilioCall = Assert.Single(spans, s => s.Kind == ActivityKind.Client && s.ParentSpanId == activity.SpanId);
+        // Every run first asks Twilio's list whether its SMS already went out (GET), then sends it (POST).
+        Activity twilioCall = Assert.Single(
+            spans, s => s.Kind == ActivityKind.Client && s.ParentSpanId == activity.SpanId && (string?)s.GetTagItem("http.request.method") == "POST");
         Assert.Contains("/Messages.json", (string?)twilioCall.GetTagItem("url.full"), StringComparison.Ordinal);
 
         // The answer: a span under the episode that took it, linked to the raiseEvent call's span.

@@ -111,7 +111,8 @@ public sealed class DurableClient
     public async Task<EnqueueResult> RaiseEventAsync(string instanceId, string eventName, object? eventData, int maxEvents, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(eventName);
-        HistoryEvent raised = new() { EventType = EventType.EventRaised, Name = eventName, Input = JsonDataConverter.Serialize(eventData), Timestamp = this.time.GetUtcNow() };
+        using Activity? span = DurableTelemetry.StartRaiseSpan(instanceId, eventName);
+        HistoryEvent raised = new() { EventType = EventType.EventRaised, Name = eventName, Input = JsonDataConverter.Serialize(eventData), Timestamp = this.time.GetUtcNow(), TraceParent = DurableTelemetry.TraceParentOf(span) };
         EnqueueResult result = await this.store.EnqueueEventAsync(instanceId, raised, maxEvents, cancellationToken).ConfigureAwait(false);
         if (result == EnqueueResult.Accepted)
         {
