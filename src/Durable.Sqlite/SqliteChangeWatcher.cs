@@ -52,7 +52,7 @@ internal sealed class SqliteChangeWatcher : IDisposable
         return watcher;
     }
 
-    /// <summary>Stops watching; the loop closes its connection at its next tick.</summary>
+    /// <summary>Stops watching: the loop wakes at once, closes its connection and ends.</summary>
     public void Dispose()
     {
         if (!this.stop.IsCancellationRequested)

@@ -35,15 +35,7 @@ internal sealed class AppFolder : IDisposable
     /// <summary>Runs <c>FunctionsHost durable</c> with <paramref name="args"/>; <paramref name="input"/> is written to its standard input.</summary>
     public async Task<CliResult> DurableWithInputAsync(string? input, params string[] args)
     {
-        ProcessStartInfo start = this.StartInfo();
-        start.RedirectStandardInput = true;
-        start.ArgumentList.Add("durable");
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        using Process process = this.StartDurable(args);
         Task<string> output = process.StandardOutput.ReadToEndAsync();
         Task<string> error = process.StandardError.ReadToEndAsync();
         if (input is not null)
@@ -68,6 +60,20 @@ internal sealed class AppFolder : IDisposable
 
     /// <summary>Runs <c>FunctionsHost durable</c> with <paramref name="args"/> and nothing on standard input.</summary>
     public Task<CliResult> DurableAsync(params string[] args) => this.DurableWithInputAsync(null, args);
+
+    /// <summary>Starts <c>FunctionsHost durable</c> with <paramref name="args"/>, all three standard streams redirected.</summary>
+    public Process StartDurable(params string[] args)
+    {
+        ProcessStartInfo start = this.StartInfo();
+        start.RedirectStandardInput = true;
+        start.ArgumentList.Add("durable");
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+    }
 
     /// <summary>A process start for <c>dotnet FunctionsHost.dll</c> in this folder with this folder's environment.</summary>
     public ProcessStartInfo StartInfo()

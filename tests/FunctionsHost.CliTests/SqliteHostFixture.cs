@@ -6,7 +6,8 @@ namespace FunctionsHost.CliTests;
 public sealed class SqliteHostFixture : IAsyncLifetime
 {
     public const string Hub = "CliHub";
-    private static readonly TimeSpan WaitDeadline = TimeSpan.FromSeconds(60);
+    // Generous: the machine running the suite may be shared by several builds at once.
+    private static readonly TimeSpan WaitDeadline = TimeSpan.FromSeconds(120);
     private HostProcess? host;
 
     internal AppFolder App { get; } = AppFolder.Sqlite(Hub);

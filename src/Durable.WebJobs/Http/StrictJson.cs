@@ -7,7 +7,7 @@ namespace Durable.WebJobs.Http;
 /// <c>NaN</c>, unquoted keys, trailing commas, comments and raw control characters inside strings; System.Text.Json's
 /// reader with its default options reads none of these, so every body is checked with it first.
 /// </summary>
-internal static class StrictJson
+public static class StrictJson
 {
     /// <summary>Nesting allowed in a body, as before (JSON.NET's <c>MaxDepth</c> was 64 too).</summary>
     public const int MaxDepth = 64;

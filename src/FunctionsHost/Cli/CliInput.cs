@@ -1,6 +1,7 @@
 using System.Globalization;
 using Durable.Core;
 using Durable.Core.Client;
+using Durable.WebJobs.Http;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -78,6 +79,14 @@ internal static class CliInput
 
     private static bool TryParseJson(string text, out JToken? token, out string? problem)
     {
+        // RFC 8259 only, as every HTTP endpoint: what JSON.NET alone would also read ('x', NaN, {a:1}) is not JSON here.
+        if (StrictJson.Problem(System.Text.Encoding.UTF8.GetBytes(text)) is { } strictProblem)
+        {
+            token = null;
+            problem = strictProblem;
+            return false;
+        }
+
         try
         {
             // Dates stay strings, as the HTTP API and Durable Functions read payloads.

@@ -53,10 +53,11 @@ internal sealed class CliSession : IAsyncDisposable
         try
         {
             await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+            KnownFunctions functions = new(FunctionsHostOptions.PhoneVerificationFunctions);
             DurableEngine engine = new(
                 store,
-                new KnownFunctions(FunctionsHostOptions.PhoneVerificationFunctions),
-                new KnownFunctions(FunctionsHostOptions.PhoneVerificationFunctions),
+                functions,
+                functions,
                 new DurableEngineOptions { HubName = settings.HubName },
                 TimeProvider.System,
                 NullLoggerFactory.Instance);

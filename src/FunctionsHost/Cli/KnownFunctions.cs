@@ -19,9 +19,6 @@ internal sealed class KnownFunctions : IOrchestratorInvoker, IActivityInvoker
         this.activities = new HashSet<string>(functions.Where(f => f.Trigger == "activityTrigger").Select(f => f.Name), StringComparer.OrdinalIgnoreCase);
     }
 
-    /// <summary>The orchestrator names, for messages.</summary>
-    public IReadOnlyCollection<string> OrchestratorNames => this.orchestrators;
-
     public bool IsOrchestrator(string name) => this.orchestrators.Contains(name);
 
     public bool IsActivity(string name) => this.activities.Contains(name);
