@@ -196,6 +196,23 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Instances>
         Assert.Equal(before, await this.instances.SnapshotAsync());
     }
 
+    [Fact]
+    public async Task PurgeMany_RepeatedCreatedTimeFrom_DeletesNothing()
+    {
+        // Arrange: the finished instance is what a purge from 2000 on would delete.
+        string before = await this.instances.Host.ListInstancesAsync();
+
+        // Act
+        using HttpResponseMessage response = await this.instances.Host.Client.DeleteAsync(Api + "/instances?createdTimeFrom=2000-01-01T00:00:00Z&createdTimeFrom=garbage");
+        using HttpResponseMessage completed = await this.instances.Host.Client.GetAsync($"{Api}/instances/{this.instances.Completed}");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("createdTimeFrom", (string?)JObject.Parse(await response.Content.ReadAsStringAsync())["field"]);
+        Assert.Equal(HttpStatusCode.OK, completed.StatusCode);
+        Assert.Equal(before, await this.instances.Host.ListInstancesAsync());
+    }
+
     /// <summary>One bad request: path and body may use <c>{run}</c>/<c>{done}</c>; body <c>@large</c> is 1 MiB + 1 byte, <c>@latin1</c> invalid UTF-8; an empty content type sends none.</summary>
     public sealed record BadInput(string Name, string Method, string Path, string? Body, int Status, string? Field = null, string? Text = null, string ContentType = "application/json", (string Name, string Value)[]? Headers = null)
     {
