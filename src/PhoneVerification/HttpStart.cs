@@ -39,7 +39,7 @@ public sealed class HttpStart
     /// orchestrator with the number as input and returns the 202 check-status response.
     /// </summary>
     /// <remarks>
-    /// Every refusal starts nothing and answers <c>{"error": ..., "field": ...}</c>: a missing, malformed or non-E.164
+    /// Every refusal starts nothing and answers <c>{"error": ..., "status": ..., "field": ...}</c>: a missing, malformed or non-E.164
     /// number 400, a body not declared as JSON (or without Content-Type) 415, a body over <see cref="MaxBodyBytes"/> 413, an unknown orchestrator
     /// 404, and more starts for one number than <see cref="VerificationStartLimit"/> allows 429 with Retry-After.
     /// </remarks>
@@ -110,8 +110,9 @@ public sealed class HttpStart
     internal static string Mask(string phoneNumber) =>
         phoneNumber.Length <= 4 ? "****" : new string('*', phoneNumber.Length - 4) + phoneNumber[^4..];
 
+    // The product's error shape: {"error", "status", "field"}.
     private static ObjectResult Error(int statusCode, string error, string field) =>
-        new(new { error, field }) { StatusCode = statusCode };
+        new(new { error, status = statusCode, field }) { StatusCode = statusCode };
 
     private static bool IsJson(string? contentType) =>
         contentType is not null

@@ -20,7 +20,8 @@ public sealed class HttpPayloadTests
 
         HttpManagementPayload payload = JobHostIntegrationTests.ClientOf(host).CreateHttpManagementPayload("id 1");
 
-        const string Instance = "https://app.example.com/runtime/webhooks/durabletask/instances/id+1";
+        // The id is escaped as a path segment (space %20), which the API decodes once back to "id 1".
+        const string Instance = "https://app.example.com/runtime/webhooks/durabletask/instances/id%201";
         const string Qs = "taskHub=TestHub&connection=Storage&code=SYSTEMKEY";
         Assert.Equal("id 1", payload.Id);
         Assert.Equal($"{Instance}?{Qs}", payload.StatusQueryGetUri);
@@ -54,7 +55,7 @@ public sealed class HttpPayloadTests
         JObject production = DurableJson.Error(500, "Something went wrong while processing your request", null, failure, details: false);
         JObject development = DurableJson.Error(500, "Something went wrong while processing your request", null, failure, details: true);
 
-        Assert.Equal(["Message", "status"], production.Properties().Select(p => p.Name));
+        Assert.Equal(["error", "status", "Message"], production.Properties().Select(p => p.Name));
         Assert.Equal("connection string Password=secret", (string?)development["ExceptionMessage"]);
         Assert.Equal(typeof(InvalidOperationException).FullName, (string?)development["ExceptionType"]);
         Assert.Contains(nameof(Thrown), (string?)development["StackTrace"], StringComparison.Ordinal);

@@ -144,6 +144,8 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Instances>
         new("suspend: body without Content-Type", "POST", Api + "/instances/{run}/suspend", "x", ContentType: "", Status: 415, Field: "Content-Type"),
 
         // Routes.
+        new("unknown host route", "GET", "/nothing-here", null, Status: 404, Text: "No function or API matches"),
+        new("wrong method on a function", "GET", Start, null, Status: 405),
         new("unknown management path", "GET", Api + "/nothing-here", null, Status: 404, Text: "No Durable management API operation"),
         new("wrong method on status", "PUT", Api + "/instances/{run}", "{}", Status: 404, Text: "No Durable management API operation"),
     ];
@@ -177,6 +179,10 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Instances>
         Assert.True(bad.Status == (int)response.StatusCode, $"{name}: expected {bad.Status}, got {(int)response.StatusCode} {body}");
         Assert.StartsWith("application/json", response.Content.Headers.ContentType?.MediaType ?? string.Empty, StringComparison.Ordinal);
         JToken error = JToken.Parse(body);
+
+        // One error shape everywhere (host, app function, management API): {"error": text, "status": code, "field"?}.
+        Assert.True(error is JObject && error["error"]?.Type == JTokenType.String, $"{name}: no error text in {body}");
+        Assert.Equal((int)response.StatusCode, (int?)error["status"]);
         if (bad.Field is not null)
         {
             Assert.True(bad.Field == (string?)error["field"], $"{name}: expected field '{bad.Field}' in {body}");
@@ -188,6 +194,23 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Instances>
         }
 
         Assert.Equal(before, await this.instances.SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task PurgeMany_RepeatedCreatedTimeFrom_DeletesNothing()
+    {
+        // Arrange: the finished instance is what a purge from 2000 on would delete.
+        string before = await this.instances.Host.ListInstancesAsync();
+
+        // Act
+        using HttpResponseMessage response = await this.instances.Host.Client.DeleteAsync(Api + "/instances?createdTimeFrom=2000-01-01T00:00:00Z&createdTimeFrom=garbage");
+        using HttpResponseMessage completed = await this.instances.Host.Client.GetAsync($"{Api}/instances/{this.instances.Completed}");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("createdTimeFrom", (string?)JObject.Parse(await response.Content.ReadAsStringAsync())["field"]);
+        Assert.Equal(HttpStatusCode.OK, completed.StatusCode);
+        Assert.Equal(before, await this.instances.Host.ListInstancesAsync());
     }
 
     /// <summary>One bad request: path and body may use <c>{run}</c>/<c>{done}</c>; body <c>@large</c> is 1 MiB + 1 byte, <c>@latin1</c> invalid UTF-8; an empty content type sends none.</summary>

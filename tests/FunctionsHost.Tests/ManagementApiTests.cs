@@ -92,12 +92,14 @@ public sealed class ManagementApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task PurgeMany_WithoutCreatedTimeFrom_Returns400String()
+    public async Task PurgeMany_WithoutCreatedTimeFrom_Returns400ErrorObjectWithDurableFunctionsWords()
     {
         using HttpResponseMessage response = await this.host.Client.DeleteAsync(TestHost.WebhookBase + "/instances");
+        JObject body = JObject.Parse(await response.Content.ReadAsStringAsync());
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("\"Please provide value for 'createdTimeFrom' parameter.\"", await response.Content.ReadAsStringAsync());
+        Assert.Equal("Please provide value for 'createdTimeFrom' parameter.", (string?)body["error"]);
+        Assert.Equal("createdTimeFrom", (string?)body["field"]);
     }
 
     [Fact]

@@ -81,7 +81,7 @@ public sealed class RoutingTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType?.ToString());
         JObject body = JObject.Parse(text);
-        Assert.Equal(["error"], body.Properties().Select(p => p.Name));
+        Assert.Equal(["error", "status"], body.Properties().Select(p => p.Name));
         Assert.Equal("The function 'Boom' failed; see the host log for details.", (string?)body["error"]);
         Assert.DoesNotContain("secret", text, StringComparison.Ordinal);
         Assert.DoesNotContain("RoutingFunctions", text, StringComparison.Ordinal);
@@ -90,7 +90,7 @@ public sealed class RoutingTests : IAsyncLifetime
         using HttpResponseMessage hostError = await host.Client.GetAsync("/api/cycle");
         JObject hostBody = JObject.Parse(await hostError.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.InternalServerError, hostError.StatusCode);
-        Assert.Equal(["error"], hostBody.Properties().Select(p => p.Name));
+        Assert.Equal(["error", "status"], hostBody.Properties().Select(p => p.Name));
         Assert.Equal("The host failed to process GET /api/cycle; see the host log for details.", (string?)hostBody["error"]);
     }
 

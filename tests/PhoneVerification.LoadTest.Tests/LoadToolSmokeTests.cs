@@ -24,6 +24,7 @@ public sealed class LoadToolSmokeTests
         (JsonObject right, string rightText) = await RunToolAsync([.. common, "--mode", "right", "--flows", "4", "--warmup", "1", "--warmup-seconds", "1", "--concurrency", "2"]);
         (JsonObject wrong, _) = await RunToolAsync([.. common, "--mode", "wrong", "--k", "2", "--flows", "3", "--warmup", "0", "--concurrency", "3"]);
         (JsonObject idle, _) = await RunToolAsync([.. common, "--mode", "idle", "--flows", "3", "--concurrency", "3"]);
+        (JsonObject flooded, string floodText) = await RunToolAsync([.. common, "--mode", "right", "--flows", "3", "--warmup", "0", "--concurrency", "3", "--flood-events", "5", "--flood-bytes", "1024"]);
 
         // Assert
         Assert.True(0 == (int)right["failed"]!, rightText);
@@ -40,6 +41,10 @@ public sealed class LoadToolSmokeTests
         Assert.Equal(3, (int)wrong["outputTrue"]!);
         Assert.Equal(0, (int)wrong["failed"]!);
         Assert.Equal(2, (int)wrong["k"]!);
+
+        Assert.True(3 == (int)flooded["ok"]!, floodText);
+        Assert.Equal(5, (int)flooded["flood"]!["statuses"]!["202"]!);
+        Assert.Equal(1024, (int)flooded["flood"]!["bodyBytes"]!);
 
         Assert.Equal(3, (int)idle["ok"]!);
         Assert.Null(idle["raiseToCompletedMs"]);

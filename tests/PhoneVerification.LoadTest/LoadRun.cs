@@ -88,9 +88,19 @@ internal sealed class LoadRun
             long? storeBefore = HostMetrics.StoreBytes(db);
             TimeSpan? hostCpuBefore = HostMetrics.CpuTime(pid);
             TimeSpan toolCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            EventFlood? flood = null;
+            if (o.FloodEvents > 0)
+            {
+                flood = new EventFlood(client, sink, o, baseUrl);
+                await flood.PrepareAsync(NextPhone(), cancellationToken).ConfigureAwait(false);
+            }
+
             Stopwatch clock = Stopwatch.StartNew();
-            List<FlowResult> results = await RunFlowsAsync(flow, o.Flows, o.Concurrency, NextPhone, cancellationToken).ConfigureAwait(false);
+            Task<List<FlowResult>> running = RunFlowsAsync(flow, o.Flows, o.Concurrency, NextPhone, cancellationToken);
+            Task<JsonObject>? flooding = flood?.RunAsync(pid, running, cancellationToken);
+            List<FlowResult> results = await running.ConfigureAwait(false);
             TimeSpan elapsed = clock.Elapsed;
+            JsonObject? floodFigures = flooding is null ? null : await flooding.ConfigureAwait(false);
             string loadAfter = HostMetrics.LoadAverages();
 
             TimeSpan? hostCpu = HostMetrics.CpuTime(pid) - hostCpuBefore;
@@ -121,6 +131,12 @@ internal sealed class LoadRun
             {
                 figures["hostRssMb"] = HostMetrics.RssMegabytes(pid);
                 figures["storeBytes"] = HostMetrics.StoreBytes(db);
+            }
+
+            if (floodFigures is not null)
+            {
+                figures["flood"] = floodFigures;
+                this.output.WriteLine($"flood: {floodFigures.ToJsonString()}");
             }
 
             figures["sinkMessages"] = sink.Received;

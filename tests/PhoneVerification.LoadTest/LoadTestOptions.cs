@@ -41,6 +41,10 @@ internal sealed class LoadTestOptions
           --host-setting KEY=VALUE   extra environment variable for a started host (repeatable)
           --host-log FILE            where a started host's output goes (default: discarded)
           --restart                  idle mode with --start-host: restart the host and time it until it serves
+          --flood-events N           meanwhile send N events of --flood-bytes to one other waiting instance (default 0)
+          --flood-bytes N            body size of each flood event, a JSON string (default 4096, the host's default
+                                     DurableMaxEventPayloadBytes)
+          --flood-interval-ms N      pace the flood one event every N ms (default 0: 4 senders, as fast as answered)
           --label TEXT               copied into the JSON line
         PhoneVerification.LoadTest seed --db PATH --count N
           clones the newest completed instance of the file N times (store-growth runs; host stopped)
@@ -81,6 +85,12 @@ internal sealed class LoadTestOptions
     public bool Restart { get; set; }
 
     public string? Label { get; set; }
+
+    public int FloodEvents { get; set; }
+
+    public int FloodBytes { get; set; } = 4096;
+
+    public TimeSpan FloodInterval { get; set; }
 
     public int EffectiveWarmup => this.Warmup ?? (this.Mode is FlowMode.Idle or FlowMode.Timeout ? 0 : 100);
 
@@ -131,6 +141,9 @@ internal sealed class LoadTestOptions
                 case "--host-log": o.HostLog = Path.GetFullPath(Next()); break;
                 case "--restart": o.Restart = true; break;
                 case "--label": o.Label = Next(); break;
+                case "--flood-events": o.FloodEvents = NextInt(0); break;
+                case "--flood-bytes": o.FloodBytes = NextInt(2); break;
+                case "--flood-interval-ms": o.FloodInterval = TimeSpan.FromMilliseconds(NextInt(0)); break;
                 default: throw new ArgumentException($"Unknown option '{name}'.");
             }
         }

@@ -50,13 +50,14 @@ internal static class DurableJson
     }
 
     /// <summary>
-    /// Web API's error shape, <c>{"Message": ...}</c>, plus <c>field</c> (the parameter, header or <c>body</c> at
-    /// fault) and <c>status</c>. A client error shows its exception's message; exception type and stack trace only
+    /// The product's error shape, <c>{"error": ..., "status": ..., "field": ...}</c> (<c>field</c>: the parameter,
+    /// header or <c>body</c> at fault, when there is one), plus Web API's <c>Message</c> (the same text) that Durable
+    /// Functions clients read. A client error shows its exception's message; exception type and stack trace only
     /// when <paramref name="details"/> is set (Development), so a production error reveals nothing of the code.
     /// </summary>
     public static JObject Error(int statusCode, string message, string? field = null, Exception? exception = null, bool details = false)
     {
-        JObject body = new() { ["Message"] = message, ["status"] = statusCode };
+        JObject body = new() { ["error"] = message, ["status"] = statusCode, ["Message"] = message };
         if (field is not null)
         {
             body["field"] = field;

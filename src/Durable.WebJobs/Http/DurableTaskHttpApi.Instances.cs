@@ -93,14 +93,15 @@ internal sealed partial class DurableTaskHttpApi
         OrchestrationStatus? status = await client.GetStatusAsync(instanceId, showInput: false, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (status is null)
         {
-            return new DurableResponse(StatusCodes.Status404NotFound, JValue.CreateString($"No orchestration with instance ID \"{instanceId}\" found."));
+            return DurableResponse.Error(StatusCodes.Status404NotFound, $"No orchestration with instance ID \"{instanceId}\" found.", "instanceId");
         }
 
         if (status.RuntimeStatus != OrchestrationRuntimeStatus.Failed)
         {
-            return new DurableResponse(
+            return DurableResponse.Error(
                 StatusCodes.Status412PreconditionFailed,
-                JValue.CreateString($"This orchestration has status {(DurableStatus)(int)status.RuntimeStatus}, but only orchestrations in the \"Failed\" state can be rewound."));
+                $"This orchestration has status {(DurableStatus)(int)status.RuntimeStatus}, but only orchestrations in the \"Failed\" state can be rewound.",
+                "instanceId");
         }
 
         return DurableResponse.Error(StatusCodes.Status501NotImplemented, "Rewind is not supported by the underlying storage provider.");
@@ -117,9 +118,10 @@ internal sealed partial class DurableTaskHttpApi
 
         if (!status.RuntimeStatus.IsTerminal())
         {
-            return new DurableResponse(
+            return DurableResponse.Error(
                 StatusCodes.Status412PreconditionFailed,
-                JValue.CreateString($"Only orchestrations in a terminal state can be purged, but the orchestration with instance ID {instanceId} has status {(DurableStatus)(int)status.RuntimeStatus}"));
+                $"Only orchestrations in a terminal state can be purged, but the orchestration with instance ID {instanceId} has status {(DurableStatus)(int)status.RuntimeStatus}",
+                "instanceId");
         }
 
         int deleted = await client.PurgeInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
@@ -131,8 +133,8 @@ internal sealed partial class DurableTaskHttpApi
         IQueryCollection query = request.Query;
         if (string.IsNullOrEmpty(query["createdTimeFrom"].FirstOrDefault()))
         {
-            // Durable Functions' exact answer: a bare JSON string.
-            return new DurableResponse(StatusCodes.Status400BadRequest, JValue.CreateString("Please provide value for 'createdTimeFrom' parameter."));
+            // Durable Functions' words; it sends them as a bare JSON string, we in the error object every error has.
+            return DurableResponse.Error(StatusCodes.Status400BadRequest, "Please provide value for 'createdTimeFrom' parameter.", "createdTimeFrom");
         }
 
         DateTimeOffset from = ReadTime(query, "createdTimeFrom")!.Value;

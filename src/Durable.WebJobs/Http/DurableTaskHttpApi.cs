@@ -39,15 +39,14 @@ internal sealed partial class DurableTaskHttpApi
 
     /// <summary>Handles one request whose path is under the webhook base path.</summary>
     /// <param name="context">The HTTP context.</param>
-    /// <param name="path">The path after the base path, without leading or trailing slashes (URL-decoded).</param>
-    public async Task HandleAsync(HttpContext context, string path)
+    /// <param name="segments">The path's segments after the base path, each percent-decoded once.</param>
+    public async Task HandleAsync(HttpContext context, string[] segments)
     {
         CancellationToken cancellationToken = context.RequestAborted;
         HttpRequest request = context.Request;
         DurableResponse response;
         try
         {
-            string[] segments = path.Length == 0 ? [] : path.Split('/');
             CheckSingleValues(request);
             response = this.Authorize(request, segments) ?? await this.DispatchAsync(request, segments, cancellationToken).ConfigureAwait(false);
         }

@@ -1,4 +1,4 @@
-using System.Net;
+using Microsoft.AspNetCore.Http.Features;
 using Durable.WebJobs.Http;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -35,9 +35,34 @@ public static class DurableTaskWebhookEndpointRouteBuilderExtensions
                 statusPages.Enabled = false;
             }
 
-            string rawPath = context.Request.Path.Value ?? string.Empty;
-            string path = WebUtility.UrlDecode(rawPath[DurableTaskOptions.WebhookPath.Length..]).Trim('/');
-            return api.HandleAsync(context, path);
+            return api.HandleAsync(context, Segments(context.Request));
         }).WithDisplayName("Durable management API");
+    }
+
+    /// <summary>
+    /// The path's segments after the webhook path, each percent-decoded exactly once: split on '/' first (so an
+    /// encoded '/' stays inside its segment), then decoded as a URI segment ('+' stays '+'). The server has already
+    /// decoded <see cref="HttpRequest.Path"/> (all but %2F), so it is read from the raw request target when there is one;
+    /// decoding it again turned an instance id <c>abc+def</c> into <c>abc def</c> and <c>a%2525b</c> into <c>a%b</c>.
+    /// </summary>
+    internal static string[] Segments(HttpRequest request)
+    {
+        string? raw = request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        string path;
+        if (raw is { Length: > 0 } && raw[0] == '/')
+        {
+            int query = raw.IndexOfAny(['?', '#']);
+            path = query < 0 ? raw : raw[..query];
+            string prefix = request.PathBase.ToUriComponent() + DurableTaskOptions.WebhookPath;
+            path = path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? path[prefix.Length..] : path;
+        }
+        else
+        {
+            // No raw target (an in-memory server): the decoded path, as escaped text again.
+            path = request.Path.ToUriComponent()[DurableTaskOptions.WebhookPath.Length..];
+        }
+
+        path = path.Trim('/');
+        return path.Length == 0 ? [] : [.. path.Split('/').Select(Uri.UnescapeDataString)];
     }
 }

@@ -6,7 +6,7 @@ namespace Durable.WebJobs.Http;
 
 /// <summary>
 /// Builds the management links of an instance exactly as Durable Functions does: the authority of the request (or
-/// of the webhook URL), the webhook path, <c>/instances/{UrlEncode(id)}</c>, then <c>taskHub</c>, <c>connection</c>
+/// of the webhook URL), the webhook path, <c>/instances/{id escaped as a path segment}</c>, then <c>taskHub</c>, <c>connection</c>
 /// and the <c>code</c> the authorizer gives for the instance (else the webhook URL's own query), in that order.
 /// </summary>
 internal sealed class HttpManagementLinks
@@ -38,7 +38,8 @@ internal sealed class HttpManagementLinks
         Uri webhook = this.WebhookUri;
         string hostUrl = authority ?? webhook.GetLeftPart(UriPartial.Authority);
         string baseUrl = hostUrl + webhook.AbsolutePath.TrimEnd('/');
-        string instancePrefix = baseUrl + "/instances/" + WebUtility.UrlEncode(instanceId);
+        // A path segment, escaped as one (' ' is %20, '+' is %2B), so the API's single decoding gives the id back.
+        string instancePrefix = baseUrl + "/instances/" + Uri.EscapeDataString(instanceId);
         string query = "taskHub=" + WebUtility.UrlEncode(string.IsNullOrEmpty(taskHub) ? this.options.HubName : taskHub)
             + "&connection=" + WebUtility.UrlEncode(string.IsNullOrEmpty(connectionName) ? this.options.DefaultConnectionName : connectionName);
         if (this.authorizer.LinkCode(instanceId) is { } code)

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Diagnostics;
 namespace FunctionsHost.Http;
 
 /// <summary>
-/// JSON bodies for the host's own errors, in the shape the app's functions use (<c>{"error": "..."}</c>): unknown route
+/// JSON bodies for the host's own errors, in the shape every error of the product has (<c>{"error", "status", "field"}</c>): unknown route
 /// (404), wrong method (405, with <c>Allow</c>), failed function or host error (500; <c>detail</c> only in Development).
 /// </summary>
 internal static class JsonErrors
@@ -106,12 +106,12 @@ internal static class JsonErrors
         return WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "The durable store is temporarily unavailable; nothing was changed. Retry after the time in the Retry-After header.");
     }
 
-    /// <summary>Writes <c>{"error": ..., "field"?: ..., "detail"?: ...}</c>.</summary>
+    /// <summary>Writes the product's error shape: <c>{"error": ..., "status": ..., "field"?: ..., "detail"?: ...}</c>.</summary>
     public static async Task WriteAsync(HttpContext context, int statusCode, string error, string? detail = null, string? field = null)
     {
         context.Response.StatusCode = statusCode;
         context.Response.ContentType = "application/json; charset=utf-8";
-        Dictionary<string, object> content = new() { ["error"] = error };
+        Dictionary<string, object> content = new() { ["error"] = error, ["status"] = statusCode };
         if (field is not null)
         {
             content["field"] = field;

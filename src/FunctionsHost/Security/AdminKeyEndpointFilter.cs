@@ -14,7 +14,7 @@ internal static class AdminKeyEndpointFilter
             if (services.GetRequiredService<KeyEnforcement>().Enforced
                 && RequestKey.Identify(services.GetRequiredService<HostKeys>(), context.HttpContext.Request, functionName: null) != PresentedKey.Master)
             {
-                return Results.Json(new { error = "A valid key is required for this endpoint.", field = "code" }, statusCode: StatusCodes.Status401Unauthorized);
+                return Results.Json(new { error = "A valid key is required for this endpoint.", status = StatusCodes.Status401Unauthorized, field = "code" }, statusCode: StatusCodes.Status401Unauthorized);
             }
 
             return await next(context);
