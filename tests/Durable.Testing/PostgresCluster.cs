@@ -23,6 +23,7 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     private readonly string folder;
     private readonly string dataFolder;
+    private string serverOptions = string.Empty;
     private int stopped;
 
     private PostgresCluster(string folder, int port)
@@ -60,7 +61,8 @@ public sealed class PostgresCluster : IAsyncDisposable
 
             await RunAsync(Path.Combine(bin, "initdb"), ["-D", cluster.dataFolder, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"]).ConfigureAwait(false);
             string options = $"-c listen_addresses=127.0.0.1 -p {cluster.Port} -k {folder} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
-            await RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", cluster.dataFolder, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60", "-o", options, "start"]).ConfigureAwait(false);
+            cluster.serverOptions = options;
+            await cluster.StartServerAsync().ConfigureAwait(false);
             AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Stop();
             return cluster;
         }
@@ -76,6 +78,14 @@ public sealed class PostgresCluster : IAsyncDisposable
     /// <summary>A connection string for <paramref name="database"/> on this server.</summary>
     public string ConnectionString(string database) =>
         new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = this.Port, Username = "postgres", Database = database }.ConnectionString;
+
+    /// <summary>Stops the server (a clean, fast shutdown: clients are disconnected), as an outage; <see cref="StartServerAsync"/> ends it.</summary>
+    public Task StopServerAsync() =>
+        RunAsync(Path.Combine(BinDirectory ?? throw new InvalidOperationException(SkipReason), "pg_ctl"), ["-D", this.dataFolder, "-m", "fast", "-w", "stop"]);
+
+    /// <summary>Starts the server (again) on the same port, data and settings.</summary>
+    public Task StartServerAsync() =>
+        RunAsync(Path.Combine(BinDirectory ?? throw new InvalidOperationException(SkipReason), "pg_ctl"), ["-D", this.dataFolder, "-l", Path.Combine(this.folder, "server.log"), "-w", "-t", "60", "-o", this.serverOptions, "start"]);
 
     /// <summary>Creates a fresh database and returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string name)

@@ -4,19 +4,22 @@ using Durable.Core.Storage;
 namespace Durable.Core.Tests.Fakes;
 
 /// <summary>
-/// A store whose writes of work (commits, renewals) fail while <see cref="Down"/> is set, as through a full disk; leases
-/// still work. It counts what happened, and can hold the next commit that records an activity result, so a test can
-/// act while that commit's lease is live.
+/// A store that, while <see cref="Down"/> is set, refuses the commits and renewals of the first work item that tries to
+/// commit (as a full disk would; everything else goes through), so a test decides exactly when that item's kept commit
+/// can land. It counts what happened, and holds the first commit that records an activity result, so a test can act
+/// while that commit's lease is live.
 /// </summary>
 internal sealed class OutageStore(IOrchestrationStore inner) : DelegatingStore(inner)
 {
     private readonly TaskCompletionSource resultCommitHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource releaseResultCommit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private OrchestrationWorkItem? first;
     private int refused;
     private int leases;
     private int commits;
     private volatile bool down;
 
+    /// <summary>Gets or sets whether the first item's writes are refused.</summary>
     public bool Down
     {
         get => this.down;
@@ -49,7 +52,8 @@ internal sealed class OutageStore(IOrchestrationStore inner) : DelegatingStore(i
     public override async Task CompleteOrchestrationAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref this.commits);
-        if (this.Down)
+        Interlocked.CompareExchange(ref this.first, workItem, null);
+        if (this.Refuses(workItem))
         {
             Interlocked.Increment(ref this.refused);
             throw new StoreUnavailableException("The disk is full (test).");
@@ -64,8 +68,7 @@ internal sealed class OutageStore(IOrchestrationStore inner) : DelegatingStore(i
     }
 
     public override Task<bool> RenewOrchestrationLeaseAsync(OrchestrationWorkItem workItem, TimeSpan leaseDuration, CancellationToken cancellationToken) =>
-        this.Down ? Task.FromException<bool>(new StoreUnavailableException("The disk is full (test).")) : base.RenewOrchestrationLeaseAsync(workItem, leaseDuration, cancellationToken);
+        this.Refuses(workItem) ? Task.FromException<bool>(new StoreUnavailableException("The disk is full (test).")) : base.RenewOrchestrationLeaseAsync(workItem, leaseDuration, cancellationToken);
 
-    public override Task<bool> RenewActivityLeaseAsync(ActivityWorkItem workItem, TimeSpan leaseDuration, CancellationToken cancellationToken) =>
-        this.Down ? Task.FromException<bool>(new StoreUnavailableException("The disk is full (test).")) : base.RenewActivityLeaseAsync(workItem, leaseDuration, cancellationToken);
+    private bool Refuses(OrchestrationWorkItem workItem) => this.down && ReferenceEquals(workItem, Volatile.Read(ref this.first));
 }

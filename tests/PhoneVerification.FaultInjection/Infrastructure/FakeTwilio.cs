@@ -60,6 +60,9 @@ internal sealed class FakeTwilio : IAsyncDisposable
     /// <summary>Every SMS so far.</summary>
     public IReadOnlyList<SentSms> All => [.. this.byPhone.Values.SelectMany(q => q)];
 
+    /// <summary>How long each send is answered after it was accepted (the SMS counts as sent on arrival): keeps sends in flight.</summary>
+    public TimeSpan SendDelay { get; set; }
+
     /// <summary>Holds the next first send to a number open (until the client goes away); completes when one is held.</summary>
     public Task<SentSms> HoldNextSendAsync()
     {
@@ -116,6 +119,11 @@ internal sealed class FakeTwilio : IAsyncDisposable
                 // The host was killed mid-send (or the test ended): the SMS went out, its answer never arrived.
                 return;
             }
+        }
+
+        if (this.SendDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(this.SendDelay, CancellationToken.None);
         }
 
         context.Response.StatusCode = StatusCodes.Status201Created;

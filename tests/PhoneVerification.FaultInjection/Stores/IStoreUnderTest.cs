@@ -15,4 +15,7 @@ internal interface IStoreUnderTest : IAsyncDisposable
 
     /// <summary>The hub's rows, read directly from the store while no host runs.</summary>
     Task<StoreSnapshot> ReadAsync(string appFolder, string hubName);
+
+    /// <summary>Every instance's history as event types in order, read directly from the store.</summary>
+    Task<Dictionary<string, List<Durable.Core.History.EventType>>> ReadHistoriesAsync(string appFolder, string hubName);
 }

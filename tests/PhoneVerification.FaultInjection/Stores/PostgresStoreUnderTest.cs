@@ -59,6 +59,18 @@ internal sealed class PostgresStoreUnderTest : IStoreUnderTest
         return new StoreSnapshot(instances, inbox, tasks);
     }
 
+    public async Task<Dictionary<string, List<EventType>>> ReadHistoriesAsync(string appFolder, string hubName)
+    {
+        await using NpgsqlConnection connection = new(this.connectionString ?? throw new InvalidOperationException("No host ran on this store."));
+        await connection.OpenAsync();
+        List<(string Id, EventType Type)> rows = await QueryAsync(
+            connection,
+            "SELECT instance_id, event_type FROM durable.history WHERE hub = @hub ORDER BY instance_id, sequence",
+            hubName,
+            r => (r.GetString(0), (EventType)r.GetInt32(1)));
+        return rows.GroupBy(r => r.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(r => r.Type).ToList(), StringComparer.Ordinal);
+    }
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private static async Task<List<T>> QueryAsync<T>(NpgsqlConnection connection, string sql, string hubName, Func<NpgsqlDataReader, T> read)

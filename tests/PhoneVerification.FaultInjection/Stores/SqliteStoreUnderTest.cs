@@ -47,6 +47,22 @@ internal sealed class SqliteStoreUnderTest : IStoreUnderTest
         return new StoreSnapshot(instances, inbox, tasks);
     }
 
+    public async Task<Dictionary<string, List<EventType>>> ReadHistoriesAsync(string appFolder, string hubName)
+    {
+        await using SqliteConnection connection = new(new SqliteConnectionStringBuilder { DataSource = Path.Combine(appFolder, FileName), Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        await connection.OpenAsync();
+        List<(string Id, EventType Type)> rows = await QueryAsync(
+            connection,
+            "SELECT instance_id, event_type FROM history WHERE hub = $hub ORDER BY instance_id, sequence",
+            hubName,
+            r => (r.GetString(0), (EventType)r.GetInt32(1)));
+        return rows.GroupBy(r => r.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(r => r.Type).ToList(), StringComparer.Ordinal);
+    }
+
+    /// <summary>A connection to the store's file, for a test to lock it (another process, to SQLite).</summary>
+    public static SqliteConnection Connect(string appFolder) =>
+        new(new SqliteConnectionStringBuilder { DataSource = Path.Combine(appFolder, FileName), Pooling = false }.ToString());
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private static async Task<List<T>> QueryAsync<T>(SqliteConnection connection, string sql, string hubName, Func<SqliteDataReader, T> read)
