@@ -62,10 +62,11 @@ public sealed partial class FakeTwilioServer : IAsyncDisposable
 
     /// <summary>Starts the server on a free loopback port.</summary>
     /// <param name="http10CloseAfterResponse">Answer <c>HTTP/1.0</c> without a <c>Connection</c> header and close after each answer.</param>
+    /// <param name="authToken">The auth token requests must carry with <see cref="AccountSid"/> (default <see cref="AuthToken"/>).</param>
     /// <returns>The running server.</returns>
-    public static FakeTwilioServer Start(bool http10CloseAfterResponse = false)
+    public static FakeTwilioServer Start(bool http10CloseAfterResponse = false, string authToken = AuthToken)
     {
-        FakeTwilioServer server = new(http10CloseAfterResponse);
+        FakeTwilioServer server = new(http10CloseAfterResponse, authToken);
         server.Listen();
         return server;
     }
@@ -202,7 +203,7 @@ public sealed partial class FakeTwilioServer : IAsyncDisposable
             return Response.Json(404, """{"code":20404,"message":"The requested resource was not found","more_info":"https://www.twilio.com/docs/errors/20404","status":404}""");
         }
 
-        string expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{AccountSid}:{AuthToken}"));
+        string expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{AccountSid}:{this.authToken}"));
         if (request.Authorization != expected)
         {
             return Response.Json(401, """{"code":20003,"message":"Authenticate","more_info":"https://www.twilio.com/docs/errors/20003","status":401}""");
