@@ -29,6 +29,8 @@ public sealed partial class FakeTwilioServer : IAsyncDisposable
     private readonly Dictionary<string, Queue<TwilioFault>> faults = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Queue<TwilioFault>> listFaults = new(StringComparer.Ordinal);
     private readonly List<(string To, int Count, TaskCompletionSource Done)> waiters = [];
+    private readonly HashSet<string> sentTo = new(StringComparer.Ordinal);
+    private TaskCompletionSource<FakeTwilioMessage>? holdNext;
     private readonly Dictionary<string, int> listLag = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<FakeTwilioRequest> requests = new();
     private int lookups;
@@ -100,6 +102,21 @@ public sealed partial class FakeTwilioServer : IAsyncDisposable
             return done.Task;
         }
     }
+
+    /// <summary>
+    /// Holds the next first send to a number: records it (Twilio had the whole request), then never answers, as a send
+    /// cut by a crash of the client would leave it. Completes with that message once it is held.
+    /// </summary>
+    /// <returns>The held message.</returns>
+    public Task<FakeTwilioMessage> HoldNextFirstSendAsync()
+    {
+        TaskCompletionSource<FakeTwilioMessage> held = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.Exchange(ref this.holdNext, held)?.TrySetCanceled();
+        return held.Task;
+    }
+
+    /// <summary>Stops holding: a hold that caught nothing is cancelled.</summary>
+    public void CancelHold() => Interlocked.Exchange(ref this.holdNext, null)?.TrySetCanceled();
 
     /// <summary>Queues faults for the next sends to <paramref name="to"/>, one per send; later sends are accepted normally.</summary>
     /// <param name="to">The recipient whose sends fail.</param>
@@ -220,6 +237,20 @@ public sealed partial class FakeTwilioServer : IAsyncDisposable
         }
 
         string to = request.Form.GetValueOrDefault("To", string.Empty);
+        bool firstSend;
+        lock (this.gate)
+        {
+            firstSend = this.sentTo.Add(to);
+        }
+
+        // Only a number's first send is held: holding every resend of one activity would only test the poison cap.
+        if (firstSend && Interlocked.Exchange(ref this.holdNext, null) is { } hold)
+        {
+            hold.TrySetResult(this.Record(request.Form));
+            await Task.Delay(Timeout.Infinite, stopping).ContinueWith(_ => { }, TaskScheduler.Default);
+            return null;
+        }
+
         TwilioFault? fault = this.NextFault(this.faults, to);
         switch (fault?.Kind)
         {
