@@ -1,8 +1,6 @@
 using System.Net;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
+using Durable.Testing.Twilio;
 using Newtonsoft.Json.Linq;
 
 namespace FunctionsHost.Tests;
@@ -13,29 +11,13 @@ namespace FunctionsHost.Tests;
 /// </summary>
 public sealed class ProductionTwilioTests : IAsyncLifetime
 {
-    private const string AccountSid = "AC0123456789abcdef0123456789abcdef";
-    private readonly List<(string Path, string Authorization, Dictionary<string, string> Form)> requests = [];
-    private WebApplication twilio = null!;
+    private const string AccountSid = FakeTwilioServer.AccountSid;
+    private readonly FakeTwilioServer twilio = FakeTwilioServer.Start(authToken: "test-auth-token");
     private TestHost host = null!;
 
     public async Task InitializeAsync()
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        this.twilio = builder.Build();
-        this.twilio.MapPost("/2010-04-01/Accounts/{sid}/Messages.json", async (HttpContext context) =>
-        {
-            IFormCollection form = await context.Request.ReadFormAsync();
-            lock (this.requests)
-            {
-                this.requests.Add((context.Request.Path, context.Request.Headers.Authorization.ToString(), form.ToDictionary(f => f.Key, f => f.Value.ToString())));
-            }
-
-            context.Response.StatusCode = StatusCodes.Status201Created;
-            await context.Response.WriteAsJsonAsync(new { sid = "SM0123456789abcdef0123456789abcdef", status = "queued" });
-        });
-        await this.twilio.StartAsync();
-        string twilioUrl = this.twilio.Urls.First();
+        string twilioUrl = this.twilio.BaseUrl.ToString().TrimEnd('/');
 
         this.host = await TestHost.StartAsync(
             environmentName: "Production",
@@ -63,7 +45,8 @@ public sealed class ProductionTwilioTests : IAsyncLifetime
         // Act
         string phone = TestHost.NewPhoneNumber();
         JObject payload = await this.host.StartVerificationAsync(phone);
-        (string Path, string Authorization, Dictionary<string, string> Form) sent = await this.WaitForSmsAsync();
+        await this.twilio.WhenAcceptedAsync(phone).WaitAsync(TimeSpan.FromSeconds(30));
+        FakeTwilioRequest sent = this.twilio.Requests.Single(r => r.Method == "POST");
         using HttpResponseMessage outbox = await this.host.Client.GetAsync("/dev/outbox");
 
         // Assert
@@ -79,23 +62,5 @@ public sealed class ProductionTwilioTests : IAsyncLifetime
         (HttpStatusCode status, JObject body) = await this.host.WaitForEndAsync(payload);
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.True((bool)body["output"]!);
-    }
-
-    private async Task<(string Path, string Authorization, Dictionary<string, string> Form)> WaitForSmsAsync()
-    {
-        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            lock (this.requests)
-            {
-                if (this.requests.Count > 0)
-                {
-                    return this.requests[0];
-                }
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "Twilio received no request.");
-            await Task.Delay(50);
-        }
     }
 }

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
+using Durable.Testing.Twilio;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Newtonsoft.Json.Linq;
@@ -17,36 +15,20 @@ public sealed class SecretsInLogsTests : IAsyncLifetime
 {
     private const string AuthToken = "auth-token-that-must-never-be-logged";
     private readonly LogCapture logs = new();
-    private readonly List<string> texts = [];
-    private WebApplication twilio = null!;
+    private readonly FakeTwilioServer twilio = FakeTwilioServer.Start(authToken: AuthToken);
     private TestHost host = null!;
 
     public async Task InitializeAsync()
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        this.twilio = builder.Build();
-        this.twilio.MapPost("/2010-04-01/Accounts/{sid}/Messages.json", async (HttpContext context) =>
-        {
-            IFormCollection form = await context.Request.ReadFormAsync();
-            lock (this.texts)
-            {
-                this.texts.Add(form["Body"].ToString());
-            }
-
-            context.Response.StatusCode = StatusCodes.Status201Created;
-            await context.Response.WriteAsJsonAsync(new { sid = "SM0123456789abcdef0123456789abcdef", status = "queued" });
-        });
-        await this.twilio.StartAsync();
 
         this.host = await TestHost.StartAsync(
             environmentName: "Production",
             settings: new Dictionary<string, string?>
             {
-                ["TwilioAccountSid"] = "AC0123456789abcdef0123456789abcdef",
+                ["TwilioAccountSid"] = FakeTwilioServer.AccountSid,
                 ["TwilioAuthToken"] = AuthToken,
                 ["TwilioPhoneNumber"] = "+15005550006",
-                ["TwilioApiBaseUrl"] = this.twilio.Urls.First(),
+                ["TwilioApiBaseUrl"] = this.twilio.BaseUrl.ToString(),
                 ["AzureFunctionsJobHost:logging:logLevel:default"] = "Trace",
                 ["AzureFunctionsJobHost:logging:logLevel:Microsoft.AspNetCore"] = "Trace",
                 ["AzureFunctionsJobHost:logging:logLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "Trace",
@@ -71,7 +53,8 @@ public sealed class SecretsInLogsTests : IAsyncLifetime
         using HttpResponseMessage refused = await this.host.PostJsonAsync("/orchestrators/E4_SmsPhoneVerification?code=wrong-" + keys.Master[..10], $"\"{phone}\"");
         using HttpResponseMessage started = await this.host.PostJsonAsync("/orchestrators/E4_SmsPhoneVerification?code=" + keys.HttpStart, $"\"{phone}\"");
         JObject payload = JObject.Parse(await started.Content.ReadAsStringAsync());
-        string code = (await this.WaitForTextAsync())[^4..];
+        await this.twilio.WhenAcceptedAsync(phone).WaitAsync(TimeSpan.FromSeconds(30));
+        string code = this.twilio.AcceptedFor(phone)[0].Code;
         string wrong = ((int.Parse(code, System.Globalization.CultureInfo.InvariantCulture) + 1) % 10000).ToString("0000", System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(HttpStatusCode.Accepted, await this.host.AnswerAsync(payload, $"\"{wrong}\""));
         await this.host.AnswerCodeAsync(payload, code);
@@ -98,23 +81,5 @@ public sealed class SecretsInLogsTests : IAsyncLifetime
             Assert.False(Regex.IsMatch(text, $@"(?<![0-9A-Za-z]){code}(?![0-9A-Za-z])"), $"The verification code {code} is in a log entry: {text}");
             Assert.False(Regex.IsMatch(text, $@"(?<![0-9A-Za-z]){wrong}(?![0-9A-Za-z])"), $"An answer ({wrong}) is in a log entry: {text}");
         }
-    }
-
-    private async Task<string> WaitForTextAsync()
-    {
-        for (int i = 0; i < 600; i++)
-        {
-            lock (this.texts)
-            {
-                if (this.texts.Count > 0)
-                {
-                    return this.texts[0];
-                }
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException("Twilio received no SMS.");
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -31,6 +32,9 @@ internal sealed class TwilioSink : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
         this.app = builder.Build();
         this.app.MapPost("/2010-04-01/Accounts/{sid}/Messages.json", this.ReceiveAsync);
+
+        // The host asks Twilio's message list whether a verification's SMS already went out before it sends one.
+        this.app.MapGet("/2010-04-01/Accounts/{sid}/Messages.json", this.List);
         await this.app.StartAsync().ConfigureAwait(false);
         string address = this.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         this.BaseUrl = new Uri(address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal));
@@ -53,6 +57,15 @@ internal sealed class TwilioSink : IAsyncDisposable
 
     private TaskCompletionSource<int> Slot(string phone) =>
         this.codes.GetOrAdd(phone, _ => new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    /// <summary>Twilio's message list filtered by <c>To</c>: the code texted to that number, if any and not yet forgotten.</summary>
+    private IResult List(string sid, [FromQuery(Name = "To")] string? to)
+    {
+        object[] messages = to is not null && this.codes.TryGetValue(to, out TaskCompletionSource<int>? slot) && slot.Task.IsCompletedSuccessfully
+            ? [new { sid = "SM" + Guid.NewGuid().ToString("N"), account_sid = sid, to, body = $"Your verification code is {slot.Task.Result:0000}", status = "queued", date_created = DateTimeOffset.UtcNow.ToString("r", System.Globalization.CultureInfo.InvariantCulture) }]
+            : [];
+        return Results.Json(new { messages });
+    }
 
     private async Task<IResult> ReceiveAsync(string sid, HttpRequest request)
     {

@@ -17,9 +17,12 @@ public sealed partial class FakeTwilioServer
     private int connections;
     private int disposed;
 
-    private FakeTwilioServer(bool http10CloseAfterResponse)
+    private readonly string authToken;
+
+    private FakeTwilioServer(bool http10CloseAfterResponse, string authToken)
     {
         this.Http10CloseAfterResponse = http10CloseAfterResponse;
+        this.authToken = authToken;
     }
 
     /// <summary>Stops listening and closes every connection; a held (slow) answer is abandoned.</summary>

@@ -1,7 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Net;
-using System.Text;
 
 namespace Durable.Testing.Twilio;
 
@@ -29,8 +26,10 @@ public sealed partial class FakeTwilioServer : IAsyncDisposable
     private readonly Dictionary<string, Queue<TwilioFault>> faults = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Queue<TwilioFault>> listFaults = new(StringComparer.Ordinal);
     private readonly List<(string To, int Count, TaskCompletionSource Done)> waiters = [];
+    private readonly HashSet<string> sentTo = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> listLag = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<FakeTwilioRequest> requests = new();
+    private TaskCompletionSource<FakeTwilioMessage>? holdNext;
     private int lookups;
 
     /// <summary>The base URL to set as <c>TwilioApiBaseUrl</c>.</summary>
@@ -57,15 +56,19 @@ public sealed partial class FakeTwilioServer : IAsyncDisposable
     /// <summary>How many list (<c>GET</c>) requests were answered: each is an "was it sent?" look-up.</summary>
     public int Lookups => Volatile.Read(ref this.lookups);
 
+    /// <summary>How long every unscripted send is answered after it was recorded (the SMS counts as sent on arrival): keeps sends in flight.</summary>
+    public TimeSpan SendDelay { get; set; }
+
     /// <summary>How many TCP connections the server accepted.</summary>
     public int Connections => Volatile.Read(ref this.connections);
 
     /// <summary>Starts the server on a free loopback port.</summary>
     /// <param name="http10CloseAfterResponse">Answer <c>HTTP/1.0</c> without a <c>Connection</c> header and close after each answer.</param>
+    /// <param name="authToken">The auth token requests must carry with <see cref="AccountSid"/> (default <see cref="AuthToken"/>).</param>
     /// <returns>The running server.</returns>
-    public static FakeTwilioServer Start(bool http10CloseAfterResponse = false)
+    public static FakeTwilioServer Start(bool http10CloseAfterResponse = false, string authToken = AuthToken)
     {
-        FakeTwilioServer server = new(http10CloseAfterResponse);
+        FakeTwilioServer server = new(http10CloseAfterResponse, authToken);
         server.Listen();
         return server;
     }
@@ -99,6 +102,21 @@ public sealed partial class FakeTwilioServer : IAsyncDisposable
             return done.Task;
         }
     }
+
+    /// <summary>
+    /// Holds the next first send to a number: records it (Twilio had the whole request), then never answers, as a send
+    /// cut by a crash of the client would leave it. Completes with that message once it is held.
+    /// </summary>
+    /// <returns>The held message.</returns>
+    public Task<FakeTwilioMessage> HoldNextFirstSendAsync()
+    {
+        TaskCompletionSource<FakeTwilioMessage> held = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.Exchange(ref this.holdNext, held)?.TrySetCanceled();
+        return held.Task;
+    }
+
+    /// <summary>Stops holding: a hold that caught nothing is cancelled.</summary>
+    public void CancelHold() => Interlocked.Exchange(ref this.holdNext, null)?.TrySetCanceled();
 
     /// <summary>Queues faults for the next sends to <paramref name="to"/>, one per send; later sends are accepted normally.</summary>
     /// <param name="to">The recipient whose sends fail.</param>
@@ -192,113 +210,11 @@ public sealed partial class FakeTwilioServer : IAsyncDisposable
         return message;
     }
 
-    /// <summary>Answers one request; null means "close the connection without answering".</summary>
-    private async Task<Response?> HandleAsync(FakeTwilioRequest request, CancellationToken stopping)
-    {
-        this.requests.Enqueue(request);
-        // Any prefix before /2010-04-01 is accepted: a base URL may carry a path (a fake mounted under /edge, say).
-        if (!request.Path.Contains("/2010-04-01/Accounts/", StringComparison.Ordinal) || !request.Path.EndsWith("/Messages.json", StringComparison.Ordinal))
-        {
-            return Response.Json(404, """{"code":20404,"message":"The requested resource was not found","more_info":"https://www.twilio.com/docs/errors/20404","status":404}""");
-        }
-
-        string expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{AccountSid}:{AuthToken}"));
-        if (request.Authorization != expected)
-        {
-            return Response.Json(401, """{"code":20003,"message":"Authenticate","more_info":"https://www.twilio.com/docs/errors/20003","status":401}""");
-        }
-
-        if (request.Method == "GET")
-        {
-            return this.List(request);
-        }
-
-        if (request.Method != "POST")
-        {
-            return Response.Json(405, """{"code":20004,"message":"Method not allowed","more_info":"https://www.twilio.com/docs/errors/20004","status":405}""");
-        }
-
-        string to = request.Form.GetValueOrDefault("To", string.Empty);
-        TwilioFault? fault = this.NextFault(this.faults, to);
-        switch (fault?.Kind)
-        {
-            case TwilioFaultKind.CloseBeforeRecording:
-                return null;
-            case TwilioFaultKind.CloseAfterRecording:
-                this.Record(request.Form);
-                return null;
-            case TwilioFaultKind.Answer:
-                return new Response(fault.Status, fault.ContentType, fault.Body, fault.RetryAfter);
-            case TwilioFaultKind.SlowAfterRecording:
-                FakeTwilioMessage late = this.Record(request.Form);
-                await Task.Delay(fault.Delay, stopping).ContinueWith(_ => { }, TaskScheduler.Default);
-                return Created(late);
-            default:
-                return Created(this.Record(request.Form));
-        }
-    }
-
-    private Response? List(FakeTwilioRequest request)
-    {
-        Interlocked.Increment(ref this.lookups);
-        Dictionary<string, string> query = ParseForm(request.Query);
-        string? to = query.GetValueOrDefault("To");
-        if (to is not null && this.NextFault(this.listFaults, to) is TwilioFault fault)
-        {
-            return fault.Kind == TwilioFaultKind.Answer ? new Response(fault.Status, fault.ContentType, fault.Body, fault.RetryAfter) : null;
-        }
-        List<FakeTwilioMessage> visible = [];
-        lock (this.gate)
-        {
-            IEnumerable<Entry> candidates = to is null ? this.accepted : this.acceptedByTo.GetValueOrDefault(to) ?? [];
-            foreach (Entry entry in candidates)
-            {
-                if (entry.HiddenLookups > 0)
-                {
-                    entry.HiddenLookups--;
-                    continue;
-                }
-
-                visible.Add(entry.Message);
-            }
-        }
-
-        visible.Reverse();
-        string items = string.Join(',', visible.Select(MessageJson));
-        return Response.Json(200, $$"""{"messages":[{{items}}],"page_size":{{visible.Count}},"page":0}""");
-    }
-
-    private static Response Created(FakeTwilioMessage message) => Response.Json(201, MessageJson(message));
-
-    private static string MessageJson(FakeTwilioMessage m) =>
-        $$"""{"sid":"{{m.Sid}}","account_sid":"{{AccountSid}}","to":{{Quote(m.To)}},"from":{{Quote(m.From)}},"body":{{Quote(m.Body)}},"status":"queued","date_created":"{{m.Created.UtcDateTime.ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", CultureInfo.InvariantCulture)}}","api_version":"2010-04-01"}""";
-
-    private static string Quote(string text) => System.Text.Json.JsonSerializer.Serialize(text);
-
-    private static Dictionary<string, string> ParseForm(string text)
-    {
-        Dictionary<string, string> fields = new(StringComparer.Ordinal);
-        foreach (string pair in text.Split('&', StringSplitOptions.RemoveEmptyEntries))
-        {
-            int eq = pair.IndexOf('=', StringComparison.Ordinal);
-            string name = WebUtility.UrlDecode(eq < 0 ? pair : pair[..eq]);
-            fields[name] = eq < 0 ? string.Empty : WebUtility.UrlDecode(pair[(eq + 1)..]);
-        }
-
-        return fields;
-    }
-
     /// <summary>An accepted message and how many more look-ups it stays hidden from.</summary>
     private sealed class Entry(FakeTwilioMessage message, int hiddenLookups)
     {
         public FakeTwilioMessage Message { get; } = message;
 
         public int HiddenLookups { get; set; } = hiddenLookups;
-    }
-
-    /// <summary>An answer to write.</summary>
-    private sealed record Response(int Status, string ContentType, string Body, string? RetryAfter)
-    {
-        public static Response Json(int status, string body) => new(status, "application/json", body, null);
     }
 }
