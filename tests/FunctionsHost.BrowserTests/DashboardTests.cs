@@ -96,6 +96,57 @@ public sealed class DashboardTests(BrowserFixture browser, DevHostFixture hostFi
     }
 
     [Fact]
+    public async Task Dashboard_SuspendResumeTerminateRestartPurge_EachConfirmedByKeyboard()
+    {
+        // Arrange
+        string phone = TestHost.NewPhoneNumber();
+        JObject payload = await this.host.StartVerificationAsync(phone);
+        string id = (string)payload["id"]!;
+        await this.host.WaitForTimerAsync(id);
+        await using PageSession session = await PageSession.OpenAsync(browser.Browser, this.host.Client.BaseAddress!);
+        IPage page = session.Page;
+        await page.GotoAsync("/dashboard/#/instances/" + id);
+        await Expect(page.Locator("#d-status")).ToHaveTextAsync("Running");
+        ILocator dialog = page.Locator("#dialog");
+
+        // Act / Assert: Escape cancels and changes nothing; Enter in the dialog confirms.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Suspend…" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(dialog).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(dialog).ToBeHiddenAsync();
+        await Expect(page.Locator("#d-status")).ToHaveTextAsync("Running");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Suspend…" }).ClickAsync();
+        await dialog.GetByLabel("Reason (optional)").PressAsync("Enter");
+        await Expect(page.Locator("#d-status")).ToHaveTextAsync("Suspended");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Resume…" }).ClickAsync();
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Resume", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#d-status")).ToHaveTextAsync("Running");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Terminate…" }).ClickAsync();
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Terminate", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#d-status")).ToHaveTextAsync("Terminated");
+
+        // Restart starts a new instance with the same input and shows it.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Restart…" }).ClickAsync();
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Restart", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#d-id")).Not.ToHaveTextAsync(id);
+        await Expect(page.Locator("#d-input")).ToHaveTextAsync($"\"{phone}\"");
+
+        // Purge the terminated one.
+        await page.GotoAsync("/dashboard/#/instances/" + id);
+        await Expect(page.Locator("#d-status")).ToHaveTextAsync("Terminated");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Purge…" }).ClickAsync();
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Purge", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#list-view")).ToBeVisibleAsync();
+        using HttpResponseMessage gone = await this.host.Client.GetAsync(TestHost.WebhookBase + "/instances/" + id);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, gone.StatusCode);
+        session.AssertClean();
+    }
+
+    [Fact]
     public async Task Dashboard_PurgeByFilter_PreviewsCountThenPurgesOnlyFinished()
     {
         // Arrange: a host of its own (its store holds only this test's instances): two finished, one running.
