@@ -45,7 +45,9 @@ internal static class ObservabilityExtensions
             services.AddHostedService<InstanceStatusGauge>();
             telemetry.WithMetrics(metrics =>
             {
-                metrics.AddMeter(TelemetryNames.Meters).AddAspNetCoreInstrumentation();
+                // ASP.NET Core's request instruments (http.server.request.duration by route and status) only: its routing,
+                // Kestrel and memory-pool instruments would cost CPU on every request for little a verification needs.
+                metrics.AddMeter(TelemetryNames.Meters).AddMeter(TelemetryNames.AspNetCoreHosting);
                 if (settings.MetricsEndpoint)
                 {
                     metrics.AddPrometheusExporter();

@@ -8,6 +8,9 @@ internal static class TelemetryNames
     /// <summary>The host's own meter (the instance-status gauge).</summary>
     public const string HostMeter = "FunctionsHost";
 
+    /// <summary>ASP.NET Core's meter of HTTP server requests.</summary>
+    public const string AspNetCoreHosting = "Microsoft.AspNetCore.Hosting";
+
     public static readonly string[] Sources = [DurableDiagnostics.ActivitySourceName];
 
     public static readonly string[] Meters =
