@@ -55,7 +55,7 @@ internal static class PostgresErrors
 
     /// <summary>The connection broke while the server was committing: the change may or may not be stored.</summary>
     public static StoreUnavailableException CommitOutcomeUnknown(string server, Exception inner) =>
-        new($"The connection to the PostgreSQL store at {server} was lost while committing: the change may or may not have been stored.", inner);
+        new($"The connection to the PostgreSQL store at {server} was lost while committing: the change may or may not have been stored.", inner) { OutcomeUnknown = true };
 
     /// <summary>A retryable failure that outlasted the retry budget.</summary>
     public static StoreUnavailableException GaveUp(string server, TimeSpan budget, Exception inner) =>

@@ -119,6 +119,31 @@ public sealed class StoreUnavailableTests : IAsyncLifetime
         Assert.True((bool)body["output"]!);
     }
 
+    [Fact]
+    public async Task RaiseEventAndHttpStart_CommitOutcomeUnknown_503SaysUnknownNotNothingChanged()
+    {
+        // Arrange: PostgreSQL lost the connection while committing; the change may be stored.
+        string raise = ((string)this.running["sendEventPostUri"]!).Replace("{eventName}", "SmsChallengeResponse", StringComparison.Ordinal);
+
+        // Act
+        this.store.Failing = true;
+        this.store.OutcomeUnknown = true;
+        using HttpResponseMessage raised = await this.host.PostJsonAsync(raise, "1");
+        using HttpResponseMessage started = await this.host.PostJsonAsync("/orchestrators/E4_SmsPhoneVerification", $"\"{TestHost.NewPhoneNumber()}\"");
+        this.store.Failing = false;
+        this.store.OutcomeUnknown = false;
+
+        // Assert
+        foreach ((HttpResponseMessage response, string field) in new[] { (raised, "Message"), (started, "error") })
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.NotNull(response.Headers.RetryAfter);
+            JObject error = JObject.Parse(await response.Content.ReadAsStringAsync());
+            Assert.Contains("outcome of this request is unknown", (string?)error[field], StringComparison.Ordinal);
+            Assert.DoesNotContain("nothing was changed", error.ToString(), StringComparison.Ordinal);
+        }
+    }
+
     private static async Task AssertUnavailableAsync(HttpResponseMessage response, string messageField = "Message")
     {
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);

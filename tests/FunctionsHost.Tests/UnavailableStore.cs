@@ -27,6 +27,9 @@ public class UnavailableStore : DispatchProxy
     /// <summary>Gets or sets a value indicating whether client calls fail.</summary>
     public bool Failing { get; set; }
 
+    /// <summary>Gets or sets a value indicating whether the failure is a commit whose outcome is unknown (a connection lost while committing).</summary>
+    public bool OutcomeUnknown { get; set; }
+
     /// <summary>Gets how many calls were refused.</summary>
     public int Refused { get; private set; }
 
@@ -44,7 +47,9 @@ public class UnavailableStore : DispatchProxy
         if (this.Failing && ClientCalls.Contains(targetMethod.Name))
         {
             this.Refused++;
-            throw new StoreUnavailableException("database is locked (test outage)");
+            throw this.OutcomeUnknown
+                ? new StoreUnavailableException("connection lost while committing (test outage)") { OutcomeUnknown = true }
+                : new StoreUnavailableException("database is locked (test outage)");
         }
 
         try

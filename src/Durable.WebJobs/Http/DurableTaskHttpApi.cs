@@ -66,11 +66,14 @@ internal sealed partial class DurableTaskHttpApi
         }
         catch (Exception e) when (StoreUnavailable(e) is { } unavailable)
         {
-            // One line, no stack: the store says what is wrong (locked, full, read-only); nothing was written.
+            // One line, no stack: the store says what is wrong (locked, full, read-only); nothing was written, unless the
+            // connection broke while committing, which the answer must not call "nothing changed".
             Logs.ManagementStoreUnavailable(this.logger, request.Method, request.Path, unavailable.Message);
             response = DurableResponse.Error(
                 StatusCodes.Status503ServiceUnavailable,
-                "The durable store is temporarily unavailable; nothing was changed. Retry after the time in the Retry-After header.")
+                unavailable.OutcomeUnknown
+                    ? "The connection to the durable store was lost while this request was being committed: the outcome of this request is unknown (it may or may not have been stored). Check the current state before retrying."
+                    : "The durable store is temporarily unavailable; nothing was changed. Retry after the time in the Retry-After header.")
                 .WithHeader("Retry-After", this.options.StoreUnavailableRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
         catch (ArgumentException e)

@@ -87,7 +87,7 @@ internal static partial class HttpFunctionEndpoints
         if (JsonErrors.StoreUnavailable(failure) is { } unavailable)
         {
             Log.StoreUnavailable(logger, functionName, unavailable.Message);
-            return JsonErrors.WriteStoreUnavailableAsync(context);
+            return JsonErrors.WriteStoreUnavailableAsync(context, unavailable);
         }
 
         if (failure is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })

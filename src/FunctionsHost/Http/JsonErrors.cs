@@ -46,7 +46,7 @@ internal static class JsonErrors
         {
             context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("FunctionsHost.Http")
                 .LogError("{Method} {Path} answered 503: the store is unavailable ({Reason}).", context.Request.Method, context.Request.Path, unavailable.Message);
-            return WriteStoreUnavailableAsync(context);
+            return WriteStoreUnavailableAsync(context, unavailable);
         }
 
         bool development = context.RequestServices.GetRequiredService<IHostEnvironment>().IsDevelopment();
@@ -80,28 +80,41 @@ internal static class JsonErrors
     /// 503 after the store stopped for good (a failed fsync): the request may or may not have been stored, and the host is
     /// restarting. <c>"outcome": "unknown"</c> tells clients not to assume "nothing changed": check before retrying.
     /// </summary>
-    public static async Task WriteOutcomeUnknownAsync(HttpContext context)
+    public static async Task WriteOutcomeUnknownAsync(HttpContext context, string message = OutcomeUnknownMessage)
     {
         context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         context.Response.Headers.RetryAfter = StoreRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         context.Response.ContentType = "application/json; charset=utf-8";
         byte[] body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string>
         {
-            ["error"] = OutcomeUnknownMessage,
+            ["error"] = message,
             ["outcome"] = "unknown",
         });
         context.Response.ContentLength = body.Length;
         await context.Response.Body.WriteAsync(body, context.RequestAborted);
     }
 
-    /// <summary>The error text of a 503 after the store stopped for good.</summary>
+    /// <summary>The error text of a 503 after the connection to the store broke while committing.</summary>
+    public const string CommitOutcomeUnknownMessage =
+        "The connection to the durable store was lost while this request was being committed: the outcome of this request is unknown " +
+        "(it may or may not have been stored). Check the current state (for example the instance's status) before retrying.";
+
+    /// <summary>The message of a 503 after the store stopped for good.</summary>
     public const string OutcomeUnknownMessage =
         "The durable store has stopped after a failed write to disk: the outcome of this request is unknown (it may or may not have been stored). " +
         "The host is restarting; check the current state (for example the instance's status) before retrying.";
 
-    /// <summary>503 with Retry-After: the store cannot take the request now and nothing was changed.</summary>
-    public static Task WriteStoreUnavailableAsync(HttpContext context)
+    /// <summary>
+    /// 503 with Retry-After: the store cannot take the request now and nothing was changed, or, when the connection broke
+    /// while committing (<see cref="Durable.Core.Storage.StoreUnavailableException.OutcomeUnknown"/>), the outcome is unknown.
+    /// </summary>
+    public static Task WriteStoreUnavailableAsync(HttpContext context, Durable.Core.Storage.StoreUnavailableException unavailable)
     {
+        if (unavailable.OutcomeUnknown)
+        {
+            return WriteOutcomeUnknownAsync(context, CommitOutcomeUnknownMessage);
+        }
+
         context.Response.Headers.RetryAfter = StoreRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "The durable store is temporarily unavailable; nothing was changed. Retry after the time in the Retry-After header.");
     }
