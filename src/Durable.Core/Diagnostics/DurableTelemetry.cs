@@ -44,6 +44,9 @@ public sealed partial class DurableTelemetry : IDisposable
         this.Parked = this.meter.CreateCounter<long>("durable.work_items.parked", "{work_item}", "Poison work items given up on after too many attempts.");
     }
 
+    /// <summary>This engine's meter (tests tell it apart from other engines' meters of the same name).</summary>
+    internal Meter Meter => this.meter;
+
     internal Counter<long> InstancesStarted { get; }
 
     internal Counter<long> InstancesFinished { get; }

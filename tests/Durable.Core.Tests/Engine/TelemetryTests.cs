@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Durable.Core.Diagnostics;
 using Durable.Core.History;
 using Durable.Core.Storage.InMemory;
@@ -84,6 +85,62 @@ public sealed class TelemetryTests
         HistoryEvent start = Assert.Single(item!.Messages).Event;
         Assert.Null(start.TraceParent);
         Assert.DoesNotContain("TraceParent", Durable.Core.Serialization.HistoryEventJson.Serialize(start), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Metrics_EpisodeFailsEveryAttempt_RedeliveriesAbandonsAndTheParkedItemCounted()
+    {
+        // Arrange: an orchestrator that cannot even be invoked; three attempts allowed.
+        ConcurrentQueue<(string Instrument, long Value, string? Result)> measured = new();
+        using DurableTelemetry telemetry = new();
+        using MeterListener listener = new()
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument.Meter, telemetry.Meter))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => measured.Enqueue((i.Name, v, null)));
+        listener.SetMeasurementEventCallback<double>((i, _, tags, _) => measured.Enqueue((i.Name, 1, ResultTag(tags))));
+        listener.Start();
+        await using EngineHarness harness = await EngineHarness.StartAsync(
+            f => f.AddOrchestrator("Broken", _ => Task.FromResult("never")),
+            t => new InMemoryOrchestrationStore(t),
+            configure: o => o.MaxDequeueCount = 3,
+            orchestrators: f => new Fakes.BrokenOrchestratorInvoker(f, "Broken"),
+            telemetry: telemetry);
+
+        // Act: each failed attempt is retried after a second of fake time.
+        string id = await harness.Client.StartNewAsync("Broken", null, null);
+        using CancellationTokenSource limit = new(TimeSpan.FromSeconds(10));
+        while ((await harness.Client.GetStatusAsync(id))?.RuntimeStatus != OrchestrationRuntimeStatus.Failed)
+        {
+            await Task.Delay(10, limit.Token);
+            harness.Time.Advance(TimeSpan.FromMilliseconds(250));
+        }
+
+        // Assert: leased three times (two redeliveries), two abandoned attempts, then parked as Failed.
+        Assert.Equal(1, measured.Where(m => m.Instrument == "durable.work_items.parked").Sum(m => m.Value));
+        Assert.Equal(2, measured.Where(m => m.Instrument == "durable.work_items.redelivered").Sum(m => m.Value));
+        Assert.Equal(2, measured.Count(m => m.Instrument == "durable.episode.duration" && m.Result == "abandoned"));
+        Assert.Equal(1, measured.Count(m => m.Instrument == "durable.episode.duration" && m.Result == "committed"));
+        Assert.Equal(1, measured.Where(m => m.Instrument == "durable.orchestrations.finished").Sum(m => m.Value));
+    }
+
+    private static string? ResultTag(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        foreach (KeyValuePair<string, object?> tag in tags)
+        {
+            if (tag.Key == "result")
+            {
+                return tag.Value as string;
+            }
+        }
+
+        return null;
     }
 
     private static bool Is(Activity span, string instanceId) => (string?)span.GetTagItem("durable.instance_id") == instanceId;
