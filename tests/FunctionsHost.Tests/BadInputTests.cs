@@ -106,7 +106,9 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Instances>
         new("terminate: reason of 2000 chars", "POST", Api + "/instances/{run}/terminate?reason=" + new string('r', 2000), null, Status: 400, Field: "reason"),
         new("suspend: completed instance", "POST", Api + "/instances/{done}/suspend", null, Status: 410, Field: "instanceId"),
         new("resume: running instance", "POST", Api + "/instances/{run}/resume", null, Status: 409, Field: "instanceId", Text: "not suspended"),
-        new("rewind: running instance", "POST", Api + "/instances/{run}/rewind", null, Status: 412, Text: "Failed"),
+        new("rewind: running instance", "POST", Api + "/instances/{run}/rewind", null, Status: 409, Field: "instanceId", Text: "Failed"),
+        new("rewind: completed instance", "POST", Api + "/instances/{done}/rewind", null, Status: 410, Field: "instanceId", Text: "Failed"),
+        new("rewind: unknown instance", "POST", Api + "/instances/nobody/rewind", null, Status: 404, Field: "instanceId"),
 
         // Restart.
         new("restart: unknown instance", "POST", Api + "/instances/nobody/restart", null, Status: 400, Field: "instanceId"),

@@ -95,6 +95,9 @@ internal static class HistoryFormatter
             case EventType.ExecutionResumed:
                 json["Reason"] = e.Input;
                 break;
+            case EventType.ExecutionRewound:
+                json["Reason"] = e.Reason;
+                break;
         }
 
         json["Timestamp"] = FormatTime(e.Timestamp);
