@@ -44,7 +44,7 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Instances>
         new("start: not UTF-8", "POST", Start, "@latin1", Status: 400, Field: "body"),
 
         // Built-in start.
-        new("built-in start: unknown orchestrator", "POST", Api + "/orchestrators/Nope", Phone, Status: 404, Field: "functionName", Text: "Nope"),
+        new("built-in start: unknown orchestrator", "POST", Api + "/orchestrators/Nope", Phone, Status: 400, Field: "functionName", Text: "Nope"),
         new("built-in start: malformed JSON", "POST", Api + "/orchestrators/E4_SmsPhoneVerification", "{\"a\":", Status: 400, Field: "body", Text: "Invalid JSON content"),
         new("built-in start: trailing text", "POST", Api + "/orchestrators/E4_SmsPhoneVerification", "\"+14255550123\" x", Status: 400, Field: "body"),
         new("built-in start: single-quoted string", "POST", Api + "/orchestrators/E4_SmsPhoneVerification", "'+14255550199'", Status: 400, Field: "body"),
