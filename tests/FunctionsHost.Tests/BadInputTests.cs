@@ -69,6 +69,9 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Instances>
         new("status: showHistory not a boolean", "GET", Api + "/instances/{run}?showHistory=maybe", null, Status: 400, Field: "showHistory"),
         new("status: showInput=1", "GET", Api + "/instances/{run}?showInput=1", null, Status: 400, Field: "showInput"),
         new("status: other task hub", "GET", Api + "/instances/{run}?taskHub=OtherHub", null, Status: 400, Field: "taskHub", Text: "OtherHub"),
+        new("status: other task hub names the served one", "GET", Api + "/instances/{run}?taskHub=OtherHub", null, Status: 400, Field: "taskHub", Text: "SampleHubVS"),
+        new("status: other connection", "GET", Api + "/instances/{run}?taskHub=SampleHubVS&connection=OtherStorage", null, Status: 400, Field: "connection", Text: "OtherStorage"),
+        new("purge: other connection", "DELETE", Api + "/instances/{done}?connection=OtherStorage", null, Status: 400, Field: "connection", Text: "Storage"),
 
         // Query.
         new("query: top=0", "GET", Api + "/instances?top=0", null, Status: 400, Field: "top"),
