@@ -105,6 +105,28 @@ public sealed class RewindTests : IDisposable
         Assert.Contains("Failed", error.Message);
     }
 
+    [Fact]
+    public async Task RewindAsync_FailedSubOrchestration_ChildRunsAgainAndParentCompletes()
+    {
+        // Arrange: the child fails on its first run, which fails the parent.
+        int childRuns = 0;
+        await using EngineHarness harness = await EngineHarness.StartAsync(f => f
+            .AddOrchestrator("Parent", ctx => ctx.CallSubOrchestratorAsync<int>("Child", "child-of-parent", 4))
+            .AddOrchestrator("Child", async ctx => await ctx.CallActivityAsync<int>("Double", ctx.GetInput<int>()))
+            .AddActivity<int, int>("Double", (i, _) => Interlocked.Increment(ref childRuns) == 1 ? throw new InvalidOperationException("first run fails") : Task.FromResult(i * 2)));
+        string id = await harness.Client.StartNewAsync("Parent", "parent", null);
+        await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Failed);
+
+        // Act
+        await harness.Client.RewindAsync(id, "again");
+        OrchestrationStatus completed = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+
+        // Assert
+        Assert.Equal(8, (int)completed.Output!);
+        Assert.Equal(2, childRuns);
+        Assert.Equal("child-of-parent", (string?)completed.History!.Single(e => (string?)e["EventType"] == "SubOrchestrationInstanceCompleted")["InstanceId"]);
+    }
+
     public void Dispose() => this.database.Dispose();
 
     private static void Register(FunctionRegistry functions, Func<int> first, Func<int> flaky) => functions
