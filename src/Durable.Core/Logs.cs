@@ -52,4 +52,7 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 1015, Level = LogLevel.Warning, Message = "Could not hand back {Kind} '{InstanceId}'; it is retried when its lease expires.")]
     public static partial void ReleaseFailed(ILogger logger, string kind, string instanceId, Exception exception);
+
+    [LoggerMessage(EventId = 1016, Level = LogLevel.Information, Message = "Orchestration '{InstanceId}' ({Name}) was rewound: its failed steps run again.")]
+    public static partial void InstanceRewound(ILogger logger, string instanceId, string name);
 }

@@ -146,7 +146,7 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
                     return EnqueueResult.NotFound;
                 }
 
-                if (((OrchestrationRuntimeStatus)current).IsTerminal())
+                if (!InboxRules.Accepts((OrchestrationRuntimeStatus)current, message.EventType))
                 {
                     return EnqueueResult.Gone;
                 }

@@ -117,9 +117,10 @@ public sealed partial class SqliteOrchestrationStore : IOrchestrationStore, ISto
                 int inserted = s.Execute(
                     "INSERT INTO inbox (hub, instance_id, execution_id, visible_time, payload) " +
                     "SELECT hub, instance_id, NULL, $visible, $payload FROM instances " +
-                    $"WHERE hub = $hub AND instance_id = $id AND status NOT IN ({SqliteRows.TerminalStatusList})",
+                    $"WHERE hub = $hub AND instance_id = $id AND (status NOT IN ({SqliteRows.TerminalStatusList}) OR (status = {(int)OrchestrationRuntimeStatus.Failed} AND $rewind))",
                     ("$visible", SqliteRows.Ticks(this.time.GetUtcNow())),
                     ("$payload", payload),
+                    ("$rewind", InboxRules.Accepts(OrchestrationRuntimeStatus.Failed, message.EventType) ? 1 : 0),
                     ("$hub", this.hub),
                     ("$id", instanceId));
                 return inserted > 0 ? EnqueueResult.Accepted

@@ -94,6 +94,24 @@ public sealed class JobHostIntegrationTests
         await Assert.ThrowsAsync<ArgumentException>(() => ClientOf(host).RaiseEventAsync("missing", "Suffix", "x"));
     }
 
+    [Fact]
+    public async Task RewindAsync_RunningInstance_ThrowsInvalidOperationAndUnknownThrowsArgument()
+    {
+        // Arrange
+        await using DurableJobHost host = await DurableJobHost.StartAsync();
+        IDurableClient client = ClientOf(host);
+        string id = await client.StartNewAsync("TimerThenDone", "rewind-running", (object?)null);
+        await WaitForAsync(client, id, s => s.RuntimeStatus == OrchestrationRuntimeStatus.Running);
+
+        // Act
+        InvalidOperationException running = await Assert.ThrowsAsync<InvalidOperationException>(() => client.RewindAsync(id, "no"));
+        ArgumentException unknown = await Assert.ThrowsAsync<ArgumentException>(() => client.RewindAsync("missing", "no"));
+
+        // Assert
+        Assert.Contains("Failed", running.Message, StringComparison.Ordinal);
+        Assert.Contains("missing", unknown.Message, StringComparison.Ordinal);
+    }
+
     internal static IDurableClient ClientOf(DurableJobHost host) =>
         new ContextImplementations.DurableClientAdapter(
             host.Services.GetRequiredService<DurableEngineHost>(),

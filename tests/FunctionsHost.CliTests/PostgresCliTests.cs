@@ -81,7 +81,7 @@ public sealed class PostgresCliTests : IClassFixture<PostgresClusterFixture>, IA
         Assert.IsType<JArray>(history.Json);
         CliResult rewind = await this.App.DurableAsync("rewind", "--id", "pg-1", "-o", "json");
         Assert.Equal(1, rewind.ExitCode);
-        Assert.Equal(412, (int)rewind.Json["status"]!);
+        Assert.Equal(409, (int)rewind.Json["status"]!);
 
         // purge-history: nothing finished yet.
         CliResult purge = await this.App.DurableAsync("purge-history");

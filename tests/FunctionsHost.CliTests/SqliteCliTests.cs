@@ -145,7 +145,8 @@ public sealed class SqliteCliTests : IClassFixture<SqliteHostFixture>
         Assert.Equal(409, (int)again.Json["status"]!);
         CliResult rewindRunning = await this.App.DurableAsync("rewind", "--id", id, "-o", "json");
         Assert.Equal(1, rewindRunning.ExitCode);
-        Assert.Equal("This orchestration has status Suspended, but only orchestrations in the \"Failed\" state can be rewound.", (string?)rewindRunning.Json["Message"]);
+        Assert.Equal(409, (int)rewindRunning.Json["status"]!);
+        Assert.Contains("only orchestrations in the Failed state can be rewound", (string?)rewindRunning.Json["Message"], StringComparison.Ordinal);
 
         CliResult resumed = await this.App.DurableAsync("resume", "--id", id);
         Assert.True(resumed.ExitCode == 0, resumed.ToString());
@@ -166,25 +167,30 @@ public sealed class SqliteCliTests : IClassFixture<SqliteHostFixture>
     }
 
     [Fact]
-    public async Task Rewind_FailedInstance_Exit1NotSupportedAsTheHttpApiAnswers501()
+    public async Task Rewind_FailedInstance_AcceptedAndTheHostRunsItAgain()
     {
         // Arrange: the orchestrator fails without a phone number (started through the API, which does not check input).
         using HttpResponseMessage start = await this.fixture.Host.Client.PostAsync("/runtime/webhooks/durabletask/orchestrators/E4_SmsPhoneVerification", null);
         string id = (string)JObject.Parse(await start.Content.ReadAsStringAsync())["id"]!;
         await this.fixture.WaitForStatusAsync(id, "Failed");
-        using HttpResponseMessage httpRewind = await this.fixture.Host.Client.PostAsync($"/runtime/webhooks/durabletask/instances/{id}/rewind", null);
 
         // Act
-        CliResult text = await this.App.DurableAsync("rewind", "--id", id, "--reason", "try again");
-        CliResult json = await this.App.DurableAsync("rewind", "--id", id, "-o", "json");
+        CliResult json = await this.App.DurableAsync("rewind", "--id", id, "--reason", "try again", "-o", "json");
 
-        // Assert
-        Assert.Equal(501, (int)httpRewind.StatusCode);
-        Assert.Equal(1, text.ExitCode);
-        Assert.Contains("Rewind is not supported", text.Error, StringComparison.Ordinal);
-        Assert.Equal(1, json.ExitCode);
-        Assert.Equal(501, (int)json.Json["status"]!);
-        Assert.Equal((string?)JObject.Parse(await httpRewind.Content.ReadAsStringAsync())["Message"], (string?)json.Json["Message"]);
+        // Assert: accepted; the host replays it (it fails again: the input is still missing) with the rewind in its history.
+        Assert.True(json.ExitCode == 0, json.ToString());
+        Assert.Equal("rewind", (string?)json.Json["operation"]);
+        DateTime deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline && !(await this.fixture.HttpStatusAsync(id, "?showHistory=true")).ToString().Contains("ExecutionRewound", StringComparison.Ordinal))
+        {
+            await Task.Delay(100);
+        }
+
+        await this.fixture.WaitForStatusAsync(id, "Failed");
+        CliResult history = await this.App.DurableAsync("get-history", "--id", id, "-o", "json");
+        Assert.Equal("try again", (string?)Assert.IsType<JArray>(history.Json).Single(e => (string?)e["EventType"] == "ExecutionRewound")["Reason"]);
+        CliResult unknownRewind = await this.App.DurableAsync("rewind", "--id", "no-such-instance", "-o", "json");
+        Assert.Equal(404, (int)unknownRewind.Json["status"]!);
     }
 
     [Fact]

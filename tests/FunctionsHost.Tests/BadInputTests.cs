@@ -44,7 +44,7 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Instances>
         new("start: not UTF-8", "POST", Start, "@latin1", Status: 400, Field: "body"),
 
         // Built-in start.
-        new("built-in start: unknown orchestrator", "POST", Api + "/orchestrators/Nope", Phone, Status: 404, Field: "functionName", Text: "Nope"),
+        new("built-in start: unknown orchestrator", "POST", Api + "/orchestrators/Nope", Phone, Status: 400, Field: "functionName", Text: "Nope"),
         new("built-in start: malformed JSON", "POST", Api + "/orchestrators/E4_SmsPhoneVerification", "{\"a\":", Status: 400, Field: "body", Text: "Invalid JSON content"),
         new("built-in start: trailing text", "POST", Api + "/orchestrators/E4_SmsPhoneVerification", "\"+14255550123\" x", Status: 400, Field: "body"),
         new("built-in start: single-quoted string", "POST", Api + "/orchestrators/E4_SmsPhoneVerification", "'+14255550199'", Status: 400, Field: "body"),
@@ -69,6 +69,9 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Instances>
         new("status: showHistory not a boolean", "GET", Api + "/instances/{run}?showHistory=maybe", null, Status: 400, Field: "showHistory"),
         new("status: showInput=1", "GET", Api + "/instances/{run}?showInput=1", null, Status: 400, Field: "showInput"),
         new("status: other task hub", "GET", Api + "/instances/{run}?taskHub=OtherHub", null, Status: 400, Field: "taskHub", Text: "OtherHub"),
+        new("status: other task hub names the served one", "GET", Api + "/instances/{run}?taskHub=OtherHub", null, Status: 400, Field: "taskHub", Text: "SampleHubVS"),
+        new("status: other connection", "GET", Api + "/instances/{run}?taskHub=SampleHubVS&connection=OtherStorage", null, Status: 400, Field: "connection", Text: "OtherStorage"),
+        new("purge: other connection", "DELETE", Api + "/instances/{done}?connection=OtherStorage", null, Status: 400, Field: "connection", Text: "Storage"),
 
         // Query.
         new("query: top=0", "GET", Api + "/instances?top=0", null, Status: 400, Field: "top"),
@@ -106,7 +109,9 @@ public sealed class BadInputTests : IClassFixture<BadInputTests.Instances>
         new("terminate: reason of 2000 chars", "POST", Api + "/instances/{run}/terminate?reason=" + new string('r', 2000), null, Status: 400, Field: "reason"),
         new("suspend: completed instance", "POST", Api + "/instances/{done}/suspend", null, Status: 410, Field: "instanceId"),
         new("resume: running instance", "POST", Api + "/instances/{run}/resume", null, Status: 409, Field: "instanceId", Text: "not suspended"),
-        new("rewind: running instance", "POST", Api + "/instances/{run}/rewind", null, Status: 412, Text: "Failed"),
+        new("rewind: running instance", "POST", Api + "/instances/{run}/rewind", null, Status: 409, Field: "instanceId", Text: "Failed"),
+        new("rewind: completed instance", "POST", Api + "/instances/{done}/rewind", null, Status: 410, Field: "instanceId", Text: "Failed"),
+        new("rewind: unknown instance", "POST", Api + "/instances/nobody/rewind", null, Status: 404, Field: "instanceId"),
 
         // Restart.
         new("restart: unknown instance", "POST", Api + "/instances/nobody/restart", null, Status: 400, Field: "instanceId"),

@@ -150,6 +150,24 @@ public sealed class DurableClient
         return await this.SendAsync(instanceId, new HistoryEvent { EventType = EventType.ExecutionResumed, Input = reason, Timestamp = this.time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Rewinds a Failed instance, as Durable Functions does: its failed steps (activities, sub-orchestrations) run again
+    /// while everything that succeeded replays from its history, which is kept; the instance is Running again once the
+    /// engine has taken the request. NotFound for an unknown instance, Gone for one that finished other than Failed.
+    /// Throws <see cref="InvalidOperationException"/> when the instance has not finished (only Failed ones rewind).
+    /// </summary>
+    public async Task<EnqueueResult> RewindAsync(string instanceId, string? reason, CancellationToken cancellationToken = default)
+    {
+        InstanceRecord? record = await this.store.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        if (record is not null && !record.Status.IsTerminal())
+        {
+            throw new InvalidOperationException($"Instance '{instanceId}' is {record.Status}: only orchestrations in the Failed state can be rewound.");
+        }
+
+        // The store accepts a rewind for a Failed instance only, deciding in the same transaction as the insert.
+        return await this.SendAsync(instanceId, new HistoryEvent { EventType = EventType.ExecutionRewound, Reason = reason, Timestamp = this.time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Deletes a finished instance and its history; 1 if deleted, 0 if unknown or still running.</summary>
     public Task<int> PurgeInstanceAsync(string instanceId, CancellationToken cancellationToken = default) =>
         this.store.PurgeInstanceAsync(instanceId, cancellationToken);

@@ -6,8 +6,8 @@ namespace Durable.Core.Client;
 
 /// <summary>
 /// Renders history the way Durable Functions' status API does: episode markers and answered schedule
-/// events are dropped, results carry the function name and scheduled time, and outputs and inputs are
-/// included only when asked for.
+/// events are dropped, results carry the function name, scheduled time (and a child's instance id), failures their
+/// reason, details and FailureDetails, and outputs and inputs are included only when asked for.
 /// </summary>
 internal static class HistoryFormatter
 {
@@ -44,10 +44,24 @@ internal static class HistoryFormatter
             case EventType.ExecutionStarted:
                 json["FunctionName"] = e.Name;
                 AddInput(json, e.Input, showInput);
+
+                // Kept by Durable Functions; this engine has no scheduled start, so always null.
+                json["ScheduledStartTime"] = null;
+                if (e.TraceParent is not null)
+                {
+                    json["ParentTraceContext"] = new JObject { ["TraceParent"] = e.TraceParent, ["TraceState"] = null };
+                }
+
                 break;
             case EventType.TaskScheduled:
             case EventType.SubOrchestrationInstanceCreated:
+            case EventType.EventSent:
                 json["Name"] = e.Name;
+                if (e.InstanceId is not null)
+                {
+                    json["InstanceId"] = e.InstanceId;
+                }
+
                 AddInput(json, e.Input, showInput);
                 break;
             case EventType.TaskCompleted:
@@ -59,12 +73,18 @@ internal static class HistoryFormatter
                     json["FunctionName"] = cause.Name;
                     json["ScheduledTime"] = FormatTime(cause.Timestamp);
                     AddInput(json, cause.Input, showInput);
+                    if (cause.InstanceId is not null)
+                    {
+                        // The answered creation is dropped, as in Durable Functions; its child's id is not.
+                        json["InstanceId"] = cause.InstanceId;
+                    }
                 }
 
                 if (e.EventType is EventType.TaskFailed or EventType.SubOrchestrationInstanceFailed)
                 {
                     json["Reason"] = e.Reason;
                     json["Details"] = e.Details;
+                    json["FailureDetails"] = FailureDetails(e.ErrorType, e.Reason, e.Details);
                 }
                 else if (showHistoryOutput)
                 {
@@ -74,6 +94,9 @@ internal static class HistoryFormatter
                 break;
             case EventType.ExecutionCompleted:
                 json["OrchestrationStatus"] = e.OrchestrationStatus?.ToString();
+                json["FailureDetails"] = e.OrchestrationStatus == OrchestrationRuntimeStatus.Failed
+                    ? FailureDetails(e.ErrorType, Serialization.JsonDataConverter.ToToken(e.Result) is JValue { Type: JTokenType.String } message ? (string?)message : e.Result, e.Details)
+                    : null;
                 if (showHistoryOutput)
                 {
                     json["Result"] = Serialization.JsonDataConverter.ToToken(e.Result);
@@ -95,11 +118,20 @@ internal static class HistoryFormatter
             case EventType.ExecutionResumed:
                 json["Reason"] = e.Input;
                 break;
+            case EventType.ExecutionRewound:
+                json["Reason"] = e.Reason;
+                break;
         }
 
         json["Timestamp"] = FormatTime(e.Timestamp);
         return json;
     }
+
+    /// <summary>DurableTask.Core's FailureDetails shape; null when nothing is known of the failure.</summary>
+    private static JObject? FailureDetails(string? errorType, string? message, string? stackTrace) =>
+        errorType is null && message is null && stackTrace is null
+            ? null
+            : new JObject { ["ErrorType"] = errorType, ["ErrorMessage"] = message, ["StackTrace"] = stackTrace };
 
     private static void AddInput(JObject json, string? input, bool showInput)
     {

@@ -149,6 +149,11 @@ internal sealed class OrchestrationProcessor
     {
         InstanceRecord instance = workItem.Instance;
         List<long> consumed = [.. workItem.Messages.Select(m => m.SequenceNumber)];
+        if (instance.Status == OrchestrationRuntimeStatus.Failed && workItem.Messages.LastOrDefault(m => m.Event.EventType == EventType.ExecutionRewound) is { } rewind)
+        {
+            return await this.RewindAsync(workItem, rewind.Event, consumed, cancellationToken).ConfigureAwait(false);
+        }
+
         if (instance.Status.IsTerminal())
         {
             // Late results, timers and events for a finished instance: nothing can use them.
@@ -176,6 +181,54 @@ internal sealed class OrchestrationProcessor
         return CommitBuilder.Build(workItem, newEvents, result, consumed, now);
     }
 
+    /// <summary>
+    /// Rewinds a Failed instance in one commit: a new execution whose history is the old one without its failed steps
+    /// (<see cref="HistoryRewinder"/>), replayed at once with the rewind event, so the failed steps are scheduled again in
+    /// the same transaction that makes the instance Running. The new execution id makes the store replace the history and
+    /// drops any late result still addressed to the failed execution.
+    /// </summary>
+    private async Task<OrchestrationCommit> RewindAsync(OrchestrationWorkItem workItem, HistoryEvent rewind, List<long> consumed, CancellationToken cancellationToken)
+    {
+        InstanceRecord failed = workItem.Instance;
+        DateTimeOffset now = this.time.GetUtcNow();
+        string executionId = ExecutionIds.New();
+        List<HistoryEvent> history = HistoryRewinder.Rewind(workItem.History, executionId);
+        List<HistoryEvent> newEvents = [new HistoryEvent { EventType = EventType.OrchestratorStarted, Timestamp = now }, rewind];
+        InstanceRecord running = failed with { ExecutionId = executionId, Status = OrchestrationRuntimeStatus.Running, Output = null, CompletedTime = null };
+        OrchestrationWorkItem rewound = new(running, history, [], workItem.Owner, workItem.LeaseToken, workItem.LeaseExpiration);
+        Logs.InstanceRewound(this.logger, failed.InstanceId, failed.Name);
+
+        EpisodeResult result = this.invoker.IsOrchestrator(failed.Name)
+            ? await OrchestrationExecutor.ExecuteAsync(this.invoker, failed.InstanceId, failed.Name, history, newEvents, cancellationToken).ConfigureAwait(false)
+            : MissingOrchestrator(failed.Name);
+        if (result.Failure is not null)
+        {
+            Logs.InstanceFailed(this.logger, failed.InstanceId, failed.Name, result.Failure);
+        }
+
+        OrchestrationCommit episode = CommitBuilder.Build(rewound, newEvents, result, consumed, now);
+        if (episode.ExecutionId != executionId)
+        {
+            // Continued as new straight away: that commit already starts from an empty history.
+            return episode;
+        }
+
+        return new OrchestrationCommit
+        {
+            ExecutionId = executionId,
+            NewHistory = [.. history, .. episode.NewHistory],
+            Status = episode.Status,
+            Input = episode.Input,
+            Output = episode.Output,
+            CustomStatus = episode.CustomStatus,
+            UpdatedTime = episode.UpdatedTime,
+            ConsumedMessages = episode.ConsumedMessages,
+            ActivityTasks = episode.ActivityTasks,
+            Messages = episode.Messages,
+            NewInstances = episode.NewInstances,
+        };
+    }
+
     private List<HistoryEvent> Reconcile(OrchestrationWorkItem workItem)
     {
         bool started = workItem.History.Any(e => e.EventType == EventType.ExecutionStarted);
@@ -185,7 +238,10 @@ internal sealed class OrchestrationProcessor
         {
             bool otherExecution = message.ExecutionId is not null && message.ExecutionId != workItem.Instance.ExecutionId;
             bool duplicateStart = message.Event.EventType == EventType.ExecutionStarted && started;
-            if (otherExecution || duplicateStart)
+
+            // A rewind that reaches an instance no longer Failed (rewound already, or restarted) has nothing to do.
+            bool staleRewind = message.Event.EventType == EventType.ExecutionRewound;
+            if (otherExecution || duplicateStart || staleRewind)
             {
                 dropped++;
                 continue;
@@ -197,7 +253,7 @@ internal sealed class OrchestrationProcessor
 
         if (dropped > 0)
         {
-            Logs.MessagesDropped(this.logger, dropped, workItem.Instance.InstanceId, "older execution or duplicate start");
+            Logs.MessagesDropped(this.logger, dropped, workItem.Instance.InstanceId, "older execution, duplicate start or rewind of a running instance");
         }
 
         return accepted;

@@ -47,6 +47,6 @@ public enum EventType
     ExecutionSuspended = 19,
     /// <summary>A client resumed the instance.</summary>
     ExecutionResumed = 20,
-    /// <summary>A failed instance was rewound (unused).</summary>
+    /// <summary>A client rewound a Failed instance; carries the reason. Its failed steps run again.</summary>
     ExecutionRewound = 21,
 }

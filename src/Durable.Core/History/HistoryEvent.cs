@@ -36,7 +36,7 @@ public sealed record HistoryEvent
     /// <summary>Due time of a timer (TimerCreated, TimerFired).</summary>
     public DateTimeOffset? FireAt { get; init; }
 
-    /// <summary>Failure message (TaskFailed, SubOrchestrationInstanceFailed, ExecutionCompleted when failed).</summary>
+    /// <summary>Failure message (TaskFailed, SubOrchestrationInstanceFailed, ExecutionCompleted when failed), or the reason of an ExecutionRewound.</summary>
     public string? Reason { get; init; }
 
     /// <summary>Failure details, e.g. the stack trace.</summary>

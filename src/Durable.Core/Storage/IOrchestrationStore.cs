@@ -26,7 +26,8 @@ public interface IOrchestrationStore : IAsyncDisposable
     /// <summary>
     /// Adds a client message (event raised, terminate, suspend, resume) to an instance's inbox, unless
     /// the instance does not exist (<see cref="EnqueueResult.NotFound"/>) or is terminal (<see cref="EnqueueResult.Gone"/>).
-    /// The check and the insert are one transaction, so an accepted message is never lost to a race.
+    /// An <see cref="EventType.ExecutionRewound"/> message is also accepted by a Failed instance (the one terminal state a
+    /// rewind revives). The check and the insert are one transaction, so an accepted message is never lost to a race.
     /// </summary>
     Task<EnqueueResult> EnqueueMessageAsync(string instanceId, HistoryEvent message, CancellationToken cancellationToken);
 

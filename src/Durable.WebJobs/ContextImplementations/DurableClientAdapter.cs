@@ -61,6 +61,19 @@ internal sealed partial class DurableClientAdapter : IDurableClient
         Check(await client.TerminateAsync(instanceId, reason).ConfigureAwait(false), instanceId, "terminate");
     }
 
+    public async Task RewindAsync(string instanceId, string? reason)
+    {
+        DurableClient client = await this.ClientAsync(default).ConfigureAwait(false);
+        EnqueueResult result = await client.RewindAsync(instanceId, reason).ConfigureAwait(false);
+        if (result == EnqueueResult.Gone)
+        {
+            // Durable Functions' words for a finished instance that did not fail.
+            throw new InvalidOperationException("The rewind operation is only supported on failed orchestration instances.");
+        }
+
+        Check(result, instanceId, "rewind");
+    }
+
     public async Task SuspendAsync(string instanceId, string? reason)
     {
         DurableClient client = await this.ClientAsync(default).ConfigureAwait(false);

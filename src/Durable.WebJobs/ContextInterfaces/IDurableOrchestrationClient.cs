@@ -119,6 +119,16 @@ public interface IDurableOrchestrationClient
     /// <returns>A task completing when the request is stored.</returns>
     Task ResumeAsync(string instanceId, string? reason);
 
+    /// <summary>
+    /// Rewinds a Failed instance: its failed steps run again and the rest of its history is kept, as in Durable Functions.
+    /// </summary>
+    /// <param name="instanceId">The instance id.</param>
+    /// <param name="reason">The reason, recorded in the history's ExecutionRewound event.</param>
+    /// <returns>A task completing when the request is stored.</returns>
+    /// <exception cref="InvalidOperationException">The instance is not Failed.</exception>
+    /// <exception cref="ArgumentException">No instance has that id.</exception>
+    Task RewindAsync(string instanceId, string? reason);
+
     /// <summary>Gets the status of an instance, or null when it does not exist.</summary>
     /// <param name="instanceId">The instance id.</param>
     /// <param name="showHistory">Include the history.</param>

@@ -36,10 +36,18 @@ internal sealed partial class DurableTaskHttpApi
             throw BodyTooLarge(this.options.MaxRequestBodyBytes);
         }
 
+        // Durable Functions would open a client on the named hub or connection. This host serves one of each, so another
+        // is refused, naming the one served, rather than silently acting on this hub (a purge meant for another store).
         string? taskHub = request.Query["taskHub"].FirstOrDefault();
         if (!string.IsNullOrEmpty(taskHub) && !string.Equals(taskHub, this.links.HubName, StringComparison.OrdinalIgnoreCase))
         {
             throw new DurableInputException(StatusCodes.Status400BadRequest, $"This host serves only the task hub '{this.links.HubName}', not '{taskHub}'.", "taskHub");
+        }
+
+        string? connection = request.Query["connection"].FirstOrDefault();
+        if (!string.IsNullOrEmpty(connection) && !string.Equals(connection, this.links.ConnectionName, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new DurableInputException(StatusCodes.Status400BadRequest, $"This host serves only the connection '{this.links.ConnectionName}' (task hub '{this.links.HubName}'), not '{connection}'.", "connection");
         }
     }
 

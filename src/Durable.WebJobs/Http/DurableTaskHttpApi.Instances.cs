@@ -87,24 +87,27 @@ internal sealed partial class DurableTaskHttpApi
         }
     }
 
-    private async Task<DurableResponse> RewindAsync(string instanceId, CancellationToken cancellationToken)
+    private async Task<DurableResponse> RewindAsync(string instanceId, string? reason, CancellationToken cancellationToken)
     {
+        // Durable Functions: 404 unknown, 410 finished other than Failed, 202 for Failed; a live instance makes its client
+        // throw, so 500 there. We answer that one 409, as for suspend and resume: the state is the caller's problem.
         DurableClient client = await this.host.GetClientAsync(cancellationToken).ConfigureAwait(false);
-        OrchestrationStatus? status = await client.GetStatusAsync(instanceId, showInput: false, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (status is null)
+        try
         {
-            return DurableResponse.Error(StatusCodes.Status404NotFound, $"No orchestration with instance ID \"{instanceId}\" found.", "instanceId");
+            return await client.RewindAsync(instanceId, reason, cancellationToken).ConfigureAwait(false) switch
+            {
+                EnqueueResult.Accepted => new DurableResponse(StatusCodes.Status202Accepted),
+                EnqueueResult.NotFound => UnknownInstance(instanceId),
+                _ => DurableResponse.Error(
+                    StatusCodes.Status410Gone,
+                    $"Orchestration instance '{instanceId}' has finished without failing: only orchestrations in the Failed state can be rewound.",
+                    "instanceId"),
+            };
         }
-
-        if (status.RuntimeStatus != OrchestrationRuntimeStatus.Failed)
+        catch (InvalidOperationException e)
         {
-            return DurableResponse.Error(
-                StatusCodes.Status412PreconditionFailed,
-                $"This orchestration has status {(DurableStatus)(int)status.RuntimeStatus}, but only orchestrations in the \"Failed\" state can be rewound.",
-                "instanceId");
+            return DurableResponse.Error(StatusCodes.Status409Conflict, e.Message, "instanceId");
         }
-
-        return DurableResponse.Error(StatusCodes.Status501NotImplemented, "Rewind is not supported by the underlying storage provider.");
     }
 
     private async Task<DurableResponse> PurgeOneAsync(string instanceId, CancellationToken cancellationToken)

@@ -35,7 +35,8 @@ internal sealed partial class DurableTaskHttpApi
         }
         catch (ArgumentException e) when (e.ParamName == "orchestratorName")
         {
-            return DurableResponse.Error(StatusCodes.Status404NotFound, e.Message, "functionName");
+            // Durable Functions' answer (its ArgumentException handler); the app's HttpStart says 404 for its own route.
+            return DurableResponse.Error(StatusCodes.Status400BadRequest, e.Message, "functionName");
         }
         catch (ArgumentException e)
         {

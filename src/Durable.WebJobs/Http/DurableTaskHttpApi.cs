@@ -222,8 +222,8 @@ internal sealed partial class DurableTaskHttpApi
 
         if (Is(operation, "rewind"))
         {
-            ReadReason(request);
-            return this.RewindAsync(instanceId, cancellationToken);
+            string? reason = ReadReason(request);
+            return this.RewindAsync(instanceId, reason, cancellationToken);
         }
 
         return Task.FromResult(NotFound());

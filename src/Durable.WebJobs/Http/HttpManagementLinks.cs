@@ -24,6 +24,9 @@ internal sealed class HttpManagementLinks
     /// <summary>The task hub of this host.</summary>
     public string HubName => this.options.HubName;
 
+    /// <summary>The connection name of this host's store, as its links carry it.</summary>
+    public string ConnectionName => this.options.DefaultConnectionName;
+
     /// <summary>The webhook URL of the management API, with the system key as query.</summary>
     public Uri WebhookUri => this.options.WebhookUriProviderOverride?.Invoke() ?? DefaultWebhookUri;
 

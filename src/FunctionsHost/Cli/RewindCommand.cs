@@ -1,12 +1,12 @@
 using System.CommandLine;
-using Durable.Core;
-using Durable.Core.Client;
+using Durable.Core.Storage;
+using Newtonsoft.Json.Linq;
 
 namespace FunctionsHost.Cli;
 
 /// <summary>
-/// <c>durable rewind</c>: the same answers as the API's <c>POST .../rewind</c>: unknown instance, an instance that is
-/// not Failed, and, for a Failed one, "not supported" (501 there, exit 1 here), since no store of ours rewinds yet.
+/// <c>durable rewind</c>: the API's <c>POST .../rewind</c>. A Failed instance runs its failed steps again, keeping the rest
+/// of its history; an unknown instance is 404, one finished otherwise 410, one still running 409 (exit 1 for each).
 /// </summary>
 internal static class RewindCommand
 {
@@ -14,21 +14,38 @@ internal static class RewindCommand
     {
         Option<string> id = CliVerbOptions.InstanceId();
         Option<string?> reason = CliVerbOptions.Reason("rewound");
-        Command command = new("rewind", "Rewinds a Failed orchestration instance (not supported by this host's stores: says so, exit 1).") { id, reason };
+        Command command = new("rewind", "Rewinds a Failed orchestration instance: its failed steps run again, the rest of its history is kept.") { id, reason };
         CliVerb.SetAction(command, options, async (parseResult, session, output, cancellationToken) =>
         {
             string instanceId = CliInput.ReadInstanceId(parseResult.GetRequiredValue(id));
-            CliVerbOptions.ReadReason(parseResult.GetValue(reason));
-            OrchestrationStatus status = await session.Client.GetStatusAsync(instanceId, showInput: false, cancellationToken: cancellationToken).ConfigureAwait(false)
-                ?? throw CliException.NotFound(instanceId);
-            if (status.RuntimeStatus != OrchestrationRuntimeStatus.Failed)
+            string? why = CliVerbOptions.ReadReason(parseResult.GetValue(reason));
+            EnqueueResult result;
+            try
             {
-                throw CliException.WrongState(
-                    StatusCodes.Status412PreconditionFailed,
-                    $"This orchestration has status {status.RuntimeStatus}, but only orchestrations in the \"Failed\" state can be rewound.");
+                result = await session.Client.RewindAsync(instanceId, why, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException e)
+            {
+                // Not finished yet: the API's 409.
+                throw CliException.WrongState(StatusCodes.Status409Conflict, e.Message);
             }
 
-            throw new CliException(CliExitCodes.Refused, StatusCodes.Status501NotImplemented, "Rewind is not supported by the underlying storage provider.", "id");
+            if (result == EnqueueResult.Gone)
+            {
+                throw CliException.WrongState(StatusCodes.Status410Gone, $"Instance '{instanceId}' has finished without failing: only orchestrations in the Failed state can be rewound.");
+            }
+
+            CliInstanceState.ThrowUnlessAccepted(instanceId, result);
+            if (output.Json)
+            {
+                output.WriteJson(new JObject { ["id"] = instanceId, ["operation"] = "rewind" });
+            }
+            else
+            {
+                output.Out.WriteLine($"Rewound instance '{instanceId}' (a host runs its failed steps again at its next episode).");
+            }
+
+            return CliExitCodes.Done;
         });
         return command;
     }

@@ -52,7 +52,7 @@ public sealed partial class InMemoryOrchestrationStore : IOrchestrationStore
                 return Task.FromResult(EnqueueResult.NotFound);
             }
 
-            if (state.Record.Status.IsTerminal())
+            if (!InboxRules.Accepts(state.Record.Status, message.EventType))
             {
                 return Task.FromResult(EnqueueResult.Gone);
             }

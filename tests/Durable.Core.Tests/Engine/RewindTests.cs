@@ -1,0 +1,146 @@
+using Durable.Core.Client;
+using Durable.Core.Storage;
+using Durable.Sqlite;
+using Durable.Testing;
+using Newtonsoft.Json.Linq;
+
+namespace Durable.Core.Tests.Engine;
+
+/// <summary>Rewind of a Failed instance, as Durable Functions does it: the failed step runs again, the rest is kept.</summary>
+public sealed class RewindTests : IDisposable
+{
+    private readonly TempDatabaseFile database = new("durable-rewind");
+
+    [Fact]
+    public async Task RewindAsync_FailedActivity_RerunsOnlyTheFailedStepAndCompletes()
+    {
+        // Arrange: the second activity fails once, which fails the instance.
+        int firstCalls = 0;
+        int flakyCalls = 0;
+        await using EngineHarness harness = await EngineHarness.StartAsync(f => Register(f, () => Interlocked.Increment(ref firstCalls), () => Interlocked.Increment(ref flakyCalls)));
+        string id = await harness.Client.StartNewAsync("TwoSteps", null, 5);
+        OrchestrationStatus failed = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Failed);
+        JToken firstResult = failed.History!.Single(e => (string?)e["EventType"] == "TaskCompleted");
+
+        // Act
+        EnqueueResult result = await harness.Client.RewindAsync(id, "fixed the SMS gateway");
+        OrchestrationStatus completed = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+
+        // Assert: only the failed activity ran again; the earlier result and the start are kept as they were.
+        Assert.Equal(EnqueueResult.Accepted, result);
+        Assert.Equal(15, (int)completed.Output!);
+        Assert.Equal(1, firstCalls);
+        Assert.Equal(2, flakyCalls);
+        JArray history = completed.History!;
+        Assert.Equal((string?)failed.History![0]["Timestamp"], (string?)history[0]["Timestamp"]);
+        Assert.Contains(history, e => JToken.DeepEquals(e, firstResult));
+        Assert.DoesNotContain(history, e => (string?)e["EventType"] == "TaskFailed");
+        Assert.Equal("fixed the SMS gateway", (string?)history.Single(e => (string?)e["EventType"] == "ExecutionRewound")["Reason"]);
+        Assert.Equal("Completed", (string?)history.Last()["OrchestrationStatus"]);
+    }
+
+    [Fact]
+    public async Task RewindAsync_OnSqlite_RerunsFailedStepAndCompletes()
+    {
+        // Arrange
+        int flakyCalls = 0;
+        await using EngineHarness harness = await EngineHarness.StartAsync(
+            f => Register(f, () => 1, () => Interlocked.Increment(ref flakyCalls)),
+            t => new SqliteOrchestrationStore(new SqliteStoreOptions { DatabasePath = this.database.Path, HubName = "RewindHub" }, t));
+        string id = await harness.Client.StartNewAsync("TwoSteps", null, 5);
+        await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Failed);
+
+        // Act
+        await harness.Client.RewindAsync(id, null);
+        OrchestrationStatus completed = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+
+        // Assert
+        Assert.Equal(15, (int)completed.Output!);
+        Assert.Equal(2, flakyCalls);
+    }
+
+    [Fact]
+    public async Task RewindAsync_CompletedInstance_GoneAndUnchanged()
+    {
+        // Arrange
+        await using EngineHarness harness = await EngineHarness.StartAsync(f => f.AddOrchestrator("Done", _ => Task.FromResult(1)));
+        string id = await harness.Client.StartNewAsync("Done", null, null);
+        OrchestrationStatus before = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+
+        // Act
+        EnqueueResult result = await harness.Client.RewindAsync(id, "no");
+
+        // Assert
+        Assert.Equal(EnqueueResult.Gone, result);
+        OrchestrationStatus after = (await harness.Client.GetStatusAsync(id, showHistory: true, showHistoryOutput: true))!;
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, after.RuntimeStatus);
+        Assert.True(JToken.DeepEquals(before.History, after.History));
+    }
+
+    [Fact]
+    public async Task RewindAsync_UnknownInstance_NotFound()
+    {
+        // Arrange
+        await using EngineHarness harness = await EngineHarness.StartAsync(_ => { });
+
+        // Act
+        EnqueueResult result = await harness.Client.RewindAsync("nobody", null);
+
+        // Assert
+        Assert.Equal(EnqueueResult.NotFound, result);
+    }
+
+    [Fact]
+    public async Task RewindAsync_RunningInstance_ThrowsInvalidOperation()
+    {
+        // Arrange
+        await using EngineHarness harness = await EngineHarness.StartAsync(f => f.AddOrchestrator("Waits", async ctx => await ctx.WaitForExternalEvent<int>("go")));
+        string id = await harness.Client.StartNewAsync("Waits", null, null);
+        await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Running);
+
+        // Act
+        InvalidOperationException error = await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Client.RewindAsync(id, null));
+
+        // Assert
+        Assert.Contains("Failed", error.Message);
+    }
+
+    [Fact]
+    public async Task RewindAsync_FailedSubOrchestration_ChildRunsAgainAndParentCompletes()
+    {
+        // Arrange: the child fails on its first run, which fails the parent.
+        int childRuns = 0;
+        await using EngineHarness harness = await EngineHarness.StartAsync(f => f
+            .AddOrchestrator("Parent", ctx => ctx.CallSubOrchestratorAsync<int>("Child", "child-of-parent", 4))
+            .AddOrchestrator("Child", async ctx => await ctx.CallActivityAsync<int>("Double", ctx.GetInput<int>()))
+            .AddActivity<int, int>("Double", (i, _) => Interlocked.Increment(ref childRuns) == 1 ? throw new InvalidOperationException("first run fails") : Task.FromResult(i * 2)));
+        string id = await harness.Client.StartNewAsync("Parent", "parent", null);
+        await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Failed);
+
+        // Act
+        await harness.Client.RewindAsync(id, "again");
+        OrchestrationStatus completed = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+
+        // Assert
+        Assert.Equal(8, (int)completed.Output!);
+        Assert.Equal(2, childRuns);
+        Assert.Equal("child-of-parent", (string?)completed.History!.Single(e => (string?)e["EventType"] == "SubOrchestrationInstanceCompleted")["InstanceId"]);
+    }
+
+    public void Dispose() => this.database.Dispose();
+
+    private static void Register(FunctionRegistry functions, Func<int> first, Func<int> flaky) => functions
+        .AddOrchestrator("TwoSteps", async ctx =>
+        {
+            int input = ctx.GetInput<int>();
+            int a = await ctx.CallActivityAsync<int>("First", input);
+            int b = await ctx.CallActivityAsync<int>("Flaky", input);
+            return a + b;
+        })
+        .AddActivity<int, int>("First", (i, _) =>
+        {
+            first();
+            return Task.FromResult(i);
+        })
+        .AddActivity<int, int>("Flaky", (i, _) => flaky() == 1 ? throw new InvalidOperationException("SMS gateway down") : Task.FromResult(i * 2));
+}
