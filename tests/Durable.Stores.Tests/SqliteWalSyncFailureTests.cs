@@ -39,6 +39,8 @@ public sealed class SqliteWalSyncFailureTests : IDisposable
         StoreFailedException after = await Assert.ThrowsAsync<StoreFailedException>(() => store.CreateInstanceAsync(this.Instance("later"), CancellationToken.None));
         StoreFailedException read = await Assert.ThrowsAsync<StoreFailedException>(() => store.GetInstanceAsync("acknowledged", CancellationToken.None));
         StoreFailedException lease = await Assert.ThrowsAsync<StoreFailedException>(() => store.LeaseOrchestrationAsync("owner", TimeSpan.FromMinutes(1), 10, IOrchestrationStore.NoInstances, CancellationToken.None));
+        // The readiness probe (/health/ready) reports the stopped store, too.
+        StoreFailedException probe = await Assert.ThrowsAsync<StoreFailedException>(() => store.ProbeAsync(CancellationToken.None));
         Task<StoreFailedException> failed = store.Failed;
 
         // Assert
@@ -47,6 +49,7 @@ public sealed class SqliteWalSyncFailureTests : IDisposable
         Assert.Same(during, after);
         Assert.Same(during, read);
         Assert.Same(during, lease);
+        Assert.Same(during, probe);
         Assert.True(failed.IsCompletedSuccessfully);
         Assert.Same(during, await failed);
         await store.DisposeAsync();
