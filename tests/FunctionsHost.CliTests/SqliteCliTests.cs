@@ -107,7 +107,7 @@ public sealed class SqliteCliTests : IClassFixture<SqliteHostFixture>
 
         // Assert
         Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.Equal(404, (int)result.Json["status"]!);
+        Assert.Equal(400, (int)result.Json["status"]!);
         Assert.Contains("NoSuchOrchestrator", (string?)result.Json["Message"], StringComparison.Ordinal);
     }
 

@@ -39,7 +39,8 @@ internal static class StartNewCommand
             }
             catch (ArgumentException e) when (e.ParamName == "orchestratorName")
             {
-                throw new CliException(CliExitCodes.Refused, StatusCodes.Status404NotFound, e.Message, "--function-name");
+                // The HTTP API's built-in start answers 400 here, as Durable Functions does; the JSON says the same.
+                throw new CliException(CliExitCodes.Refused, StatusCodes.Status400BadRequest, e.Message, "--function-name");
             }
 
             if (output.Json)
