@@ -14,8 +14,8 @@ internal static partial class Logs
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Lease lost for {Kind} '{InstanceId}': another worker owns it now; this worker's result was discarded.")]
     public static partial void LeaseLost(ILogger logger, string kind, string instanceId);
 
-    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Orchestration '{InstanceId}' episode failed to run and was abandoned for a retry in {DelayMs} ms.")]
-    public static partial void EpisodeAbandoned(ILogger logger, string instanceId, double delayMs, Exception exception);
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Work of {Kind} '{InstanceId}' failed to run and was abandoned for a retry in {DelayMs} ms.")]
+    public static partial void WorkItemAbandoned(ILogger logger, string kind, string instanceId, double delayMs, Exception exception);
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Orchestration '{InstanceId}' ({Name}) is {Status}.")]
     public static partial void InstanceFinished(ILogger logger, string instanceId, string name, OrchestrationRuntimeStatus status);
