@@ -44,7 +44,7 @@ internal static partial class Logs
     [LoggerMessage(EventId = 1013, Level = LogLevel.Warning, Message = "Could not store the result of {Kind} '{InstanceId}'; it was released for a retry in {DelayMs} ms.")]
     public static partial void CommitFailed(ILogger logger, string kind, string instanceId, double delayMs, Exception exception);
 
-    [LoggerMessage(EventId = 1015, Level = LogLevel.Warning, Message = "The store is unavailable; the result of {Kind} '{InstanceId}' is kept, under its lease, and stored again in {DelayMs} ms.")]
+    [LoggerMessage(EventId = 1017, Level = LogLevel.Warning, Message = "The store is unavailable; the result of {Kind} '{InstanceId}' is kept, under its lease, and stored again in {DelayMs} ms.")]
     public static partial void CommitDeferred(ILogger logger, string kind, string instanceId, double delayMs, Exception exception);
 
     [LoggerMessage(EventId = 1014, Level = LogLevel.Warning, Message = "Could not release the leases of processes that are gone; their work waits for the leases to expire.")]
