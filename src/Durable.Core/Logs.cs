@@ -14,8 +14,8 @@ internal static partial class Logs
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Lease lost for {Kind} '{InstanceId}': another worker owns it now; this worker's result was discarded.")]
     public static partial void LeaseLost(ILogger logger, string kind, string instanceId);
 
-    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Orchestration '{InstanceId}' episode failed to run and was abandoned for a retry in {DelayMs} ms.")]
-    public static partial void EpisodeAbandoned(ILogger logger, string instanceId, double delayMs, Exception exception);
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Work of {Kind} '{InstanceId}' failed to run and was abandoned for a retry in {DelayMs} ms.")]
+    public static partial void WorkItemAbandoned(ILogger logger, string kind, string instanceId, double delayMs, Exception exception);
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Orchestration '{InstanceId}' ({Name}) is {Status}.")]
     public static partial void InstanceFinished(ILogger logger, string instanceId, string name, OrchestrationRuntimeStatus status);
@@ -44,7 +44,7 @@ internal static partial class Logs
     [LoggerMessage(EventId = 1013, Level = LogLevel.Warning, Message = "Could not store the result of {Kind} '{InstanceId}'; it was released for a retry in {DelayMs} ms.")]
     public static partial void CommitFailed(ILogger logger, string kind, string instanceId, double delayMs, Exception exception);
 
-    [LoggerMessage(EventId = 1015, Level = LogLevel.Warning, Message = "The store is unavailable; the result of {Kind} '{InstanceId}' is kept, under its lease, and stored again in {DelayMs} ms.")]
+    [LoggerMessage(EventId = 1017, Level = LogLevel.Warning, Message = "The store is unavailable; the result of {Kind} '{InstanceId}' is kept, under its lease, and stored again in {DelayMs} ms.")]
     public static partial void CommitDeferred(ILogger logger, string kind, string instanceId, double delayMs, Exception exception);
 
     [LoggerMessage(EventId = 1014, Level = LogLevel.Warning, Message = "Could not release the leases of processes that are gone; their work waits for the leases to expire.")]

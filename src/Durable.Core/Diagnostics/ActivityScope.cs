@@ -4,7 +4,7 @@ using Durable.Core.History;
 namespace Durable.Core.Diagnostics;
 
 /// <summary>One activity execution being measured: its span (current while the function runs) and clock.</summary>
-internal sealed class ActivityScope : IDisposable
+internal sealed class ActivityScope : IWorkItemScope<HistoryEvent>
 {
     private readonly DurableTelemetry telemetry;
     private readonly string name;

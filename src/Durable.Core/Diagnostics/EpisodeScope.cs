@@ -8,7 +8,7 @@ namespace Durable.Core.Diagnostics;
 /// One orchestration episode being measured: its span (current while the episode runs, so the observers called at
 /// completion can tag it) and clock. Ends as abandoned unless told it committed or lost its lease.
 /// </summary>
-internal sealed class EpisodeScope : IDisposable
+internal sealed class EpisodeScope : IWorkItemScope<OrchestrationCommit>
 {
     private readonly DurableTelemetry telemetry;
     private readonly OrchestrationWorkItem workItem;

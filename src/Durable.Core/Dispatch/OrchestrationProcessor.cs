@@ -3,124 +3,75 @@ using Durable.Core.Execution;
 using Durable.Core.History;
 using Durable.Core.Storage;
 using Microsoft.Extensions.Logging;
+using SpanContext = System.Diagnostics.ActivityContext;
 
 namespace Durable.Core.Dispatch;
 
 /// <summary>
 /// Runs one orchestration work item: reconciles the leased messages with the instance, replays the
 /// episode, and commits the result in one store call. A failure to run (not a user exception, which
-/// fails the instance) abandons the item so its messages are retried.
+/// fails the instance) abandons the item so its messages are retried. The lease, commit and abandon
+/// steps are <see cref="WorkItemProcessor{TWorkItem, TResult}"/>'s.
 /// </summary>
-internal sealed class OrchestrationProcessor
+internal sealed class OrchestrationProcessor : WorkItemProcessor<OrchestrationWorkItem, OrchestrationCommit>
 {
     private readonly IOrchestrationStore store;
     private readonly IOrchestratorInvoker invoker;
-    private readonly DurableEngineOptions options;
-    private readonly TimeProvider time;
     private readonly EngineSignals signals;
-    private readonly ILogger logger;
-    private readonly DurableTelemetry telemetry;
 
     public OrchestrationProcessor(IOrchestrationStore store, IOrchestratorInvoker invoker, DurableEngineOptions options, TimeProvider time, EngineSignals signals, ILogger logger, DurableTelemetry telemetry)
+        : base("orchestration", options, time, logger, telemetry)
     {
-        this.telemetry = telemetry;
         this.store = store;
         this.invoker = invoker;
-        this.options = options;
-        this.time = time;
         this.signals = signals;
-        this.logger = logger;
     }
 
-    public async Task ProcessAsync(OrchestrationWorkItem workItem, CancellationToken cancellationToken)
+    protected override string InstanceIdOf(OrchestrationWorkItem workItem) => workItem.Instance.InstanceId;
+
+    protected override string NameOf(OrchestrationWorkItem workItem) => workItem.Instance.Name;
+
+    protected override int AttemptsOf(OrchestrationWorkItem workItem) => workItem.Messages.Count == 0 ? 0 : workItem.Messages.Max(m => m.DequeueCount);
+
+    protected override DateTimeOffset LeaseExpirationOf(OrchestrationWorkItem workItem) => workItem.LeaseExpiration;
+
+    // A finished instance has nothing to fail: its late messages are only consumed.
+    protected override bool CanPark(OrchestrationWorkItem workItem) => !workItem.Instance.Status.IsTerminal();
+
+    // An episode's trace is the one its messages carry.
+    protected override IWorkItemScope<OrchestrationCommit> StartScope(OrchestrationWorkItem workItem, SpanContext parent) =>
+        this.Telemetry.StartEpisode(workItem, this.Time.GetUtcNow());
+
+    protected override Task<OrchestrationCommit> RunAsync(OrchestrationWorkItem workItem, CancellationToken cancellationToken) =>
+        this.RunEpisodeAsync(workItem, cancellationToken);
+
+    protected override Task CompleteAsync(OrchestrationWorkItem workItem, OrchestrationCommit result) =>
+        this.store.CompleteOrchestrationAsync(workItem, result, CancellationToken.None);
+
+    protected override Task<bool> RenewLeaseAsync(OrchestrationWorkItem workItem, CancellationToken cancellationToken) =>
+        this.store.RenewOrchestrationLeaseAsync(workItem, this.Options.LeaseDuration, cancellationToken);
+
+    protected override Task AbandonAsync(OrchestrationWorkItem workItem, TimeSpan retryDelay) =>
+        this.store.AbandonOrchestrationAsync(workItem, retryDelay, CancellationToken.None);
+
+    protected override void OnCommitted(OrchestrationWorkItem workItem, OrchestrationCommit result)
     {
-        InstanceRecord instance = workItem.Instance;
-        using EpisodeScope telemetry = this.telemetry.StartEpisode(workItem, this.time.GetUtcNow());
-
-        // Every lease of a message counts, this one included: a count past the cap means earlier attempts never
-        // committed (their process died, they lost the lease, or the episode kept failing to run).
-        int attempts = workItem.Messages.Count == 0 ? 0 : workItem.Messages.Max(m => m.DequeueCount);
-        OrchestrationCommit commit;
-        if (attempts > this.options.MaxDequeueCount && !instance.Status.IsTerminal())
+        this.signals.Committed(workItem.Instance.InstanceId, result);
+        if (result.Status.IsTerminal())
         {
-            // Don't run it again: if it crashes the process, it would take the host down once more.
-            commit = this.Park(workItem, attempts - 1, lastError: null);
-        }
-        else
-        {
-            await using (LeaseRenewal.Start(
-                ct => this.store.RenewOrchestrationLeaseAsync(workItem, this.options.LeaseDuration, ct),
-                this.options.LeaseDuration,
-                this.time,
-                e => Logs.RenewFailed(this.logger, "orchestration", instance.InstanceId, e)))
-            {
-                try
-                {
-                    commit = await this.RunEpisodeAsync(workItem, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && attempts >= this.options.MaxDequeueCount && !instance.Status.IsTerminal())
-                {
-                    commit = this.Park(workItem, attempts, ex);
-                }
-                catch (Exception ex)
-                {
-                    // Shutdown hands the item back for immediate pickup; a failure to run waits a little first.
-                    TimeSpan retryDelay = cancellationToken.IsCancellationRequested ? TimeSpan.Zero : TimeSpan.FromSeconds(1);
-                    Logs.EpisodeAbandoned(this.logger, instance.InstanceId, retryDelay.TotalMilliseconds, ex);
-                    await this.TryAbandonAsync(workItem, retryDelay).ConfigureAwait(false);
-                    return;
-                }
-            }
-        }
-
-        telemetry.CommitStarting();
-        try
-        {
-            await StoreOutage.WriteAsync(
-                () => this.store.CompleteOrchestrationAsync(workItem, commit, CancellationToken.None),
-                ct => this.store.RenewOrchestrationLeaseAsync(workItem, this.options.LeaseDuration, ct),
-                () => workItem.LeaseExpiration,
-                this.options,
-                this.time,
-                (delay, ex) => Logs.CommitDeferred(this.logger, "orchestration", instance.InstanceId, delay.TotalMilliseconds, ex),
-                e => Logs.RenewFailed(this.logger, "orchestration", instance.InstanceId, e),
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (LeaseLostException)
-        {
-            telemetry.LeaseLost();
-            Logs.LeaseLost(this.logger, "orchestration", instance.InstanceId);
-            return;
-        }
-        catch (Exception ex)
-        {
-            // A failure other than an outage, or an outage still on at shutdown: nothing was written. Hand the item
-            // back instead of holding it until the lease expires; the next attempt replays the same messages.
-            TimeSpan retryDelay = cancellationToken.IsCancellationRequested ? TimeSpan.Zero : TimeSpan.FromSeconds(1);
-            Logs.CommitFailed(this.logger, "orchestration", instance.InstanceId, retryDelay.TotalMilliseconds, ex);
-            await this.TryAbandonAsync(workItem, retryDelay).ConfigureAwait(false);
-            return;
-        }
-
-        telemetry.Committed(commit);
-        this.signals.Committed(instance.InstanceId, commit);
-        if (commit.Status.IsTerminal())
-        {
-            Logs.InstanceFinished(this.logger, instance.InstanceId, instance.Name, commit.Status);
+            Logs.InstanceFinished(this.Logger, workItem.Instance.InstanceId, workItem.Instance.Name, result.Status);
         }
     }
 
     /// <summary>The commit that gives up on the instance: its messages are consumed and it ends Failed, saying why.</summary>
-    private OrchestrationCommit Park(OrchestrationWorkItem workItem, int failedAttempts, Exception? lastError)
+    protected override OrchestrationCommit GiveUp(OrchestrationWorkItem workItem, int failedAttempts, Exception? lastError)
     {
         InstanceRecord instance = workItem.Instance;
         string message = $"Gave up after {failedAttempts} attempt(s) to run an episode of orchestration '{instance.Name}': each one crashed the host process, " +
             "lost its lease or failed before it could commit, so the instance was failed instead of retried again" +
             (lastError is null ? "." : $". Last error: {lastError.GetType().FullName}: {lastError.Message}");
         AttemptsExhaustedException error = new(message, lastError);
-        Logs.WorkItemParked(this.logger, "orchestration", instance.Name, instance.InstanceId, failedAttempts);
-        this.telemetry.RecordParked("orchestration");
-        DateTimeOffset now = this.time.GetUtcNow();
+        DateTimeOffset now = this.Time.GetUtcNow();
         List<HistoryEvent> newEvents = [new HistoryEvent { EventType = EventType.OrchestratorStarted, Timestamp = now }, .. this.Reconcile(workItem)];
         EpisodeResult result = new()
         {
@@ -130,19 +81,6 @@ internal sealed class OrchestrationProcessor
             CustomStatus = instance.CustomStatus,
         };
         return CommitBuilder.Build(workItem, newEvents, result, [.. workItem.Messages.Select(m => m.SequenceNumber)], now);
-    }
-
-    private async Task TryAbandonAsync(OrchestrationWorkItem workItem, TimeSpan retryDelay)
-    {
-        try
-        {
-            await this.store.AbandonOrchestrationAsync(workItem, retryDelay, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            // The lease then simply expires.
-            Logs.ReleaseFailed(this.logger, "orchestration", workItem.Instance.InstanceId, ex);
-        }
     }
 
     private async Task<OrchestrationCommit> RunEpisodeAsync(OrchestrationWorkItem workItem, CancellationToken cancellationToken)
@@ -157,7 +95,7 @@ internal sealed class OrchestrationProcessor
         if (instance.Status.IsTerminal())
         {
             // Late results, timers and events for a finished instance: nothing can use them.
-            Logs.MessagesDropped(this.logger, consumed.Count, instance.InstanceId, "instance finished");
+            Logs.MessagesDropped(this.Logger, consumed.Count, instance.InstanceId, "instance finished");
             return Unchanged(instance, consumed);
         }
 
@@ -167,7 +105,7 @@ internal sealed class OrchestrationProcessor
             return Unchanged(instance, consumed);
         }
 
-        DateTimeOffset now = this.time.GetUtcNow();
+        DateTimeOffset now = this.Time.GetUtcNow();
         List<HistoryEvent> newEvents = [new HistoryEvent { EventType = EventType.OrchestratorStarted, Timestamp = now }, .. accepted];
         EpisodeResult result = this.invoker.IsOrchestrator(instance.Name)
             ? await OrchestrationExecutor.ExecuteAsync(this.invoker, instance.InstanceId, instance.Name, workItem.History, newEvents, cancellationToken).ConfigureAwait(false)
@@ -175,7 +113,7 @@ internal sealed class OrchestrationProcessor
 
         if (result.Failure is not null)
         {
-            Logs.InstanceFailed(this.logger, instance.InstanceId, instance.Name, result.Failure);
+            Logs.InstanceFailed(this.Logger, instance.InstanceId, instance.Name, result.Failure);
         }
 
         return CommitBuilder.Build(workItem, newEvents, result, consumed, now);
@@ -190,20 +128,20 @@ internal sealed class OrchestrationProcessor
     private async Task<OrchestrationCommit> RewindAsync(OrchestrationWorkItem workItem, HistoryEvent rewind, List<long> consumed, CancellationToken cancellationToken)
     {
         InstanceRecord failed = workItem.Instance;
-        DateTimeOffset now = this.time.GetUtcNow();
+        DateTimeOffset now = this.Time.GetUtcNow();
         string executionId = ExecutionIds.New();
         List<HistoryEvent> history = HistoryRewinder.Rewind(workItem.History, executionId);
         List<HistoryEvent> newEvents = [new HistoryEvent { EventType = EventType.OrchestratorStarted, Timestamp = now }, rewind];
         InstanceRecord running = failed with { ExecutionId = executionId, Status = OrchestrationRuntimeStatus.Running, Output = null, CompletedTime = null };
         OrchestrationWorkItem rewound = new(running, history, [], workItem.Owner, workItem.LeaseToken, workItem.LeaseExpiration);
-        Logs.InstanceRewound(this.logger, failed.InstanceId, failed.Name);
+        Logs.InstanceRewound(this.Logger, failed.InstanceId, failed.Name);
 
         EpisodeResult result = this.invoker.IsOrchestrator(failed.Name)
             ? await OrchestrationExecutor.ExecuteAsync(this.invoker, failed.InstanceId, failed.Name, history, newEvents, cancellationToken).ConfigureAwait(false)
             : MissingOrchestrator(failed.Name);
         if (result.Failure is not null)
         {
-            Logs.InstanceFailed(this.logger, failed.InstanceId, failed.Name, result.Failure);
+            Logs.InstanceFailed(this.Logger, failed.InstanceId, failed.Name, result.Failure);
         }
 
         OrchestrationCommit episode = CommitBuilder.Build(rewound, newEvents, result, consumed, now);
@@ -253,7 +191,7 @@ internal sealed class OrchestrationProcessor
 
         if (dropped > 0)
         {
-            Logs.MessagesDropped(this.logger, dropped, workItem.Instance.InstanceId, "older execution, duplicate start or rewind of a running instance");
+            Logs.MessagesDropped(this.Logger, dropped, workItem.Instance.InstanceId, "older execution, duplicate start or rewind of a running instance");
         }
 
         return accepted;
