@@ -21,7 +21,7 @@ internal sealed class ActivityScope : IWorkItemScope<HistoryEvent>
     }
 
     /// <summary>The activity ran (or was given up on); storing its result begins.</summary>
-    public void CommitStarting() => this.commitStarted = Stopwatch.GetTimestamp();
+    public void CommitStarting(HistoryEvent result) => this.commitStarted = Stopwatch.GetTimestamp();
 
     /// <summary>The result is stored.</summary>
     public void Committed(HistoryEvent result)

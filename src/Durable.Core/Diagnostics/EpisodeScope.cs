@@ -25,7 +25,18 @@ internal sealed class EpisodeScope : IWorkItemScope<OrchestrationCommit>
     }
 
     /// <summary>The episode ran; its commit begins.</summary>
-    public void CommitStarting() => this.commitStarted = Stopwatch.GetTimestamp();
+    public void CommitStarting(OrchestrationCommit commit)
+    {
+        this.commitStarted = Stopwatch.GetTimestamp();
+
+        // Remembered before the commit, not after: once stored, an activity it schedules can be leased (and its span
+        // parented) before this thread runs again. A commit that then fails leaves a parent that never committed,
+        // which only means the retried activity hangs under the episode that first scheduled it.
+        if (this.span is not null && commit.ActivityTasks.Count > 0)
+        {
+            this.telemetry.RememberEpisode(this.workItem.Instance.InstanceId, this.span.Context);
+        }
+    }
 
     /// <summary>The commit is stored.</summary>
     public void Committed(OrchestrationCommit commit)
@@ -35,11 +46,6 @@ internal sealed class EpisodeScope : IWorkItemScope<OrchestrationCommit>
         if (this.span is not null)
         {
             this.span.SetTag("durable.runtime_status", commit.Status.ToString());
-            if (commit.ActivityTasks.Count > 0)
-            {
-                this.telemetry.RememberEpisode(this.workItem.Instance.InstanceId, this.span.Context);
-            }
-
             if (commit.Status == OrchestrationRuntimeStatus.Failed)
             {
                 this.span.SetStatus(ActivityStatusCode.Error, "The orchestration failed.");

@@ -7,8 +7,9 @@ namespace Durable.Core.Diagnostics;
 /// <typeparam name="TResult">What the work item commits: an orchestration commit or an activity's result event.</typeparam>
 internal interface IWorkItemScope<in TResult> : IDisposable
 {
-    /// <summary>The work ran (or was given up on); storing its result begins.</summary>
-    void CommitStarting();
+    /// <summary>The work ran (or was given up on); storing <paramref name="result"/> begins.</summary>
+    /// <param name="result">What is about to be stored.</param>
+    void CommitStarting(TResult result);
 
     /// <summary>The result is stored.</summary>
     void Committed(TResult result);

@@ -87,7 +87,7 @@ internal abstract class WorkItemProcessor<TWorkItem, TResult>
             }
         }
 
-        scope.CommitStarting();
+        scope.CommitStarting(result);
         try
         {
             await StoreOutage.WriteAsync(

@@ -12,7 +12,7 @@ internal sealed class RecordingScope : IWorkItemScope<string>
         this.calls = calls;
     }
 
-    public void CommitStarting() => this.calls.Add("commit-starting");
+    public void CommitStarting(string result) => this.calls.Add("commit-starting");
 
     public void Committed(string result) => this.calls.Add("committed:" + result);
 
