@@ -1,6 +1,6 @@
 using Durable.Core;
 using Durable.Core.Client;
-using Durable.WebJobs.ContextImplementations;
+using Durable.Core.Serialization;
 using Microsoft.AspNetCore.Http;
 using Newtonsoft.Json.Linq;
 
@@ -66,7 +66,7 @@ internal sealed partial class DurableTaskHttpApi
         string id;
         try
         {
-            id = await client.StartNewAsync(status.Name, newId ? null : instanceId, status.Input, cancellationToken).ConfigureAwait(false);
+            id = await client.StartNewAsync(status.Name, newId ? null : instanceId, JsonDataConverter.ToToken(status.InputJson), cancellationToken).ConfigureAwait(false);
         }
         catch (OrchestrationAlreadyExistsException e)
         {
@@ -78,14 +78,14 @@ internal sealed partial class DurableTaskHttpApi
 
     private async Task<DurableResponse> CheckStatusOrWaitAsync(HttpRequest request, string instanceId, TimeSpan? timeout, TimeSpan? pollingInterval, CancellationToken cancellationToken)
     {
-        string authority = DurableClientAdapter.Authority(request);
+        string authority = HttpManagementLinks.Authority(request);
         if (timeout is null || pollingInterval is null)
         {
             return DurableResponse.CheckStatus(this.links.Create(authority, instanceId, null, null, false));
         }
 
-        DurableClientAdapter adapter = new(this.host, this.links, null);
+        DurableClient client = await this.host.GetClientAsync(cancellationToken).ConfigureAwait(false);
         string statusUrl = this.links.Create(authority, instanceId, null, null, false).StatusQueryGetUri;
-        return await adapter.WaitAsync(authority, statusUrl, instanceId, timeout, pollingInterval, false, cancellationToken).ConfigureAwait(false);
+        return await DurableCompletionWait.WaitAsync(client, () => this.links.Create(authority, instanceId, null, null, false), statusUrl, instanceId, timeout, pollingInterval, false, cancellationToken).ConfigureAwait(false);
     }
 }
