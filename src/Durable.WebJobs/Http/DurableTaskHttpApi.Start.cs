@@ -2,6 +2,7 @@ using Durable.Core;
 using Durable.Core.Client;
 using Durable.Core.Serialization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.WebJobs.Extensions.DurableTask;
 using Newtonsoft.Json.Linq;
 
 namespace Durable.WebJobs.Http;
@@ -78,14 +79,13 @@ internal sealed partial class DurableTaskHttpApi
 
     private async Task<DurableResponse> CheckStatusOrWaitAsync(HttpRequest request, string instanceId, TimeSpan? timeout, TimeSpan? pollingInterval, CancellationToken cancellationToken)
     {
-        string authority = HttpManagementLinks.Authority(request);
+        HttpManagementPayload links = this.links.Create(HttpManagementLinks.Authority(request), instanceId, null, null, false);
         if (timeout is null || pollingInterval is null)
         {
-            return DurableResponse.CheckStatus(this.links.Create(authority, instanceId, null, null, false));
+            return DurableResponse.CheckStatus(links);
         }
 
         DurableClient client = await this.host.GetClientAsync(cancellationToken).ConfigureAwait(false);
-        string statusUrl = this.links.Create(authority, instanceId, null, null, false).StatusQueryGetUri;
-        return await DurableCompletionWait.WaitAsync(client, () => this.links.Create(authority, instanceId, null, null, false), statusUrl, instanceId, timeout, pollingInterval, false, cancellationToken).ConfigureAwait(false);
+        return await DurableCompletionWait.WaitAsync(client, () => links, links.StatusQueryGetUri, instanceId, timeout, pollingInterval, false, cancellationToken).ConfigureAwait(false);
     }
 }
