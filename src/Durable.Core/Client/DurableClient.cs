@@ -76,8 +76,11 @@ public sealed class DurableClient
         return instanceId;
     }
 
-    /// <summary>The instance's status, or null when it does not exist.</summary>
-    public async Task<OrchestrationStatus?> GetStatusAsync(string instanceId, bool showHistory = false, bool showHistoryOutput = false, bool showInput = true, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The instance's status, or null when it does not exist; with <paramref name="showHistory"/> its stored events
+    /// (null while Pending: nothing has run), for a front to present as it shows history.
+    /// </summary>
+    public async Task<OrchestrationStatus?> GetStatusAsync(string instanceId, bool showHistory = false, bool showInput = true, CancellationToken cancellationToken = default)
     {
         InstanceRecord? record = await this.store.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
         if (record is null)
@@ -85,11 +88,10 @@ public sealed class DurableClient
             return null;
         }
 
-        Newtonsoft.Json.Linq.JArray? history = null;
+        IReadOnlyList<HistoryEvent>? history = null;
         if (showHistory && record.Status != OrchestrationRuntimeStatus.Pending)
         {
-            IReadOnlyList<HistoryEvent> events = await this.store.GetHistoryAsync(instanceId, cancellationToken).ConfigureAwait(false);
-            history = HistoryFormatter.Format(events, showHistoryOutput, showInput);
+            history = await this.store.GetHistoryAsync(instanceId, cancellationToken).ConfigureAwait(false);
         }
 
         return ToStatus(record, showInput, history);
@@ -235,14 +237,14 @@ public sealed class DurableClient
         return result;
     }
 
-    private static OrchestrationStatus ToStatus(InstanceRecord record, bool showInput, Newtonsoft.Json.Linq.JArray? history) => new()
+    private static OrchestrationStatus ToStatus(InstanceRecord record, bool showInput, IReadOnlyList<HistoryEvent>? history) => new()
     {
         Name = record.Name,
         InstanceId = record.InstanceId,
         RuntimeStatus = record.Status,
-        Input = showInput ? JsonDataConverter.ToToken(record.Input) : null,
-        Output = JsonDataConverter.ToToken(record.Output),
-        CustomStatus = JsonDataConverter.ToToken(record.CustomStatus),
+        InputJson = showInput ? record.Input : null,
+        OutputJson = record.Output,
+        CustomStatusJson = record.CustomStatus,
         CreatedTime = record.CreatedTime.UtcDateTime,
         LastUpdatedTime = record.LastUpdatedTime.UtcDateTime,
         History = history,

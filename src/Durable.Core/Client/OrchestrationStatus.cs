@@ -1,8 +1,11 @@
-using Newtonsoft.Json.Linq;
+using Durable.Core.History;
 
 namespace Durable.Core.Client;
 
-/// <summary>An instance's status as clients see it (the HTTP status object's content).</summary>
+/// <summary>
+/// An instance's status as the engine reports it: payloads as the JSON text the engine stored and history as typed
+/// events, so a front (the HTTP API, the command line) decides how to present them.
+/// </summary>
 public sealed class OrchestrationStatus
 {
     /// <summary>Orchestrator name.</summary>
@@ -14,14 +17,14 @@ public sealed class OrchestrationStatus
     /// <summary>Runtime status.</summary>
     public required OrchestrationRuntimeStatus RuntimeStatus { get; init; }
 
-    /// <summary>Input, or null when absent or not requested.</summary>
-    public JToken? Input { get; init; }
+    /// <summary>Input as JSON text, or null when absent or not requested.</summary>
+    public string? InputJson { get; init; }
 
-    /// <summary>Output once finished: the result, the failure text, or the terminate reason.</summary>
-    public JToken? Output { get; init; }
+    /// <summary>Output as JSON text once finished: the result, the failure text, or the terminate reason; else null.</summary>
+    public string? OutputJson { get; init; }
 
-    /// <summary>Custom status, or null.</summary>
-    public JToken? CustomStatus { get; init; }
+    /// <summary>Custom status as JSON text, or null.</summary>
+    public string? CustomStatusJson { get; init; }
 
     /// <summary>Creation time (UTC).</summary>
     public required DateTime CreatedTime { get; init; }
@@ -29,6 +32,6 @@ public sealed class OrchestrationStatus
     /// <summary>Last change (UTC).</summary>
     public required DateTime LastUpdatedTime { get; init; }
 
-    /// <summary>History in Durable Functions' HTTP shape when requested, else null.</summary>
-    public JArray? History { get; init; }
+    /// <summary>The stored history events, in order, when requested and the instance has run (not Pending); else null.</summary>
+    public IReadOnlyList<HistoryEvent>? History { get; init; }
 }

@@ -1,5 +1,4 @@
 using System.Net.Http;
-using Durable.Core;
 using Durable.Core.Client;
 using Durable.WebJobs.Http;
 using Microsoft.AspNetCore.Http;
@@ -40,33 +39,13 @@ internal sealed partial class DurableClientAdapter
         return response.ToActionResult();
     }
 
-    /// <summary>The wait-or-202 logic shared with the built-in start endpoint.</summary>
-    internal async Task<DurableResponse> WaitAsync(string? authority, string requestUrl, string instanceId, TimeSpan? timeout, TimeSpan? retryInterval, bool returnInternalServerErrorOnFailure, CancellationToken cancellationToken)
+    private async Task<DurableResponse> WaitAsync(string? authority, string requestUrl, string instanceId, TimeSpan? timeout, TimeSpan? retryInterval, bool returnInternalServerErrorOnFailure, CancellationToken cancellationToken)
     {
-        TimeSpan total = timeout ?? DefaultWaitTimeout;
-        TimeSpan interval = retryInterval ?? DefaultRetryInterval;
-        if (interval > total)
-        {
-            throw new ArgumentException($"Total timeout {total.TotalSeconds} should be bigger than retry timeout {interval.TotalSeconds}");
-        }
-
-        // The engine wakes on completion committed by this host and polls for other hosts, so the interval is not needed.
         DurableClient client = await this.ClientAsync(cancellationToken).ConfigureAwait(false);
-        OrchestrationStatus? status = await client.WaitForCompletionAsync(instanceId, total, cancellationToken).ConfigureAwait(false);
-        switch (status?.RuntimeStatus)
-        {
-            case Durable.Core.OrchestrationRuntimeStatus.Completed:
-                return new DurableResponse(StatusCodes.Status200OK, status.Output ?? Newtonsoft.Json.Linq.JValue.CreateNull());
-            case Durable.Core.OrchestrationRuntimeStatus.Failed:
-            case Durable.Core.OrchestrationRuntimeStatus.Terminated:
-            case Durable.Core.OrchestrationRuntimeStatus.Canceled:
-                return DurableResponse.Status(ToStatus(status), returnInternalServerErrorOnFailure, requestUrl);
-            default:
-                return DurableResponse.CheckStatus(this.Links(authority, instanceId, returnInternalServerErrorOnFailure));
-        }
+        return await DurableCompletionWait.WaitAsync(client, () => this.Links(authority, instanceId, returnInternalServerErrorOnFailure), requestUrl, instanceId, timeout, retryInterval, returnInternalServerErrorOnFailure, cancellationToken).ConfigureAwait(false);
     }
 
-    internal static string Authority(HttpRequest request) => request.Scheme + "://" + request.Host.ToUriComponent();
+    private static string Authority(HttpRequest request) => HttpManagementLinks.Authority(request);
 
     private static string? Authority(HttpRequestMessage request) => request.RequestUri?.GetLeftPart(UriPartial.Authority);
 

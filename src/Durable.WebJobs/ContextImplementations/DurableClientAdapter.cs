@@ -3,6 +3,7 @@ using Durable.Core.Client;
 using Durable.Core.Storage;
 using Durable.WebJobs.Hosting;
 using Durable.WebJobs.Http;
+using Durable.WebJobs.Presentation;
 using Microsoft.Azure.WebJobs.Extensions.DurableTask;
 using OrchestrationRuntimeStatus = Microsoft.Azure.WebJobs.Extensions.DurableTask.OrchestrationRuntimeStatus;
 
@@ -11,9 +12,6 @@ namespace Durable.WebJobs.ContextImplementations;
 /// <summary>The Durable Functions client over the engine's client; what <c>[DurableClient]</c> binds.</summary>
 internal sealed partial class DurableClientAdapter : IDurableClient
 {
-    private static readonly TimeSpan DefaultWaitTimeout = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan DefaultRetryInterval = TimeSpan.FromSeconds(1);
-
     private readonly DurableEngineHost host;
     private readonly HttpManagementLinks links;
     private readonly string? connectionName;
@@ -89,8 +87,8 @@ internal sealed partial class DurableClientAdapter : IDurableClient
     public async Task<DurableOrchestrationStatus?> GetStatusAsync(string instanceId, bool showHistory = false, bool showHistoryOutput = false, bool showInput = true)
     {
         DurableClient client = await this.ClientAsync(default).ConfigureAwait(false);
-        OrchestrationStatus? status = await client.GetStatusAsync(instanceId, showHistory, showHistoryOutput, showInput).ConfigureAwait(false);
-        return status is null ? null : ToStatus(status);
+        OrchestrationStatus? status = await client.GetStatusAsync(instanceId, showHistory, showInput).ConfigureAwait(false);
+        return status is null ? null : DurableStatuses.From(status, showHistoryOutput, showInput);
     }
 
     public async Task<IList<DurableOrchestrationStatus>> GetStatusAsync(IEnumerable<string> instanceIds, bool showHistory = false, bool showHistoryOutput = false, bool showInput = false)
@@ -154,7 +152,7 @@ internal sealed partial class DurableClientAdapter : IDurableClient
         OrchestrationStatusPage page = await client.ListInstancesAsync(query, condition.ShowInput, cancellationToken).ConfigureAwait(false);
         return new OrchestrationStatusQueryResult
         {
-            DurableOrchestrationState = [.. page.Instances.Select(ToStatus)],
+            DurableOrchestrationState = [.. page.Instances.Select(s => DurableStatuses.From(s))],
             ContinuationToken = page.ContinuationToken,
         };
     }
@@ -184,20 +182,6 @@ internal sealed partial class DurableClientAdapter : IDurableClient
             ?? throw new ArgumentException($"An orchestration with the instanceId {instanceId} was not found.", nameof(instanceId));
         return await this.StartNewAsync(status.Name, restartWithNewInstanceId ? null : instanceId, status.Input).ConfigureAwait(false);
     }
-
-    /// <summary>The engine's status as Durable Functions' status object (enum values are shared).</summary>
-    internal static DurableOrchestrationStatus ToStatus(OrchestrationStatus status) => new()
-    {
-        Name = status.Name,
-        InstanceId = status.InstanceId,
-        RuntimeStatus = (OrchestrationRuntimeStatus)(int)status.RuntimeStatus,
-        Input = status.Input,
-        Output = status.Output,
-        CustomStatus = status.CustomStatus,
-        CreatedTime = status.CreatedTime,
-        LastUpdatedTime = status.LastUpdatedTime,
-        History = status.History,
-    };
 
     private static DateTimeOffset? ToUtc(DateTime time) => time == default || time == DateTime.MaxValue
         ? null

@@ -1,5 +1,6 @@
 using Durable.Core.Client;
-using Durable.WebJobs.ContextImplementations;
+using Durable.Core.History;
+using Durable.WebJobs.Presentation;
 using Newtonsoft.Json.Linq;
 
 namespace Durable.WebJobs.Http;
@@ -21,11 +22,24 @@ public static class DurableHttpBodies
 
     /// <summary>The body of <c>GET /instances/{id}</c>: <c>historyEvents</c> only when the status carries history.</summary>
     /// <param name="status">The status, as the durable client returns it.</param>
+    /// <param name="showHistoryOutput">Whether history events carry their results (the API's <c>showHistoryOutput</c>).</param>
+    /// <param name="showInput">Whether history events carry their inputs (the API's <c>showInput</c>).</param>
     /// <returns>The JSON object.</returns>
-    public static JObject Status(OrchestrationStatus status)
+    public static JObject Status(OrchestrationStatus status, bool showHistoryOutput = false, bool showInput = true)
     {
         ArgumentNullException.ThrowIfNull(status);
-        return DurableJson.StatusBody(DurableClientAdapter.ToStatus(status));
+        return DurableJson.StatusBody(DurableStatuses.From(status, showHistoryOutput, showInput));
+    }
+
+    /// <summary>The <c>historyEvents</c> of <c>GET /instances/{id}?showHistory=true</c>, as Durable Functions formats them.</summary>
+    /// <param name="history">The stored events, as the durable client returns them.</param>
+    /// <param name="showHistoryOutput">Whether events carry their results.</param>
+    /// <param name="showInput">Whether events carry their inputs.</param>
+    /// <returns>The JSON array.</returns>
+    public static JArray History(IReadOnlyList<HistoryEvent> history, bool showHistoryOutput = false, bool showInput = true)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        return HistoryFormatter.Format(history, showHistoryOutput, showInput);
     }
 
     /// <summary>The body of <c>GET /instances</c> (the continuation token travels apart, as a header there).</summary>
@@ -34,7 +48,7 @@ public static class DurableHttpBodies
     public static JArray Instances(OrchestrationStatusPage page)
     {
         ArgumentNullException.ThrowIfNull(page);
-        return [.. page.Instances.Select(Status)];
+        return [.. page.Instances.Select(s => Status(s))];
     }
 
     /// <summary>An error in the API's shape: <c>{"Message", "status", "field"}</c>.</summary>

@@ -1,7 +1,7 @@
 using Durable.Core;
 using Durable.Core.Client;
 using Durable.Core.Storage;
-using Durable.WebJobs.ContextImplementations;
+using Durable.WebJobs.Presentation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Extensions;
 using Newtonsoft.Json.Linq;
@@ -21,10 +21,10 @@ internal sealed partial class DurableTaskHttpApi
         bool returnInternalServerErrorOnFailure = this.ReadBool(query, "returnInternalServerErrorOnFailure") ?? false;
 
         DurableClient client = await this.host.GetClientAsync(cancellationToken).ConfigureAwait(false);
-        OrchestrationStatus? status = await client.GetStatusAsync(instanceId, showHistory, showHistoryOutput, showInput, cancellationToken).ConfigureAwait(false);
+        OrchestrationStatus? status = await client.GetStatusAsync(instanceId, showHistory, showInput, cancellationToken).ConfigureAwait(false);
         return status is null
             ? UnknownInstance(instanceId)
-            : DurableResponse.Status(DurableClientAdapter.ToStatus(status), returnInternalServerErrorOnFailure, request.GetEncodedUrl());
+            : DurableResponse.Status(DurableStatuses.From(status, showHistoryOutput, showInput), returnInternalServerErrorOnFailure, request.GetEncodedUrl());
     }
 
     private async Task<DurableResponse> RaiseEventAsync(HttpRequest request, string instanceId, string eventName, CancellationToken cancellationToken)
@@ -179,7 +179,7 @@ internal sealed partial class DurableTaskHttpApi
             throw new DurableInputException(StatusCodes.Status400BadRequest, $"The continuation token is not one this API issued: {e.Message}", ContinuationTokenHeader);
         }
 
-        JArray body = [.. page.Instances.Select(s => DurableJson.StatusBody(DurableClientAdapter.ToStatus(s)))];
+        JArray body = [.. page.Instances.Select(s => DurableJson.StatusBody(DurableStatuses.From(s)))];
 
         // Always present, as in Durable Functions; empty means there is no further page.
         return new DurableResponse(StatusCodes.Status200OK, body, new Dictionary<string, string> { [ContinuationTokenHeader] = page.ContinuationToken is { } next ? this.continuationTokens.Sign(next) : string.Empty });

@@ -1,7 +1,8 @@
 using Durable.Core;
 using Durable.Core.Client;
-using Durable.WebJobs.ContextImplementations;
+using Durable.Core.Serialization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.WebJobs.Extensions.DurableTask;
 using Newtonsoft.Json.Linq;
 
 namespace Durable.WebJobs.Http;
@@ -66,7 +67,7 @@ internal sealed partial class DurableTaskHttpApi
         string id;
         try
         {
-            id = await client.StartNewAsync(status.Name, newId ? null : instanceId, status.Input, cancellationToken).ConfigureAwait(false);
+            id = await client.StartNewAsync(status.Name, newId ? null : instanceId, JsonDataConverter.ToToken(status.InputJson), cancellationToken).ConfigureAwait(false);
         }
         catch (OrchestrationAlreadyExistsException e)
         {
@@ -78,14 +79,13 @@ internal sealed partial class DurableTaskHttpApi
 
     private async Task<DurableResponse> CheckStatusOrWaitAsync(HttpRequest request, string instanceId, TimeSpan? timeout, TimeSpan? pollingInterval, CancellationToken cancellationToken)
     {
-        string authority = DurableClientAdapter.Authority(request);
+        HttpManagementPayload links = this.links.Create(HttpManagementLinks.Authority(request), instanceId, null, null, false);
         if (timeout is null || pollingInterval is null)
         {
-            return DurableResponse.CheckStatus(this.links.Create(authority, instanceId, null, null, false));
+            return DurableResponse.CheckStatus(links);
         }
 
-        DurableClientAdapter adapter = new(this.host, this.links, null);
-        string statusUrl = this.links.Create(authority, instanceId, null, null, false).StatusQueryGetUri;
-        return await adapter.WaitAsync(authority, statusUrl, instanceId, timeout, pollingInterval, false, cancellationToken).ConfigureAwait(false);
+        DurableClient client = await this.host.GetClientAsync(cancellationToken).ConfigureAwait(false);
+        return await DurableCompletionWait.WaitAsync(client, () => links, links.StatusQueryGetUri, instanceId, timeout, pollingInterval, false, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.WebJobs.Extensions.DurableTask;
 using Microsoft.Extensions.Options;
 
@@ -29,6 +30,9 @@ internal sealed class HttpManagementLinks
 
     /// <summary>The webhook URL of the management API, with the system key as query.</summary>
     public Uri WebhookUri => this.options.WebhookUriProviderOverride?.Invoke() ?? DefaultWebhookUri;
+
+    /// <summary><c>scheme://host[:port]</c> of <paramref name="request"/>, the authority its links are built on.</summary>
+    public static string Authority(HttpRequest request) => request.Scheme + "://" + request.Host.ToUriComponent();
 
     /// <summary>The links for <paramref name="instanceId"/>.</summary>
     /// <param name="authority"><c>scheme://host[:port]</c> of the incoming request, or null to use the webhook URL's.</param>

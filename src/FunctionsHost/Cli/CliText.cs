@@ -1,5 +1,6 @@
 using System.Globalization;
 using Durable.Core.Client;
+using Durable.Core.Serialization;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -18,19 +19,19 @@ internal static class CliText
             ("Created", Time(status.CreatedTime)),
             ("Last updated", Time(status.LastUpdatedTime)),
         ];
-        if (status.CustomStatus is { Type: not JTokenType.Null } custom)
+        if (JsonDataConverter.ToToken(status.CustomStatusJson) is { Type: not JTokenType.Null } custom)
         {
             rows.Add(("Custom status", Json(custom)));
         }
 
         if (showInput)
         {
-            rows.Add(("Input", Json(status.Input)));
+            rows.Add(("Input", Json(JsonDataConverter.ToToken(status.InputJson))));
         }
 
         if (showOutput)
         {
-            rows.Add(("Output", Json(status.Output)));
+            rows.Add(("Output", Json(JsonDataConverter.ToToken(status.OutputJson))));
         }
 
         int width = rows.Max(r => r.Item1.Length) + 2;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Durable.Core.Client;
+using Durable.WebJobs.Http;
 using Newtonsoft.Json.Linq;
 
 namespace FunctionsHost.Cli;
@@ -18,7 +19,7 @@ internal static class GetHistoryCommand
                 ?? throw CliException.NotFound(instanceId);
 
             // A Pending instance has not run yet: its history is empty.
-            JArray history = status.History ?? [];
+            JArray history = status.History is null ? [] : DurableHttpBodies.History(status.History);
             if (output.Json)
             {
                 output.WriteJson(history);

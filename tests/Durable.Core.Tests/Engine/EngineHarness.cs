@@ -73,7 +73,7 @@ internal sealed class EngineHarness : IAsyncDisposable
         OrchestrationStatus? last = null;
         while (!limit.IsCancellationRequested)
         {
-            last = await this.Client.GetStatusAsync(instanceId, showHistory: true, showHistoryOutput: true);
+            last = await this.Client.GetStatusAsync(instanceId, showHistory: true);
             if (last is not null && condition(last))
             {
                 return last;
@@ -92,7 +92,7 @@ internal sealed class EngineHarness : IAsyncDisposable
     public Task<OrchestrationStatus> WaitForHistoryAsync(string instanceId, string eventType, int count = 1) =>
         this.WaitForAsync(
             instanceId,
-            s => s.History is not null && s.History.Count(e => (string?)e["EventType"] == eventType) >= count,
+            s => s.History is not null && s.History.Count(e => e.EventType.ToString() == eventType) >= count,
             $"holding {count} {eventType} event(s)");
 
     public async ValueTask DisposeAsync()

@@ -1,3 +1,4 @@
+using Durable.Core.History;
 using Durable.Core.Storage;
 
 namespace Durable.Core.Tests.Engine;
@@ -31,7 +32,7 @@ public sealed class LifecycleTests
         await harness.Client.RaiseEventAsync("again", "go", "two");
 
         var status = await harness.WaitForAsync("again", s => s.RuntimeStatus == OrchestrationRuntimeStatus.Completed && (string?)s.Output == "two", "completed with the second output");
-        Assert.Equal(1, status.History!.Count(e => (string?)e["EventType"] == "ExecutionStarted"));
+        Assert.Equal(1, status.History!.Count(e => e.EventType == EventType.ExecutionStarted));
     }
 
     [Theory]
@@ -120,7 +121,7 @@ public sealed class LifecycleTests
         var status = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
         Assert.Equal(3, (int)status.Output!);
         Assert.Equal(3, (int)status.Input!);
-        Assert.Equal(1, status.History!.Count(e => (string?)e["EventType"] == "ExecutionStarted"));
+        Assert.Equal(1, status.History!.Count(e => e.EventType == EventType.ExecutionStarted));
     }
 
     [Fact]

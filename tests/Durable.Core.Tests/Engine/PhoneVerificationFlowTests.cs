@@ -1,3 +1,4 @@
+using Durable.Core.History;
 using Durable.Core.Storage;
 using Durable.Core.Storage.InMemory;
 using Durable.Sqlite;
@@ -31,7 +32,7 @@ public abstract class PhoneVerificationFlowTests
         Assert.True((bool)status.Output!);
         Assert.Equal("+14255550123", (string?)status.Input);
         Assert.Equal(1, sends);
-        Assert.DoesNotContain(status.History!, e => (string?)e["EventType"] == "TimerFired");
+        Assert.DoesNotContain(status.History!, e => e.EventType == EventType.TimerFired);
     }
 
     [Fact]
@@ -81,7 +82,7 @@ public abstract class PhoneVerificationFlowTests
 
         var status = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
         Assert.False((bool)status.Output!);
-        Assert.Contains(status.History!, e => (string?)e["EventType"] == "TimerFired");
+        Assert.Contains(status.History!, e => e.EventType == EventType.TimerFired);
     }
 
     [Fact]

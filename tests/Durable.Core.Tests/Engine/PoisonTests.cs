@@ -124,7 +124,7 @@ public sealed class PoisonTests : IDisposable
         using CancellationTokenSource limit = new(TimeSpan.FromSeconds(10));
         while (true)
         {
-            OrchestrationStatus? status = await harness.Client.GetStatusAsync(instanceId, showHistory: false, showHistoryOutput: false);
+            OrchestrationStatus? status = await harness.Client.GetStatusAsync(instanceId, showHistory: false);
             if (status?.RuntimeStatus == wanted)
             {
                 return status;

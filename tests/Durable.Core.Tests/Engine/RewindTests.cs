@@ -1,8 +1,8 @@
 using Durable.Core.Client;
+using Durable.Core.History;
 using Durable.Core.Storage;
 using Durable.Sqlite;
 using Durable.Testing;
-using Newtonsoft.Json.Linq;
 
 namespace Durable.Core.Tests.Engine;
 
@@ -20,7 +20,7 @@ public sealed class RewindTests : IDisposable
         await using EngineHarness harness = await EngineHarness.StartAsync(f => Register(f, () => Interlocked.Increment(ref firstCalls), () => Interlocked.Increment(ref flakyCalls)));
         string id = await harness.Client.StartNewAsync("TwoSteps", null, 5);
         OrchestrationStatus failed = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Failed);
-        JToken firstResult = failed.History!.Single(e => (string?)e["EventType"] == "TaskCompleted");
+        HistoryEvent firstResult = failed.History!.Single(e => e.EventType == EventType.TaskCompleted);
 
         // Act
         EnqueueResult result = await harness.Client.RewindAsync(id, "fixed the SMS gateway");
@@ -31,12 +31,12 @@ public sealed class RewindTests : IDisposable
         Assert.Equal(15, (int)completed.Output!);
         Assert.Equal(1, firstCalls);
         Assert.Equal(2, flakyCalls);
-        JArray history = completed.History!;
-        Assert.Equal((string?)failed.History![0]["Timestamp"], (string?)history[0]["Timestamp"]);
-        Assert.Contains(history, e => JToken.DeepEquals(e, firstResult));
-        Assert.DoesNotContain(history, e => (string?)e["EventType"] == "TaskFailed");
-        Assert.Equal("fixed the SMS gateway", (string?)history.Single(e => (string?)e["EventType"] == "ExecutionRewound")["Reason"]);
-        Assert.Equal("Completed", (string?)history.Last()["OrchestrationStatus"]);
+        IReadOnlyList<HistoryEvent> history = completed.History!;
+        Assert.Equal(Started(failed.History!).Timestamp, Started(history).Timestamp);
+        Assert.Contains(firstResult, history);
+        Assert.DoesNotContain(history, e => e.EventType == EventType.TaskFailed);
+        Assert.Equal("fixed the SMS gateway", history.Single(e => e.EventType == EventType.ExecutionRewound).Reason);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, history.Last(e => e.EventType == EventType.ExecutionCompleted).OrchestrationStatus);
     }
 
     [Fact]
@@ -72,9 +72,9 @@ public sealed class RewindTests : IDisposable
 
         // Assert
         Assert.Equal(EnqueueResult.Gone, result);
-        OrchestrationStatus after = (await harness.Client.GetStatusAsync(id, showHistory: true, showHistoryOutput: true))!;
+        OrchestrationStatus after = (await harness.Client.GetStatusAsync(id, showHistory: true))!;
         Assert.Equal(OrchestrationRuntimeStatus.Completed, after.RuntimeStatus);
-        Assert.True(JToken.DeepEquals(before.History, after.History));
+        Assert.Equal(before.History!, after.History!);
     }
 
     [Fact]
@@ -124,10 +124,13 @@ public sealed class RewindTests : IDisposable
         // Assert
         Assert.Equal(8, (int)completed.Output!);
         Assert.Equal(2, childRuns);
-        Assert.Equal("child-of-parent", (string?)completed.History!.Single(e => (string?)e["EventType"] == "SubOrchestrationInstanceCompleted")["InstanceId"]);
+        HistoryEvent answer = completed.History!.Single(e => e.EventType == EventType.SubOrchestrationInstanceCompleted);
+        Assert.Equal("child-of-parent", completed.History!.First(e => e.EventType == EventType.SubOrchestrationInstanceCreated && e.EventId == answer.TaskScheduledId).InstanceId);
     }
 
     public void Dispose() => this.database.Dispose();
+
+    private static HistoryEvent Started(IReadOnlyList<HistoryEvent> history) => history.First(e => e.EventType == EventType.ExecutionStarted);
 
     private static void Register(FunctionRegistry functions, Func<int> first, Func<int> flaky) => functions
         .AddOrchestrator("TwoSteps", async ctx =>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Durable.Core.History;
 using Durable.Core.Storage;
 using Durable.Sqlite;
 using Durable.Testing;
@@ -46,7 +47,7 @@ public sealed class SharedFileTests : IDisposable
         {
             var status = await first.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
             Assert.True((bool)status.Output!);
-            Assert.Equal(1, status.History!.Count(e => (string?)e["EventType"] == "ExecutionCompleted"));
+            Assert.Equal(1, status.History!.Count(e => e.EventType == EventType.ExecutionCompleted));
         }
 
         Assert.Equal(ids.Count, sends.Count);

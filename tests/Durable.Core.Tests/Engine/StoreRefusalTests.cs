@@ -37,7 +37,7 @@ public sealed class StoreRefusalTests
         {
             await Task.Delay(20);
             harness.Time.Advance(TimeSpan.FromMilliseconds(250));
-            status = await harness.Client.GetStatusAsync(id, showHistory: false, showHistoryOutput: false);
+            status = await harness.Client.GetStatusAsync(id, showHistory: false);
         }
 
         // Assert: done within 10 s of fake time; the refused result was stored again, the activity ran once.
@@ -69,7 +69,7 @@ public sealed class StoreRefusalTests
         {
             await Task.Delay(5);
             harness.Time.Advance(TimeSpan.FromMilliseconds(250));
-            status = await harness.Client.GetStatusAsync(id, showHistory: false, showHistoryOutput: false);
+            status = await harness.Client.GetStatusAsync(id, showHistory: false);
         }
 
         // Assert: the store's outage is not the work's fault: no parking, no second SMS.

@@ -1,3 +1,5 @@
+using Durable.Core.History;
+
 namespace Durable.Core.Tests.Engine;
 
 /// <summary>Durable timers: a cancelled one releases the instance, an uncancelled one holds it open.</summary>
@@ -39,7 +41,7 @@ public sealed class TimerTests
         await harness.WaitForHistoryAsync(id, "TaskCompleted");
 
         // The function has returned, but the open timer keeps the instance Running.
-        await harness.WaitForAsync(id, s => s.History!.Count(e => (string?)e["EventType"] == "TaskCompleted") == 1, "past its activity");
+        await harness.WaitForAsync(id, s => s.History!.Count(e => e.EventType == EventType.TaskCompleted) == 1, "past its activity");
         Assert.Equal(OrchestrationRuntimeStatus.Running, (await harness.Client.GetStatusAsync(id))!.RuntimeStatus);
 
         harness.Time.Advance(TimeSpan.FromHours(1));

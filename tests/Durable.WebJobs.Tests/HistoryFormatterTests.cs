@@ -1,8 +1,9 @@
-using Durable.Core.Client;
+using Durable.Core;
 using Durable.Core.History;
+using Durable.WebJobs.Presentation;
 using Newtonsoft.Json.Linq;
 
-namespace Durable.Core.Tests.Presentation;
+namespace Durable.WebJobs.Tests;
 
 /// <summary>History as Durable Functions' status API shows it: the fields it keeps, not a fixed subset.</summary>
 public sealed class HistoryFormatterTests

@@ -1,8 +1,10 @@
 using System.Globalization;
+using Durable.Core;
 using Durable.Core.History;
+using Durable.Core.Serialization;
 using Newtonsoft.Json.Linq;
 
-namespace Durable.Core.Client;
+namespace Durable.WebJobs.Presentation;
 
 /// <summary>
 /// Renders history the way Durable Functions' status API does: episode markers and answered schedule
@@ -88,18 +90,18 @@ internal static class HistoryFormatter
                 }
                 else if (showHistoryOutput)
                 {
-                    json["Result"] = Serialization.JsonDataConverter.ToToken(e.Result);
+                    json["Result"] = JsonDataConverter.ToToken(e.Result);
                 }
 
                 break;
             case EventType.ExecutionCompleted:
                 json["OrchestrationStatus"] = e.OrchestrationStatus?.ToString();
                 json["FailureDetails"] = e.OrchestrationStatus == OrchestrationRuntimeStatus.Failed
-                    ? FailureDetails(e.ErrorType, Serialization.JsonDataConverter.ToToken(e.Result) is JValue { Type: JTokenType.String } message ? (string?)message : e.Result, e.Details)
+                    ? FailureDetails(e.ErrorType, JsonDataConverter.ToToken(e.Result) is JValue { Type: JTokenType.String } message ? (string?)message : e.Result, e.Details)
                     : null;
                 if (showHistoryOutput)
                 {
-                    json["Result"] = Serialization.JsonDataConverter.ToToken(e.Result);
+                    json["Result"] = JsonDataConverter.ToToken(e.Result);
                 }
 
                 break;
