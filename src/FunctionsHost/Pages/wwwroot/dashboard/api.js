@@ -19,8 +19,10 @@ export async function checkKey(candidate) {
   await request(BASE + '/instances?top=1&showInput=false', { key: candidate });
 }
 
-function listQuery({ from, to, prefix, statuses }, showInput) {
-  const query = new URLSearchParams({ top: String(PAGE), showInput: String(showInput) });
+function listQuery({ from, to, prefix, statuses }, { top = PAGE, showInput = true, newestFirst = false }) {
+  const query = new URLSearchParams({ top: String(top), showInput: String(showInput) });
+  // This host's extension to the management API: newest first, paged by the store like the default order.
+  if (newestFirst) query.set('orderBy', 'createdTime desc');
   if (from) query.set('createdTimeFrom', from);
   if (to) query.set('createdTimeTo', to);
   if (prefix) query.set('instanceIdPrefix', prefix);
@@ -29,19 +31,24 @@ function listQuery({ from, to, prefix, statuses }, showInput) {
 }
 
 /**
- * Every instance matching the API-side filter, following x-ms-continuation-token page by page (the API lists in
- * creation order, oldest first; the caller sorts newest first). Stops after `max` instances and says so.
+ * One page of instances matching the API-side filter, after the continuation `token` ('' for the first page);
+ * `next` is the token of the following page, '' after the last.
  */
-export async function listAll(filter, { max = 10000, showInput = true } = {}) {
-  const query = listQuery(filter, showInput);
+export async function listPage(filter, token, options = {}) {
+  const { data, headers } = await call('/instances?' + listQuery(filter, options), { headers: token ? { 'x-ms-continuation-token': token } : {} });
+  return { rows: data, next: headers.get('x-ms-continuation-token') ?? '' };
+}
+
+/** Every instance matching the API-side filter, following x-ms-continuation-token page by page. */
+export async function listAll(filter, options = {}) {
   const rows = [];
   let token = '';
   do {
-    const { data, headers } = await call('/instances?' + query, { headers: token ? { 'x-ms-continuation-token': token } : {} });
-    rows.push(...data);
-    token = headers.get('x-ms-continuation-token') ?? '';
-  } while (token && rows.length < max);
-  return { rows, truncated: token !== '' };
+    const page = await listPage(filter, token, options);
+    rows.push(...page.rows);
+    token = page.next;
+  } while (token);
+  return rows;
 }
 
 export const getStatus = async (id) => (await call(`/instances/${enc(id)}?showHistory=true&showInput=true`)).data;
@@ -60,8 +67,7 @@ export const purgeOne = async (id) => (await call(`/instances/${enc(id)}`, { met
 
 /** How many finished instances a purge with this filter would delete (the same filter the DELETE gets). */
 export async function countPurgeable(filter) {
-  const { rows, truncated } = await listAll(filter, { max: Number.MAX_SAFE_INTEGER, showInput: false });
-  return { count: rows.length, truncated };
+  return (await listAll(filter, { showInput: false })).length;
 }
 
 export async function purgeMany(filter) {
