@@ -168,6 +168,7 @@ public sealed class DashboardTests(BrowserFixture browser, DevHostFixture hostFi
         await page.GotoAsync("/dashboard/");
         await Expect(page.Locator("#instances tbody tr").Filter(new() { HasText = "Terminated" })).ToHaveCountAsync(2);
         await Expect(page.Locator("#instances tbody tr")).ToHaveCountAsync(3);
+        await ExpectCountsAsync(page, all: 3, running: 1, terminated: 2);
         await session.AssertNoHorizontalOverflowAsync();
 
         // Act: preview, then purge.
@@ -178,9 +179,10 @@ public sealed class DashboardTests(BrowserFixture browser, DevHostFixture hostFi
         await Expect(dialog).ToContainTextAsync("2 finished instances match this filter.");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Purge 2 instances" }).ClickAsync();
 
-        // Assert: the finished ones are gone, the running one is untouched.
+        // Assert: the finished ones are gone (the status buttons count them no more), the running one is untouched.
         await Expect(page.Locator("#notice")).ToHaveTextAsync("Purged 2 instances.");
         await Expect(page.Locator("#instances tbody tr")).ToHaveCountAsync(1);
+        await ExpectCountsAsync(page, all: 1, running: 1, terminated: 0);
         JArray left = JArray.Parse(await purgeHost.Client.GetStringAsync(TestHost.WebhookBase + "/instances"));
         Assert.Equal([(string)running["id"]!], left.Select(i => (string)i["instanceId"]!));
         session.AssertClean();
@@ -203,6 +205,7 @@ public sealed class DashboardTests(BrowserFixture browser, DevHostFixture hostFi
         ILocator idCells = page.Locator("#instances tbody tr td:first-child");
         await page.GotoAsync("/dashboard/");
         await Expect(page.Locator("#instances tbody tr")).ToHaveCountAsync(25);
+        await ExpectCountsAsync(page, all: 26, running: 26, terminated: 0);
         string[] first = [.. await idCells.AllTextContentsAsync()];
 
         // Act
@@ -258,5 +261,15 @@ public sealed class DashboardTests(BrowserFixture browser, DevHostFixture hostFi
         await session.AssertNoHorizontalOverflowAsync();
         Assert.Equal("Running", await page.Locator("#d-status").TextContentAsync());
         session.AssertClean();
+    }
+
+    /// <summary>The status buttons show the host's counts per status (All: every instance; statuses with none: 0).</summary>
+    private static async Task ExpectCountsAsync(IPage page, int all, int running, int terminated)
+    {
+        ILocator buttons = page.Locator("#status-buttons");
+        await Expect(buttons.Locator("button[data-status=''] .count")).ToHaveTextAsync(all.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(buttons.Locator("button[data-status=Running] .count")).ToHaveTextAsync(running.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(buttons.Locator("button[data-status=Terminated] .count")).ToHaveTextAsync(terminated.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(buttons.Locator("button[data-status=Failed] .count")).ToHaveTextAsync("0");
     }
 }

@@ -1,5 +1,6 @@
-// The dashboard's only door to data: the Durable management API under /runtime/webhooks/durabletask, with the key
-// of this tab as x-functions-key (none when the host does not enforce keys).
+// The dashboard's only doors to data: the Durable management API under /runtime/webhooks/durabletask and the host's
+// counts per status (/dashboard/api/counts, same keys), with the key of this tab as x-functions-key (none when the
+// host does not enforce keys).
 import { request, sessionKey } from '/assets/http.js';
 
 export const BASE = '/runtime/webhooks/durabletask';
@@ -50,6 +51,9 @@ export async function listAll(filter, options = {}) {
   } while (token);
   return rows;
 }
+
+/** Instances per runtime status ({Running: n, ...}), counted by the store for this task hub. */
+export const counts = async () => (await request('/dashboard/api/counts', { key: key.get() })).data;
 
 export const getStatus = async (id) => (await call(`/instances/${enc(id)}?showHistory=true&showInput=true`)).data;
 

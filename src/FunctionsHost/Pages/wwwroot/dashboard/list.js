@@ -1,4 +1,5 @@
-// The instance list: filters, newest first (ordered and paged by the host), pages of 25, purge by filter with a preview.
+// The instance list: filters, status buttons with the host's counts per status, newest first (ordered and paged by
+// the host), pages of 25, purge by filter with a preview.
 import * as api from './api.js';
 import { ask, field, setOkEnabled, showError } from './dialogs.js';
 import { el, formatJson, formatTime, utcFromInput } from './format.js';
@@ -65,7 +66,7 @@ export async function refreshList(force = false) {
   }
 
   state.starts.length = state.page + 1;
-  const { rows, next } = await readPage(filter, state.starts[state.page]);
+  const [{ rows, next }, counts] = await Promise.all([readPage(filter, state.starts[state.page]), readCounts()]);
   if (rows.length === 0 && state.page > 0) {
     // The instances of this page were purged meanwhile: back to the newest.
     state.page = 0;
@@ -77,22 +78,43 @@ export async function refreshList(force = false) {
   }
 
   state.next = next;
-  const signature = JSON.stringify([filter, state.page, next, rows.map((r) => [r.instanceId, r.runtimeStatus, r.lastUpdatedTime])]);
+  const signature = JSON.stringify([filter, state.page, next, counts, rows.map((r) => [r.instanceId, r.runtimeStatus, r.lastUpdatedTime])]);
   if (!force && signature === state.signature) {
     return;
   }
 
   state.signature = signature;
-  renderStatusButtons(filter.status);
+  renderStatusButtons(filter.status, counts);
   renderPage(rows);
   $('list-info').textContent = `${rows.length} ${rows.length === 1 ? 'instance' : 'instances'} on this page, newest first.`;
 }
 
-function renderStatusButtons(selected) {
-  const items = [['', 'All'], ...STATUSES.map((s) => [s, s])];
-  $('status-buttons').replaceChildren(...items.map(([status, text]) => {
+/**
+ * The store's counts per status (one indexed query on the host, whatever the number of instances), or null when the
+ * host cannot count: the buttons then show no numbers and the list still works.
+ */
+async function readCounts() {
+  try {
+    return await api.counts();
+  } catch (error) {
+    if (error.status === 401) {
+      throw error;
+    }
+
+    return null;
+  }
+}
+
+function renderStatusButtons(selected, counts) {
+  const total = counts ? Object.values(counts).reduce((sum, n) => sum + n, 0) : null;
+  const items = [['', 'All', total], ...STATUSES.map((s) => [s, s, counts ? counts[s] ?? 0 : null])];
+  $('status-buttons').replaceChildren(...items.map(([status, text, count]) => {
     const li = document.createElement('li');
     const button = el('button', text);
+    if (count !== null) {
+      button.append(' ', el('span', String(count), 'count'));
+    }
+
     button.type = 'button';
     button.dataset.status = status;
     button.setAttribute('aria-pressed', String(status === selected));
