@@ -10,14 +10,14 @@ public sealed partial class PostgresOrchestrationStore
 {
     /// <inheritdoc/>
     /// <remarks>
-    /// Keyset paging on (created time, instance id): each page starts right after the previous page's last row,
+    /// Keyset paging on (created time, instance id), ascending or descending: each page starts right after the previous page's last row,
     /// found through the index, so page 1,000 costs what page 1 costs and rows created meanwhile cause neither
     /// duplicates nor gaps. The continuation token is that last row's key, base64-encoded.
     /// </remarks>
     public Task<InstancePage> QueryInstancesAsync(InstanceQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        (long Ticks, string Id)? after = ContinuationToken.Decode(query.ContinuationToken);
+        (long Ticks, string Id)? after = ContinuationToken.Decode(query.ContinuationToken, query.Descending);
         int pageSize = Math.Max(1, query.PageSize);
 
         // Optional filters are appended only when set, so the planner sees plain range conditions it can seek with.
@@ -50,12 +50,17 @@ public sealed partial class PostgresOrchestrationStore
 
         if (after is { } cursor)
         {
-            sql.Append(" AND (created_time, instance_id) > (@afterTicks, @afterId)");
+            sql.Append(query.Descending
+                ? " AND (created_time, instance_id) < (@afterTicks, @afterId)"
+                : " AND (created_time, instance_id) > (@afterTicks, @afterId)");
             parameters.Add(("afterTicks", cursor.Ticks));
             parameters.Add(("afterId", cursor.Id));
         }
 
-        sql.Append(" ORDER BY created_time, instance_id LIMIT @limit");
+        // Descending walks the same (hub, created_time, instance_id) index backwards: no sort, no extra index.
+        sql.Append(query.Descending
+            ? " ORDER BY created_time DESC, instance_id DESC LIMIT @limit"
+            : " ORDER BY created_time, instance_id LIMIT @limit");
         parameters.Add(("limit", pageSize + 1));
         string text = this.Sql(sql.ToString());
         return this.Db.ReadAsync(
@@ -67,7 +72,7 @@ public sealed partial class PostgresOrchestrationStore
                 if (rows.Count > pageSize)
                 {
                     rows.RemoveAt(rows.Count - 1);
-                    token = ContinuationToken.Encode(rows[^1].CreatedTime.UtcTicks, rows[^1].InstanceId);
+                    token = ContinuationToken.Encode(rows[^1].CreatedTime.UtcTicks, rows[^1].InstanceId, query.Descending);
                 }
 
                 return new InstancePage(rows, token);

@@ -29,12 +29,15 @@ public sealed class DashboardTests(BrowserFixture browser, DevHostFixture hostFi
         // Act
         await page.GotoAsync("/dashboard/");
 
-        // Assert: the list row, the counts, then the instance's timeline.
+        // Assert: the list row, still there when only Completed is shown, then the instance's timeline.
         ILocator row = page.Locator($"#instances tr[data-instance-id='{id}']");
         await Expect(row).ToContainTextAsync("Completed");
         await Expect(row).ToContainTextAsync(phone);
-        await Expect(page.Locator("#counts button[data-status=Completed]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^Completed [1-9][0-9]*$"));
         await session.ScreenshotAsync("dashboard-list.png");
+        await page.Locator("#status-buttons button[data-status=Completed]").ClickAsync();
+        await Expect(page.Locator("#status-buttons button[data-status=Completed]")).ToHaveAttributeAsync("aria-pressed", "true");
+        await Expect(page.Locator("#instances tbody tr").Filter(new() { HasNotText = "Completed" })).ToHaveCountAsync(0);
+        await Expect(row).ToBeVisibleAsync();
         await row.GetByRole(AriaRole.Link, new() { Name = id }).ClickAsync();
         await Expect(page.Locator("#d-status")).ToHaveTextAsync("Completed");
         await Expect(page.Locator("#timeline tr[data-answer=wrong]")).ToHaveCountAsync(1);
@@ -163,7 +166,9 @@ public sealed class DashboardTests(BrowserFixture browser, DevHostFixture hostFi
         await using PageSession session = await PageSession.OpenAsync(browser.Browser, purgeHost.Client.BaseAddress!, width: 375);
         IPage page = session.Page;
         await page.GotoAsync("/dashboard/");
-        await Expect(page.Locator("#counts button[data-status=Terminated]")).ToHaveTextAsync("Terminated 2");
+        await Expect(page.Locator("#instances tbody tr").Filter(new() { HasText = "Terminated" })).ToHaveCountAsync(2);
+        await Expect(page.Locator("#instances tbody tr")).ToHaveCountAsync(3);
+        await ExpectCountsAsync(page, all: 3, running: 1, terminated: 2);
         await session.AssertNoHorizontalOverflowAsync();
 
         // Act: preview, then purge.
@@ -174,11 +179,46 @@ public sealed class DashboardTests(BrowserFixture browser, DevHostFixture hostFi
         await Expect(dialog).ToContainTextAsync("2 finished instances match this filter.");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Purge 2 instances" }).ClickAsync();
 
-        // Assert: the finished ones are gone, the running one is untouched.
+        // Assert: the finished ones are gone (the status buttons count them no more), the running one is untouched.
         await Expect(page.Locator("#notice")).ToHaveTextAsync("Purged 2 instances.");
-        await Expect(page.Locator("#counts button[data-status='']")).ToHaveTextAsync("All 1");
+        await Expect(page.Locator("#instances tbody tr")).ToHaveCountAsync(1);
+        await ExpectCountsAsync(page, all: 1, running: 1, terminated: 0);
         JArray left = JArray.Parse(await purgeHost.Client.GetStringAsync(TestHost.WebhookBase + "/instances"));
         Assert.Equal([(string)running["id"]!], left.Select(i => (string)i["instanceId"]!));
+        session.AssertClean();
+    }
+
+    [Fact]
+    public async Task Dashboard_26Instances_PagesOf25NewestFirstOrderedByTheHost()
+    {
+        // Arrange: a host of its own holding 26 instances started one after another, so created times increase.
+        await using TestHost pagingHost = await TestHost.StartAsync(timeoutSeconds: 60);
+        List<string> ids = [.. Enumerable.Range(0, 26).Select(i => $"paging-{i:D2}")];
+        foreach (string id in ids)
+        {
+            using HttpResponseMessage started = await pagingHost.PostJsonAsync($"{TestHost.WebhookBase}/orchestrators/E4_SmsPhoneVerification/{id}", $"\"{TestHost.NewPhoneNumber()}\"");
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, started.StatusCode);
+        }
+
+        await using PageSession session = await PageSession.OpenAsync(browser.Browser, pagingHost.Client.BaseAddress!);
+        IPage page = session.Page;
+        ILocator idCells = page.Locator("#instances tbody tr td:first-child");
+        await page.GotoAsync("/dashboard/");
+        await Expect(page.Locator("#instances tbody tr")).ToHaveCountAsync(25);
+        await ExpectCountsAsync(page, all: 26, running: 26, terminated: 0);
+        string[] first = [.. await idCells.AllTextContentsAsync()];
+
+        // Act
+        await page.Locator("#next").ClickAsync();
+
+        // Assert: the newest 25 first, then the oldest alone on page 2, and back.
+        Assert.Equal(ids.Skip(1).Reverse(), first);
+        await Expect(page.Locator("#page-label")).ToHaveTextAsync("Page 2");
+        await Expect(idCells).ToHaveTextAsync(["paging-00"]);
+        await Expect(page.Locator("#next")).ToBeDisabledAsync();
+        await page.Locator("#prev").ClickAsync();
+        await Expect(page.Locator("#page-label")).ToHaveTextAsync("Page 1");
+        await Expect(idCells).ToHaveTextAsync([.. ids.Skip(1).Reverse()]);
         session.AssertClean();
     }
 
@@ -221,5 +261,15 @@ public sealed class DashboardTests(BrowserFixture browser, DevHostFixture hostFi
         await session.AssertNoHorizontalOverflowAsync();
         Assert.Equal("Running", await page.Locator("#d-status").TextContentAsync());
         session.AssertClean();
+    }
+
+    /// <summary>The status buttons show the host's counts per status (All: every instance; statuses with none: 0).</summary>
+    private static async Task ExpectCountsAsync(IPage page, int all, int running, int terminated)
+    {
+        ILocator buttons = page.Locator("#status-buttons");
+        await Expect(buttons.Locator("button[data-status=''] .count")).ToHaveTextAsync(all.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(buttons.Locator("button[data-status=Running] .count")).ToHaveTextAsync(running.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(buttons.Locator("button[data-status=Terminated] .count")).ToHaveTextAsync(terminated.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(buttons.Locator("button[data-status=Failed] .count")).ToHaveTextAsync("0");
     }
 }

@@ -31,6 +31,47 @@ public sealed class ContinuationTokenTests : IClassFixture<BadInputTests.Instanc
         Assert.Single(JArray.Parse(body));
     }
 
+    [Fact]
+    public async Task ListInstances_OrderByCreatedTimeDesc_PagesNewestFirst()
+    {
+        // Arrange: the fixture created the running instance before the completed one.
+        (HttpStatusCode firstStatus, string firstBody, string? token) = await this.ListAsync(null, "createdTime desc");
+
+        // Act
+        (HttpStatusCode secondStatus, string secondBody, string? last) = await this.ListAsync(token, "createdTime desc");
+
+        // Assert
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (firstStatus, secondStatus));
+        Assert.Equal([this.instances.Completed], JArray.Parse(firstBody).Select(i => (string?)i["instanceId"]));
+        Assert.Equal([this.instances.Running], JArray.Parse(secondBody).Select(i => (string?)i["instanceId"]));
+        Assert.Equal(string.Empty, last);
+    }
+
+    [Fact]
+    public async Task ListInstances_NoOrderBy_OldestFirstAsDurableFunctions()
+    {
+        // Act
+        (HttpStatusCode status, string body, _) = await this.ListAsync(null);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal([this.instances.Running], JArray.Parse(body).Select(i => (string?)i["instanceId"]));
+    }
+
+    [Fact]
+    public async Task ListInstances_TokenFromTheOtherOrder_Returns400NamingHeader()
+    {
+        // Arrange
+        string ascendingToken = await this.FirstTokenAsync();
+
+        // Act: the key would page from the wrong side.
+        (HttpStatusCode status, string body, _) = await this.ListAsync(ascendingToken, "createdTime desc");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("x-ms-continuation-token", (string?)JObject.Parse(body)["field"]);
+    }
+
     [Theory]
     [MemberData(nameof(Forgeries))]
     public async Task ListInstances_TokenNotIssued_Returns400NamingHeader(string forgery)
@@ -63,9 +104,9 @@ public sealed class ContinuationTokenTests : IClassFixture<BadInputTests.Instanc
         return token!;
     }
 
-    private async Task<(HttpStatusCode Status, string Body, string? Token)> ListAsync(string? token)
+    private async Task<(HttpStatusCode Status, string Body, string? Token)> ListAsync(string? token, string? orderBy = null)
     {
-        using HttpRequestMessage request = new(HttpMethod.Get, List);
+        using HttpRequestMessage request = new(HttpMethod.Get, orderBy is null ? List : $"{List}&orderBy={Uri.EscapeDataString(orderBy)}");
         if (token is not null)
         {
             request.Headers.TryAddWithoutValidation("x-ms-continuation-token", token);

@@ -1,6 +1,9 @@
 namespace Durable.Core.Storage;
 
-/// <summary>Filter and page for listing instances. Results are ordered by created time, then id.</summary>
+/// <summary>
+/// Filter and page for listing instances. Results are ordered by created time, then id (ordinal): ascending unless
+/// <see cref="Descending"/>.
+/// </summary>
 public sealed record InstanceQuery
 {
     /// <summary>Only these statuses; null or empty = all.</summary>
@@ -17,6 +20,12 @@ public sealed record InstanceQuery
 
     /// <summary>Maximum rows per page (≥ 1).</summary>
     public int PageSize { get; init; } = 100;
+
+    /// <summary>
+    /// Newest first: created time, then id, both descending. A continuation token carries its order, so a token from
+    /// one order is refused by a query in the other.
+    /// </summary>
+    public bool Descending { get; init; }
 
     /// <summary>Token from the previous page, or null for the first page.</summary>
     public string? ContinuationToken { get; init; }

@@ -218,6 +218,29 @@ internal sealed partial class DurableTaskHttpApi
             : throw new DurableInputException(StatusCodes.Status400BadRequest, $"'top' must be a whole number from 1 to {MaxTop}; got '{text}'.", "top");
     }
 
+    /// <summary>
+    /// Our extension <c>orderBy</c>: <c>createdTime</c> / <c>createdTime asc</c> (Durable Functions' order, the default) or
+    /// <c>createdTime desc</c> (newest first). True for descending.
+    /// </summary>
+    private static bool ReadDescending(IQueryCollection query)
+    {
+        string? text = query["orderBy"].FirstOrDefault();
+        if (string.IsNullOrEmpty(text))
+        {
+            return false;
+        }
+
+        string[] words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        bool byCreatedTime = words.Length is 1 or 2 && string.Equals(words[0], "createdTime", StringComparison.OrdinalIgnoreCase);
+        string direction = words.Length == 2 ? words[1].ToLowerInvariant() : "asc";
+        return (byCreatedTime, direction) switch
+        {
+            (true, "asc") => false,
+            (true, "desc") => true,
+            _ => throw new DurableInputException(StatusCodes.Status400BadRequest, $"'orderBy' must be 'createdTime asc' or 'createdTime desc'; got '{text}'.", "orderBy"),
+        };
+    }
+
     private static string? ReadPrefix(IQueryCollection query)
     {
         string? prefix = query["instanceIdPrefix"].FirstOrDefault();

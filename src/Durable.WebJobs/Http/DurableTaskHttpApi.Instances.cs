@@ -163,6 +163,7 @@ internal sealed partial class DurableTaskHttpApi
             CreatedTo = ReadTime(query, "createdTimeTo"),
             InstanceIdPrefix = ReadPrefix(query),
             PageSize = ReadTop(query),
+            Descending = ReadDescending(query),
             ContinuationToken = storeToken,
         };
         bool showInput = this.ReadBool(query, "showInput") ?? true;
@@ -175,7 +176,7 @@ internal sealed partial class DurableTaskHttpApi
         }
         catch (ArgumentException e) when (instanceQuery.ContinuationToken is not null)
         {
-            // Signed by this host's secret, so only an older build's token: still refused, with the store's reason.
+            // Signed by this host's secret, so an older build's token or one from the other orderBy: refused, with the store's reason.
             throw new DurableInputException(StatusCodes.Status400BadRequest, $"The continuation token is not one this API issued: {e.Message}", ContinuationTokenHeader);
         }
 

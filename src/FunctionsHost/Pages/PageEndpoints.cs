@@ -4,8 +4,8 @@ namespace FunctionsHost.Pages;
 
 /// <summary>
 /// Serves the dashboard (<c>/dashboard/</c>) and the end-user verification page (<c>/</c>) from embedded files. The
-/// files are public (no data in them); everything they show comes from the management API and the app's functions,
-/// under the same keys as for any other client.
+/// files are public (no data in them); everything they show comes from the management API, the dashboard's counts
+/// (<see cref="DashboardCountsEndpoint"/>) and the app's functions, under the same keys as for any other client.
 /// </summary>
 internal static class PageEndpoints
 {
@@ -34,6 +34,7 @@ internal static class PageEndpoints
                 ? Serve(context, assets, "dashboard/index.html")
                 : Results.Redirect("/dashboard/", permanent: true)).WithDisplayName("Dashboard");
             app.MapGet("/dashboard/{file}", (HttpContext context, string file) => Serve(context, assets, "dashboard/" + file)).WithDisplayName("Dashboard assets");
+            app.MapDashboardCounts();
         }
 
         if (settings.VerificationPage)

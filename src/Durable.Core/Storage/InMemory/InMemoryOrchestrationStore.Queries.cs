@@ -7,30 +7,39 @@ public sealed partial class InMemoryOrchestrationStore
     public Task<InstancePage> QueryInstancesAsync(InstanceQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        (long Ticks, string Id)? after = ContinuationToken.Decode(query.ContinuationToken);
+        (long Ticks, string Id)? after = ContinuationToken.Decode(query.ContinuationToken, query.Descending);
         int pageSize = Math.Max(1, query.PageSize);
+        int direction = query.Descending ? -1 : 1;
         lock (this.gate)
         {
-            // Keyset paging on (created ticks, id): the same order and token as the SQL stores.
-            List<InstanceRecord> matches = [.. this.instances.Values
+            // Keyset paging on (created ticks, id): the same orders and token as the SQL stores.
+            IEnumerable<InstanceRecord> filtered = this.instances.Values
                 .Select(s => s.Record)
                 .Where(r => query.Statuses is null || query.Statuses.Count == 0 || query.Statuses.Contains(r.Status))
                 .Where(r => query.CreatedFrom is null || r.CreatedTime >= query.CreatedFrom)
                 .Where(r => query.CreatedTo is null || r.CreatedTime <= query.CreatedTo)
                 .Where(r => query.InstanceIdPrefix is null || r.InstanceId.StartsWith(query.InstanceIdPrefix, StringComparison.Ordinal))
-                .Where(r => after is not { } a || r.CreatedTime.UtcTicks > a.Ticks || (r.CreatedTime.UtcTicks == a.Ticks && string.CompareOrdinal(r.InstanceId, a.Id) > 0))
-                .OrderBy(r => r.CreatedTime.UtcTicks)
-                .ThenBy(r => r.InstanceId, StringComparer.Ordinal)
+                .Where(r => after is not { } a || CompareKey(r, a) * direction > 0);
+            List<InstanceRecord> matches = [.. (query.Descending
+                    ? filtered.OrderByDescending(r => r.CreatedTime.UtcTicks).ThenByDescending(r => r.InstanceId, StringComparer.Ordinal)
+                    : filtered.OrderBy(r => r.CreatedTime.UtcTicks).ThenBy(r => r.InstanceId, StringComparer.Ordinal))
                 .Take(pageSize + 1)];
             string? token = null;
             if (matches.Count > pageSize)
             {
                 matches.RemoveAt(matches.Count - 1);
-                token = ContinuationToken.Encode(matches[^1].CreatedTime.UtcTicks, matches[^1].InstanceId);
+                token = ContinuationToken.Encode(matches[^1].CreatedTime.UtcTicks, matches[^1].InstanceId, query.Descending);
             }
 
             return Task.FromResult(new InstancePage(matches, token));
         }
+    }
+
+    /// <summary>The row's key compared with a token's key: created ticks, then id (ordinal).</summary>
+    private static int CompareKey(InstanceRecord record, (long Ticks, string Id) key)
+    {
+        int byTime = record.CreatedTime.UtcTicks.CompareTo(key.Ticks);
+        return byTime != 0 ? byTime : Math.Sign(string.CompareOrdinal(record.InstanceId, key.Id));
     }
 
     /// <inheritdoc/>

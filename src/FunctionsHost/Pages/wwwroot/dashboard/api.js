@@ -1,5 +1,6 @@
-// The dashboard's only door to data: the Durable management API under /runtime/webhooks/durabletask, with the key
-// of this tab as x-functions-key (none when the host does not enforce keys).
+// The dashboard's only doors to data: the Durable management API under /runtime/webhooks/durabletask and the host's
+// counts per status (/dashboard/api/counts, same keys), with the key of this tab as x-functions-key (none when the
+// host does not enforce keys).
 import { request, sessionKey } from '/assets/http.js';
 
 export const BASE = '/runtime/webhooks/durabletask';
@@ -19,8 +20,10 @@ export async function checkKey(candidate) {
   await request(BASE + '/instances?top=1&showInput=false', { key: candidate });
 }
 
-function listQuery({ from, to, prefix, statuses }, showInput) {
-  const query = new URLSearchParams({ top: String(PAGE), showInput: String(showInput) });
+function listQuery({ from, to, prefix, statuses }, { top = PAGE, showInput = true, newestFirst = false }) {
+  const query = new URLSearchParams({ top: String(top), showInput: String(showInput) });
+  // This host's extension to the management API: newest first, paged by the store like the default order.
+  if (newestFirst) query.set('orderBy', 'createdTime desc');
   if (from) query.set('createdTimeFrom', from);
   if (to) query.set('createdTimeTo', to);
   if (prefix) query.set('instanceIdPrefix', prefix);
@@ -29,20 +32,28 @@ function listQuery({ from, to, prefix, statuses }, showInput) {
 }
 
 /**
- * Every instance matching the API-side filter, following x-ms-continuation-token page by page (the API lists in
- * creation order, oldest first; the caller sorts newest first). Stops after `max` instances and says so.
+ * One page of instances matching the API-side filter, after the continuation `token` ('' for the first page);
+ * `next` is the token of the following page, '' after the last.
  */
-export async function listAll(filter, { max = 10000, showInput = true } = {}) {
-  const query = listQuery(filter, showInput);
+export async function listPage(filter, token, options = {}) {
+  const { data, headers } = await call('/instances?' + listQuery(filter, options), { headers: token ? { 'x-ms-continuation-token': token } : {} });
+  return { rows: data, next: headers.get('x-ms-continuation-token') ?? '' };
+}
+
+/** Every instance matching the API-side filter, following x-ms-continuation-token page by page. */
+export async function listAll(filter, options = {}) {
   const rows = [];
   let token = '';
   do {
-    const { data, headers } = await call('/instances?' + query, { headers: token ? { 'x-ms-continuation-token': token } : {} });
-    rows.push(...data);
-    token = headers.get('x-ms-continuation-token') ?? '';
-  } while (token && rows.length < max);
-  return { rows, truncated: token !== '' };
+    const page = await listPage(filter, token, options);
+    rows.push(...page.rows);
+    token = page.next;
+  } while (token);
+  return rows;
 }
+
+/** Instances per runtime status ({Running: n, ...}), counted by the store for this task hub. */
+export const counts = async () => (await request('/dashboard/api/counts', { key: key.get() })).data;
 
 export const getStatus = async (id) => (await call(`/instances/${enc(id)}?showHistory=true&showInput=true`)).data;
 
@@ -60,8 +71,7 @@ export const purgeOne = async (id) => (await call(`/instances/${enc(id)}`, { met
 
 /** How many finished instances a purge with this filter would delete (the same filter the DELETE gets). */
 export async function countPurgeable(filter) {
-  const { rows, truncated } = await listAll(filter, { max: Number.MAX_SAFE_INTEGER, showInput: false });
-  return { count: rows.length, truncated };
+  return (await listAll(filter, { showInput: false })).length;
 }
 
 export async function purgeMany(filter) {

@@ -1,15 +1,18 @@
-// The instance list: filters, counts per status, newest first, pages of 25, purge by filter with a preview.
+// The instance list: filters, status buttons with the host's counts per status, newest first (ordered and paged by
+// the host), pages of 25, purge by filter with a preview.
 import * as api from './api.js';
 import { ask, field, setOkEnabled, showError } from './dialogs.js';
 import { el, formatJson, formatTime, utcFromInput } from './format.js';
 
 const PAGE_SIZE = 25;
-const MAX_ROWS = 10000;
 const STATUSES = ['Pending', 'Running', 'Suspended', 'Completed', 'Failed', 'Terminated'];
+const FIRST = { token: '', skip: 0 };
 const PURGEABLE = ['Completed', 'Failed', 'Terminated', 'Canceled'];
 const $ = (id) => document.getElementById(id);
 
-const state = { page: 0, rows: [], signature: null };
+// starts[n] is where page n begins: the API's continuation token and how many rows of that API page that match the
+// name filter (applied here; the API has none) earlier pages already showed. Always 0 without a name filter.
+const state = { page: 0, starts: [FIRST], next: null, filterKey: null, signature: null };
 
 function readFilter() {
   return {
@@ -21,48 +24,102 @@ function readFilter() {
   };
 }
 
+/** One page of 25 from `start`, newest first, and where the following page begins (null after the last). */
+async function readPage(filter, start) {
+  const apiFilter = { from: filter.from, to: filter.to, prefix: filter.prefix, statuses: filter.status ? [filter.status] : [] };
+  const named = (r) => !filter.name || (r.name ?? '').toLowerCase().includes(filter.name);
+  const rows = [];
+  let { token, skip } = start;
+  for (;;) {
+    const page = await api.listPage(apiFilter, token, { top: PAGE_SIZE, newestFirst: true });
+    const matches = page.rows.filter(named);
+    const used = Math.min(matches.length, skip + PAGE_SIZE - rows.length);
+    rows.push(...matches.slice(skip, used));
+    if (rows.length === PAGE_SIZE && used < matches.length) {
+      return { rows, next: { token, skip: used } };
+    }
+
+    if (!page.next) {
+      return { rows, next: null };
+    }
+
+    if (rows.length === PAGE_SIZE) {
+      return { rows, next: { token: page.next, skip: 0 } };
+    }
+
+    token = page.next;
+    skip = 0;
+  }
+}
+
 /**
- * Reloads the list. Status and name are filtered here (so the counts cover every status); created range and id
- * prefix go to the API. Redraws only when something changed, so live refresh does not disturb the reader.
+ * Reloads the page shown. The host orders and pages (orderBy=createdTime desc, over x-ms-continuation-token), so
+ * nothing is read beyond this page however many instances there are. A changed filter starts at page 1. Redraws
+ * only when something changed, so live refresh does not disturb the reader.
  */
 export async function refreshList(force = false) {
   const filter = readFilter();
-  const { rows, truncated } = await api.listAll({ from: filter.from, to: filter.to, prefix: filter.prefix }, { max: MAX_ROWS });
-  const counts = Object.fromEntries(STATUSES.map((s) => [s, 0]));
-  for (const row of rows) {
-    counts[row.runtimeStatus] = (counts[row.runtimeStatus] ?? 0) + 1;
+  const filterKey = JSON.stringify(filter);
+  if (filterKey !== state.filterKey) {
+    state.filterKey = filterKey;
+    state.page = 0;
   }
 
-  const shown = rows
-    .filter((r) => !filter.status || r.runtimeStatus === filter.status)
-    .filter((r) => !filter.name || (r.name ?? '').toLowerCase().includes(filter.name))
-    .sort((a, b) => b.createdTime.localeCompare(a.createdTime) || b.instanceId.localeCompare(a.instanceId));
-  const signature = JSON.stringify([filter, truncated, counts, shown.map((r) => [r.instanceId, r.runtimeStatus, r.lastUpdatedTime])]);
+  state.starts.length = state.page + 1;
+  const [{ rows, next }, counts] = await Promise.all([readPage(filter, state.starts[state.page]), readCounts()]);
+  if (rows.length === 0 && state.page > 0) {
+    // The instances of this page were purged meanwhile: back to the newest.
+    state.page = 0;
+    return refreshList(true);
+  }
+
+  if (next) {
+    state.starts.push(next);
+  }
+
+  state.next = next;
+  const signature = JSON.stringify([filter, state.page, next, counts, rows.map((r) => [r.instanceId, r.runtimeStatus, r.lastUpdatedTime])]);
   if (!force && signature === state.signature) {
     return;
   }
 
   state.signature = signature;
-  state.rows = shown;
-  state.page = Math.min(state.page, Math.max(0, Math.ceil(shown.length / PAGE_SIZE) - 1));
-  renderCounts(counts, rows.length, filter.status);
-  renderPage();
-  $('list-info').textContent = truncated
-    ? `More than ${MAX_ROWS} instances match: only the first ${MAX_ROWS} created are read. Narrow the created range or the ID prefix.`
-    : `${shown.length} of ${rows.length} instances shown by the filter, newest first.`;
+  renderStatusButtons(filter.status, counts);
+  renderPage(rows);
+  $('list-info').textContent = `${rows.length} ${rows.length === 1 ? 'instance' : 'instances'} on this page, newest first.`;
 }
 
-function renderCounts(counts, total, selected) {
-  const items = [['', `All ${total}`], ...STATUSES.map((s) => [s, `${s} ${counts[s]}`])];
-  $('counts').replaceChildren(...items.map(([status, text]) => {
+/**
+ * The store's counts per status (one indexed query on the host, whatever the number of instances), or null when the
+ * host cannot count: the buttons then show no numbers and the list still works.
+ */
+async function readCounts() {
+  try {
+    return await api.counts();
+  } catch (error) {
+    if (error.status === 401) {
+      throw error;
+    }
+
+    return null;
+  }
+}
+
+function renderStatusButtons(selected, counts) {
+  const total = counts ? Object.values(counts).reduce((sum, n) => sum + n, 0) : null;
+  const items = [['', 'All', total], ...STATUSES.map((s) => [s, s, counts ? counts[s] ?? 0 : null])];
+  $('status-buttons').replaceChildren(...items.map(([status, text, count]) => {
     const li = document.createElement('li');
     const button = el('button', text);
+    if (count !== null) {
+      button.append(' ', el('span', String(count), 'count'));
+    }
+
     button.type = 'button';
     button.dataset.status = status;
     button.setAttribute('aria-pressed', String(status === selected));
     button.addEventListener('click', () => {
       $('f-status').value = status;
-      state.page = 0;
       refreshList(true);
     });
     li.append(button);
@@ -70,9 +127,7 @@ function renderCounts(counts, total, selected) {
   }));
 }
 
-function renderPage() {
-  const pages = Math.max(1, Math.ceil(state.rows.length / PAGE_SIZE));
-  const rows = state.rows.slice(state.page * PAGE_SIZE, (state.page + 1) * PAGE_SIZE);
+function renderPage(rows) {
   $('instances').tBodies[0].replaceChildren(...rows.map((r) => {
     const tr = document.createElement('tr');
     tr.dataset.instanceId = r.instanceId;
@@ -91,9 +146,9 @@ function renderPage() {
       json(r.input), json(r.output), json(r.customStatus));
     return tr;
   }));
-  $('page-label').textContent = `Page ${state.page + 1} of ${pages}`;
+  $('page-label').textContent = `Page ${state.page + 1}`;
   $('prev').disabled = state.page === 0;
-  $('next').disabled = state.page >= pages - 1;
+  $('next').disabled = state.next === null;
 }
 
 /** Purge many: the DELETE's own filter (created range, finished statuses), previewed with the list API first. */
@@ -145,7 +200,7 @@ async function purgeByFilter() {
     }
 
     try {
-      const { count } = await api.countPurgeable(filter);
+      const count = await api.countPurgeable(filter);
       previewed = filter;
       result.textContent = `${count} finished ${count === 1 ? 'instance matches' : 'instances match'} this filter.`;
       setOkEnabled(count > 0, `Purge ${count} ${count === 1 ? 'instance' : 'instances'}`);
@@ -169,11 +224,17 @@ async function purgeByFilter() {
 export function initList({ notify, onError }) {
   $('filters').addEventListener('submit', (event) => {
     event.preventDefault();
-    state.page = 0;
+    state.filterKey = null;
     refreshList(true).catch(onError);
   });
-  $('prev').addEventListener('click', () => { state.page--; renderPage(); });
-  $('next').addEventListener('click', () => { state.page++; renderPage(); });
+  $('prev').addEventListener('click', () => {
+    state.page--;
+    refreshList(true).catch(onError);
+  });
+  $('next').addEventListener('click', () => {
+    state.page++;
+    refreshList(true).catch(onError);
+  });
   $('purge-many').addEventListener('click', async () => {
     const deleted = await purgeByFilter().catch(onError);
     if (deleted) {
