@@ -18,7 +18,7 @@ internal static partial class Logs
     public static partial void WorkItemAbandoned(ILogger logger, string kind, string instanceId, double delayMs, Exception exception);
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Orchestration '{InstanceId}' ({Name}) is {Status}.")]
-    public static partial void InstanceFinished(ILogger logger, string instanceId, string name, OrchestrationRuntimeStatus status);
+    public static partial void InstanceFinished(ILogger logger, string instanceId, string name, OrchestrationStatus status);
 
     [LoggerMessage(EventId = 1006, Level = LogLevel.Error, Message = "Orchestration '{InstanceId}' ({Name}) failed.")]
     public static partial void InstanceFailed(ILogger logger, string instanceId, string name, Exception exception);

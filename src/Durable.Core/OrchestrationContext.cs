@@ -33,13 +33,13 @@ public abstract class OrchestrationContext
     public abstract Task<T> CallActivityAsync<T>(string functionName, object? input);
 
     /// <summary>Schedules an activity, retrying failures on durable timers according to <paramref name="retryOptions"/>.</summary>
-    public abstract Task<T> CallActivityWithRetryAsync<T>(string functionName, RetryOptions retryOptions, object? input);
+    public abstract Task<T> CallActivityWithRetryAsync<T>(string functionName, RetryPolicy retryOptions, object? input);
 
     /// <summary>Starts a sub-orchestration and returns its output.</summary>
     public abstract Task<T> CallSubOrchestratorAsync<T>(string functionName, string? instanceId, object? input);
 
     /// <summary>Starts a sub-orchestration, retrying failures on durable timers.</summary>
-    public abstract Task<T> CallSubOrchestratorWithRetryAsync<T>(string functionName, RetryOptions retryOptions, string? instanceId, object? input);
+    public abstract Task<T> CallSubOrchestratorWithRetryAsync<T>(string functionName, RetryPolicy retryOptions, string? instanceId, object? input);
 
     /// <summary>
     /// A durable timer that completes with <paramref name="state"/> at <paramref name="fireAt"/> (UTC).

@@ -30,7 +30,7 @@ public sealed partial class PostgresOrchestrationStore
                     return EnqueueResult.NotFound;
                 }
 
-                if (((OrchestrationRuntimeStatus)current).IsTerminal())
+                if (((OrchestrationStatus)current).IsTerminal())
                 {
                     return EnqueueResult.Gone;
                 }

@@ -20,9 +20,9 @@ public sealed partial class PostgresOrchestrationStore : IStoreHealthProbe, IIns
     }
 
     /// <inheritdoc/>
-    public Task<IReadOnlyDictionary<OrchestrationRuntimeStatus, long>> CountInstancesByStatusAsync(CancellationToken cancellationToken) =>
-        this.Db.ReadAsync<IReadOnlyDictionary<OrchestrationRuntimeStatus, long>>(
-            async s => (await s.QueryAsync(this.Sql("SELECT status, COUNT(*) FROM $s.instances WHERE hub = @hub GROUP BY status"), r => ((OrchestrationRuntimeStatus)r.GetInt32(0), r.GetInt64(1)), cancellationToken, ("hub", this.hub)).ConfigureAwait(false))
+    public Task<IReadOnlyDictionary<OrchestrationStatus, long>> CountInstancesByStatusAsync(CancellationToken cancellationToken) =>
+        this.Db.ReadAsync<IReadOnlyDictionary<OrchestrationStatus, long>>(
+            async s => (await s.QueryAsync(this.Sql("SELECT status, COUNT(*) FROM $s.instances WHERE hub = @hub GROUP BY status"), r => ((OrchestrationStatus)r.GetInt32(0), r.GetInt64(1)), cancellationToken, ("hub", this.hub)).ConfigureAwait(false))
                 .ToDictionary(p => p.Item1, p => p.Item2),
             cancellationToken);
 }

@@ -93,7 +93,7 @@ public sealed partial class PostgresOrchestrationStore
                     cancellationToken,
                     ("hub", this.hub),
                     ("id", instanceId)).ConfigureAwait(false);
-                if (status is not int current || !((OrchestrationRuntimeStatus)current).IsTerminal())
+                if (status is not int current || !((OrchestrationStatus)current).IsTerminal())
                 {
                     return 0;
                 }

@@ -146,7 +146,7 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
                     return EnqueueResult.NotFound;
                 }
 
-                if (!InboxRules.Accepts((OrchestrationRuntimeStatus)current, message.EventType))
+                if (!InboxRules.Accepts((OrchestrationStatus)current, message.EventType))
                 {
                     return EnqueueResult.Gone;
                 }
@@ -240,7 +240,7 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
             ("id", instance.InstanceId)).ConfigureAwait(false);
         if (status is int existing)
         {
-            if (!((OrchestrationRuntimeStatus)existing).IsTerminal())
+            if (!((OrchestrationStatus)existing).IsTerminal())
             {
                 return CreateInstanceResult.AlreadyExists;
             }
@@ -258,7 +258,7 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
             ("id", instance.InstanceId),
             ("exec", instance.ExecutionId),
             ("name", instance.Name),
-            ("status", (int)OrchestrationRuntimeStatus.Pending),
+            ("status", (int)OrchestrationStatus.Pending),
             ("input", instance.Input),
             ("created", PostgresRows.Ticks(instance.CreatedTime)),
             ("parent", instance.ParentInstanceId)).ConfigureAwait(false);

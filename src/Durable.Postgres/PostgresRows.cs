@@ -18,7 +18,7 @@ internal static class PostgresRows
 
     /// <summary>The terminal statuses, for <c>status &lt;&gt; ALL(@terminal)</c>.</summary>
     public static readonly int[] TerminalStatuses =
-        [.. Enum.GetValues<OrchestrationRuntimeStatus>().Where(s => s.IsTerminal()).Select(s => (int)s)];
+        [.. Enum.GetValues<OrchestrationStatus>().Where(s => s.IsTerminal()).Select(s => (int)s)];
 
     public static long Ticks(DateTimeOffset time) => time.UtcTicks;
 
@@ -32,7 +32,7 @@ internal static class PostgresRows
         r.GetString(0),
         r.GetString(1),
         r.GetString(2),
-        (OrchestrationRuntimeStatus)r.GetInt32(3),
+        (OrchestrationStatus)r.GetInt32(3),
         r.IsDBNull(4) ? null : r.GetString(4),
         r.IsDBNull(5) ? null : r.GetString(5),
         r.IsDBNull(6) ? null : r.GetString(6),

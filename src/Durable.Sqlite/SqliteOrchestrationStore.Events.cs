@@ -36,7 +36,7 @@ public sealed partial class SqliteOrchestrationStore
                 }
 
                 return s.Scalar(SelectStatus, ("$hub", this.hub), ("$id", instanceId)) is not long status ? EnqueueResult.NotFound
-                    : ((OrchestrationRuntimeStatus)status).IsTerminal() ? EnqueueResult.Gone
+                    : ((OrchestrationStatus)status).IsTerminal() ? EnqueueResult.Gone
                     : EnqueueResult.LimitReached;
             },
             cancellationToken);

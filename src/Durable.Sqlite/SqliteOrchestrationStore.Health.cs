@@ -16,9 +16,9 @@ public sealed partial class SqliteOrchestrationStore : IStoreHealthProbe, IInsta
         this.Db.LeaseWriteAsync(_ => 0, cancellationToken);
 
     /// <inheritdoc/>
-    public Task<IReadOnlyDictionary<OrchestrationRuntimeStatus, long>> CountInstancesByStatusAsync(CancellationToken cancellationToken) =>
-        this.Db.ReadAsync<IReadOnlyDictionary<OrchestrationRuntimeStatus, long>>(
-            s => s.Query("SELECT status, COUNT(*) FROM instances WHERE hub = $hub GROUP BY status", r => ((OrchestrationRuntimeStatus)r.GetInt32(0), r.GetInt64(1)), ("$hub", this.hub))
+    public Task<IReadOnlyDictionary<OrchestrationStatus, long>> CountInstancesByStatusAsync(CancellationToken cancellationToken) =>
+        this.Db.ReadAsync<IReadOnlyDictionary<OrchestrationStatus, long>>(
+            s => s.Query("SELECT status, COUNT(*) FROM instances WHERE hub = $hub GROUP BY status", r => ((OrchestrationStatus)r.GetInt32(0), r.GetInt64(1)), ("$hub", this.hub))
                 .ToDictionary(p => p.Item1, p => p.Item2),
             cancellationToken);
 }

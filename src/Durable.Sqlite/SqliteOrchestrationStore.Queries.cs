@@ -88,7 +88,7 @@ public sealed partial class SqliteOrchestrationStore
         return this.Db.WriteAsync(
             s =>
             {
-                if (s.Scalar(SelectStatus, ("$hub", this.hub), ("$id", instanceId)) is not long status || !((OrchestrationRuntimeStatus)status).IsTerminal())
+                if (s.Scalar(SelectStatus, ("$hub", this.hub), ("$id", instanceId)) is not long status || !((OrchestrationStatus)status).IsTerminal())
                 {
                     return 0;
                 }
@@ -103,9 +103,9 @@ public sealed partial class SqliteOrchestrationStore
     public Task<int> PurgeInstancesAsync(PurgeFilter filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        OrchestrationRuntimeStatus[] statuses = filter.Statuses is { Count: > 0 }
+        OrchestrationStatus[] statuses = filter.Statuses is { Count: > 0 }
             ? [.. filter.Statuses.Where(s => s.IsTerminal())]
-            : [.. Enum.GetValues<OrchestrationRuntimeStatus>().Where(s => s.IsTerminal())];
+            : [.. Enum.GetValues<OrchestrationStatus>().Where(s => s.IsTerminal())];
         if (statuses.Length == 0)
         {
             return Task.FromResult(0);

@@ -117,10 +117,10 @@ public sealed partial class SqliteOrchestrationStore : IOrchestrationStore, ISto
                 int inserted = s.Execute(
                     "INSERT INTO inbox (hub, instance_id, execution_id, visible_time, payload) " +
                     "SELECT hub, instance_id, NULL, $visible, $payload FROM instances " +
-                    $"WHERE hub = $hub AND instance_id = $id AND (status NOT IN ({SqliteRows.TerminalStatusList}) OR (status = {(int)OrchestrationRuntimeStatus.Failed} AND $rewind))",
+                    $"WHERE hub = $hub AND instance_id = $id AND (status NOT IN ({SqliteRows.TerminalStatusList}) OR (status = {(int)OrchestrationStatus.Failed} AND $rewind))",
                     ("$visible", SqliteRows.Ticks(this.time.GetUtcNow())),
                     ("$payload", payload),
-                    ("$rewind", InboxRules.Accepts(OrchestrationRuntimeStatus.Failed, message.EventType) ? 1 : 0),
+                    ("$rewind", InboxRules.Accepts(OrchestrationStatus.Failed, message.EventType) ? 1 : 0),
                     ("$hub", this.hub),
                     ("$id", instanceId));
                 return inserted > 0 ? EnqueueResult.Accepted
@@ -159,7 +159,7 @@ public sealed partial class SqliteOrchestrationStore : IOrchestrationStore, ISto
     {
         if (s.Scalar(SelectStatus, ("$hub", this.hub), ("$id", instance.InstanceId)) is long status)
         {
-            if (!((OrchestrationRuntimeStatus)status).IsTerminal())
+            if (!((OrchestrationStatus)status).IsTerminal())
             {
                 return CreateInstanceResult.AlreadyExists;
             }
@@ -174,7 +174,7 @@ public sealed partial class SqliteOrchestrationStore : IOrchestrationStore, ISto
             ("$id", instance.InstanceId),
             ("$exec", instance.ExecutionId),
             ("$name", instance.Name),
-            ("$status", (int)OrchestrationRuntimeStatus.Pending),
+            ("$status", (int)OrchestrationStatus.Pending),
             ("$input", instance.Input),
             ("$created", SqliteRows.Ticks(instance.CreatedTime)),
             ("$parent", instance.ParentInstanceId));

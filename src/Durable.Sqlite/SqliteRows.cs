@@ -20,7 +20,7 @@ internal static class SqliteRows
     /// <summary>The terminal statuses as a SQL list, e.g. <c>1,3,4,5</c>: formatted from the enum, so no injection surface.</summary>
     public static readonly string TerminalStatusList = string.Join(
         ',',
-        Enum.GetValues<OrchestrationRuntimeStatus>().Where(s => s.IsTerminal()).Select(s => ((int)s).ToString(CultureInfo.InvariantCulture)));
+        Enum.GetValues<OrchestrationStatus>().Where(s => s.IsTerminal()).Select(s => ((int)s).ToString(CultureInfo.InvariantCulture)));
 
     public static long Ticks(DateTimeOffset time) => time.UtcTicks;
 
@@ -37,7 +37,7 @@ internal static class SqliteRows
         r.GetString(0),
         r.GetString(1),
         r.GetString(2),
-        (OrchestrationRuntimeStatus)r.GetInt32(3),
+        (OrchestrationStatus)r.GetInt32(3),
         r.IsDBNull(4) ? null : r.GetString(4),
         r.IsDBNull(5) ? null : r.GetString(5),
         r.IsDBNull(6) ? null : r.GetString(6),

@@ -66,10 +66,10 @@ public sealed class VerificationOutcomes : IOrchestrationObserver, IDisposable
         int wrongCodes = WrongCodes(finished.History);
         string outcome = finished.Status switch
         {
-            OrchestrationRuntimeStatus.Completed when finished.Output == "true" => "verified",
-            OrchestrationRuntimeStatus.Completed when finished.History.Any(e => e.EventType == EventType.TimerFired) => "expired",
-            OrchestrationRuntimeStatus.Completed => "wrong_code",
-            OrchestrationRuntimeStatus.Failed => "failed",
+            OrchestrationStatus.Completed when finished.Output == "true" => "verified",
+            OrchestrationStatus.Completed when finished.History.Any(e => e.EventType == EventType.TimerFired) => "expired",
+            OrchestrationStatus.Completed => "wrong_code",
+            OrchestrationStatus.Failed => "failed",
             _ => "terminated",
         };
         return (outcome, wrongCodes);

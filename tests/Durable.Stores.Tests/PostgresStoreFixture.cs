@@ -73,7 +73,7 @@ public abstract class PostgresStoreFixture : IAsyncLifetime
     {
         ExecutionId = item.Instance.ExecutionId,
         NewHistory = [new HistoryEvent { EventType = EventType.OrchestratorStarted, Timestamp = this.Time.GetUtcNow() }, .. item.Messages.Select(m => m.Event)],
-        Status = OrchestrationRuntimeStatus.Running,
+        Status = OrchestrationStatus.Running,
         Input = item.Instance.Input,
         UpdatedTime = this.Time.GetUtcNow(),
         ConsumedMessages = [.. item.Messages.Select(m => m.SequenceNumber)],

@@ -91,7 +91,7 @@ public sealed class SqliteStoreFailureTests : IDisposable
             Assert.Contains("locked by another writer for longer than the busy budget", error.Message, StringComparison.Ordinal);
         }
 
-        Assert.Equal(OrchestrationRuntimeStatus.Pending, (await store.GetInstanceAsync("kept", CancellationToken.None))?.Status);
+        Assert.Equal(OrchestrationStatus.Pending, (await store.GetInstanceAsync("kept", CancellationToken.None))?.Status);
         Assert.Null(await store.GetInstanceAsync("refused", CancellationToken.None));
 
         // Once the other transaction ends, the same store takes both calls again, each exactly once.

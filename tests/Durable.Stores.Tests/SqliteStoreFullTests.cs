@@ -100,7 +100,7 @@ public sealed class SqliteStoreFullTests : IDisposable
         }
 
         Assert.Equal(CreateInstanceResult.Created, await store.CreateInstanceAsync(this.Instance(refusedId, BigInput()), this.Token));
-        Assert.Equal(OrchestrationRuntimeStatus.Pending, (await store.GetInstanceAsync(refusedId, this.Token))?.Status);
+        Assert.Equal(OrchestrationStatus.Pending, (await store.GetInstanceAsync(refusedId, this.Token))?.Status);
         await this.AssertCompletedIntactAsync(store, completed);
         await AssertStartedIntactAsync(store, started);
 
@@ -177,7 +177,7 @@ public sealed class SqliteStoreFullTests : IDisposable
         {
             InstanceRecord? instance = await store.GetInstanceAsync(id, CancellationToken.None);
             Assert.NotNull(instance);
-            Assert.Equal(OrchestrationRuntimeStatus.Pending, instance.Status);
+            Assert.Equal(OrchestrationStatus.Pending, instance.Status);
             Assert.Equal(BigInput(), instance.Input);
         }
     }
@@ -258,7 +258,7 @@ public sealed class SqliteStoreFullTests : IDisposable
         {
             InstanceRecord? instance = await store.GetInstanceAsync(id, this.Token);
             Assert.NotNull(instance);
-            Assert.Equal(OrchestrationRuntimeStatus.Completed, instance.Status);
+            Assert.Equal(OrchestrationStatus.Completed, instance.Status);
             Assert.Equal("\"done\"", instance.Output);
             Assert.Equal(history, (await store.GetHistoryAsync(id, this.Token)).Select(e => e.EventType));
         }
@@ -276,7 +276,7 @@ public sealed class SqliteStoreFullTests : IDisposable
         [
             new() { EventType = EventType.OrchestratorStarted, Timestamp = now },
             .. item.Messages.Select(m => m.Event),
-            new() { EventType = EventType.ExecutionCompleted, Timestamp = now, OrchestrationStatus = OrchestrationRuntimeStatus.Completed, Result = "\"done\"" },
+            new() { EventType = EventType.ExecutionCompleted, Timestamp = now, OrchestrationStatus = OrchestrationStatus.Completed, Result = "\"done\"" },
             new() { EventType = EventType.OrchestratorCompleted, Timestamp = now },
         ];
         await store.CompleteOrchestrationAsync(
@@ -285,7 +285,7 @@ public sealed class SqliteStoreFullTests : IDisposable
             {
                 ExecutionId = item.Instance.ExecutionId,
                 NewHistory = history,
-                Status = OrchestrationRuntimeStatus.Completed,
+                Status = OrchestrationStatus.Completed,
                 Input = item.Instance.Input,
                 Output = "\"done\"",
                 UpdatedTime = now,

@@ -128,7 +128,7 @@ public abstract partial class StoreContractTests
         ActivityWorkItem? task = await this.Store.LeaseActivityAsync(OwnerA, LeaseDuration, this.Token);
         Assert.NotNull(task);
         await this.Store.EnqueueMessageAsync("verify-1", new HistoryEvent { EventType = EventType.ExecutionTerminated, Timestamp = this.Now, Input = "\"stop\"" }, this.Token);
-        await this.RunEpisodeAsync("verify-1", item => this.Episode(item, OrchestrationRuntimeStatus.Terminated, output: "\"stop\""));
+        await this.RunEpisodeAsync("verify-1", item => this.Episode(item, OrchestrationStatus.Terminated, output: "\"stop\""));
 
         // Act
         await this.Store.CompleteActivityAsync(task, this.TaskCompleted(0, "\"late\""), this.Token);
@@ -156,7 +156,7 @@ public abstract partial class StoreContractTests
             {
                 ExecutionId = nextExecution,
                 NewHistory = [new HistoryEvent { EventType = EventType.ExecutionStarted, Timestamp = this.Now, Name = OrchestratorName, ExecutionId = nextExecution }],
-                Status = OrchestrationRuntimeStatus.Running,
+                Status = OrchestrationStatus.Running,
                 UpdatedTime = this.Now,
                 ConsumedMessages = [.. item.Messages.Select(m => m.SequenceNumber)],
             },

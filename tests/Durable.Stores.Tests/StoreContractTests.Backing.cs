@@ -15,7 +15,7 @@ public abstract partial class StoreContractTests
         IOrchestrationStore other = await this.OpenStoreAsync("OtherHub");
         await this.CreateAsync("verify-1", input: "\"mine\"");
         await this.RunEpisodeAsync("verify-1", item => this.Episode(item, tasks: [this.Activity(item, 0)]));
-        await this.CreateWithStatusAsync("only-here", OrchestrationRuntimeStatus.Completed);
+        await this.CreateWithStatusAsync("only-here", OrchestrationStatus.Completed);
 
         // Act
         CreateInstanceResult created = await other.CreateInstanceAsync(this.NewInstance("verify-1", "\"theirs\""), this.Token);
@@ -94,7 +94,7 @@ public abstract partial class StoreContractTests
 
                 // The episode's work: the other owner leases meanwhile (without it one tight loop starves the other).
                 await Task.Delay(1, this.Token);
-                await store.CompleteOrchestrationAsync(item, this.Episode(item, OrchestrationRuntimeStatus.Completed, output: $"\"{owner}\""), this.Token);
+                await store.CompleteOrchestrationAsync(item, this.Episode(item, OrchestrationStatus.Completed, output: $"\"{owner}\""), this.Token);
             }
         }
 
@@ -109,7 +109,7 @@ public abstract partial class StoreContractTests
         Assert.Equal([OwnerA, OwnerB], perOwner.Keys.Order(StringComparer.Ordinal));
         InstancePage page = await this.Store.QueryInstancesAsync(new InstanceQuery { PageSize = Count + 1 }, this.Token);
         Assert.Equal(Count, page.Instances.Count);
-        Assert.All(page.Instances, r => Assert.Equal(OrchestrationRuntimeStatus.Completed, r.Status));
+        Assert.All(page.Instances, r => Assert.Equal(OrchestrationStatus.Completed, r.Status));
         foreach (InstanceRecord record in page.Instances)
         {
             // OrchestratorStarted, ExecutionStarted, ExecutionCompleted, OrchestratorCompleted: one episode only.

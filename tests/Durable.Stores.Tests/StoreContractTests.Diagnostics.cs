@@ -27,21 +27,21 @@ public abstract partial class StoreContractTests
     public async Task CountInstancesByStatus_SeveralStatusesAndAnotherHub_CountsThisHubOnly()
     {
         // Arrange
-        await this.CreateWithStatusAsync("r1", OrchestrationRuntimeStatus.Running);
-        await this.CreateWithStatusAsync("r2", OrchestrationRuntimeStatus.Running);
-        await this.CreateWithStatusAsync("c1", OrchestrationRuntimeStatus.Completed);
+        await this.CreateWithStatusAsync("r1", OrchestrationStatus.Running);
+        await this.CreateWithStatusAsync("r2", OrchestrationStatus.Running);
+        await this.CreateWithStatusAsync("c1", OrchestrationStatus.Completed);
         await this.CreateAsync("p1");
         IOrchestrationStore other = await this.OpenStoreAsync("OtherHub");
         await other.CreateInstanceAsync(new NewInstance("x", "e", OrchestratorName, null, this.Now, new HistoryEvent { EventType = EventType.ExecutionStarted, Name = OrchestratorName, ExecutionId = "e" }), this.Token);
         IInstanceStatusCounter counter = Assert.IsAssignableFrom<IInstanceStatusCounter>(this.Store);
 
         // Act
-        IReadOnlyDictionary<OrchestrationRuntimeStatus, long> counts = await counter.CountInstancesByStatusAsync(this.Token);
+        IReadOnlyDictionary<OrchestrationStatus, long> counts = await counter.CountInstancesByStatusAsync(this.Token);
 
         // Assert
-        Assert.Equal(2, counts.GetValueOrDefault(OrchestrationRuntimeStatus.Running));
-        Assert.Equal(1, counts.GetValueOrDefault(OrchestrationRuntimeStatus.Completed));
-        Assert.Equal(1, counts.GetValueOrDefault(OrchestrationRuntimeStatus.Pending));
+        Assert.Equal(2, counts.GetValueOrDefault(OrchestrationStatus.Running));
+        Assert.Equal(1, counts.GetValueOrDefault(OrchestrationStatus.Completed));
+        Assert.Equal(1, counts.GetValueOrDefault(OrchestrationStatus.Pending));
         Assert.Equal(4, counts.Values.Sum());
     }
 

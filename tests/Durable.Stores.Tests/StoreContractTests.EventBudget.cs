@@ -66,7 +66,7 @@ public abstract partial class StoreContractTests
     public async Task EnqueueEvent_TerminalInstance_GoneEvenBelowCap()
     {
         // Arrange
-        await this.CreateWithStatusAsync("verify-1", OrchestrationRuntimeStatus.Completed);
+        await this.CreateWithStatusAsync("verify-1", OrchestrationStatus.Completed);
 
         // Act
         EnqueueResult result = await this.Store.EnqueueEventAsync("verify-1", this.EventRaised("SmsChallengeResponse", "1"), 10, this.Token);

@@ -19,7 +19,7 @@ public abstract partial class StoreContractTests
         // Assert
         Assert.Equal(CreateInstanceResult.Created, result);
         InstanceRecord expected = new(
-            "verify-1", instance.ExecutionId, OrchestratorName, OrchestrationRuntimeStatus.Pending, instance.Input,
+            "verify-1", instance.ExecutionId, OrchestratorName, OrchestrationStatus.Pending, instance.Input,
             null, null, instance.CreatedTime, instance.CreatedTime, null, null);
         Assert.Equal(expected, await this.Store.GetInstanceAsync("verify-1", this.Token));
         Assert.Empty(await this.Store.GetHistoryAsync("verify-1", this.Token));
@@ -57,7 +57,7 @@ public abstract partial class StoreContractTests
     public async Task CreateInstance_RunningId_AlreadyExistsAndNothingChanged()
     {
         // Arrange
-        await this.CreateWithStatusAsync("verify-1", OrchestrationRuntimeStatus.Running);
+        await this.CreateWithStatusAsync("verify-1", OrchestrationStatus.Running);
         InstanceRecord? before = await this.Store.GetInstanceAsync("verify-1", this.Token);
         IReadOnlyList<HistoryEvent> historyBefore = await this.Store.GetHistoryAsync("verify-1", this.Token);
         this.Time.Advance(TimeSpan.FromSeconds(5));
@@ -82,7 +82,7 @@ public abstract partial class StoreContractTests
             tasks: [this.Activity(item, 0)],
             messages: [new NewMessage("verify-1", item.Instance.ExecutionId, this.TimerFired(1, this.Now.AddHours(1)), this.Now.AddHours(1))]));
         Assert.Equal(EnqueueResult.Accepted, await this.Store.EnqueueMessageAsync("verify-1", this.EventRaised("SmsChallengeResponse", "1234"), this.Token));
-        await this.RunEpisodeAsync("verify-1", item => this.Episode(item, OrchestrationRuntimeStatus.Completed, output: "true"));
+        await this.RunEpisodeAsync("verify-1", item => this.Episode(item, OrchestrationStatus.Completed, output: "true"));
         await this.CreateAsync("sender");
         await this.RunEpisodeAsync("sender", item => this.Episode(item, messages: [new NewMessage("verify-1", null, this.EventRaised("Late"))]));
         this.Time.Advance(TimeSpan.FromMinutes(1));
@@ -94,7 +94,7 @@ public abstract partial class StoreContractTests
         // Assert
         Assert.Equal(CreateInstanceResult.Created, result);
         InstanceRecord expected = new(
-            "verify-1", second.ExecutionId, OrchestratorName, OrchestrationRuntimeStatus.Pending, "\"+15550199\"",
+            "verify-1", second.ExecutionId, OrchestratorName, OrchestrationStatus.Pending, "\"+15550199\"",
             null, null, second.CreatedTime, second.CreatedTime, null, null);
         Assert.Equal(expected, await this.Store.GetInstanceAsync("verify-1", this.Token));
         Assert.Empty(await this.Store.GetHistoryAsync("verify-1", this.Token));
@@ -144,11 +144,11 @@ public abstract partial class StoreContractTests
     }
 
     [Theory]
-    [InlineData(OrchestrationRuntimeStatus.Completed)]
-    [InlineData(OrchestrationRuntimeStatus.Failed)]
-    [InlineData(OrchestrationRuntimeStatus.Terminated)]
-    [InlineData(OrchestrationRuntimeStatus.Canceled)]
-    public async Task EnqueueMessage_TerminalInstance_GoneAndNothingStored(OrchestrationRuntimeStatus status)
+    [InlineData(OrchestrationStatus.Completed)]
+    [InlineData(OrchestrationStatus.Failed)]
+    [InlineData(OrchestrationStatus.Terminated)]
+    [InlineData(OrchestrationStatus.Canceled)]
+    public async Task EnqueueMessage_TerminalInstance_GoneAndNothingStored(OrchestrationStatus status)
     {
         // Arrange
         await this.CreateWithStatusAsync("verify-1", status);
@@ -162,10 +162,10 @@ public abstract partial class StoreContractTests
     }
 
     [Theory]
-    [InlineData(OrchestrationRuntimeStatus.Pending)]
-    [InlineData(OrchestrationRuntimeStatus.Running)]
-    [InlineData(OrchestrationRuntimeStatus.Suspended)]
-    public async Task EnqueueMessage_LiveInstance_AcceptedAndDelivered(OrchestrationRuntimeStatus status)
+    [InlineData(OrchestrationStatus.Pending)]
+    [InlineData(OrchestrationStatus.Running)]
+    [InlineData(OrchestrationStatus.Suspended)]
+    public async Task EnqueueMessage_LiveInstance_AcceptedAndDelivered(OrchestrationStatus status)
     {
         // Arrange
         await this.CreateWithStatusAsync("verify-1", status);
@@ -240,7 +240,7 @@ public abstract partial class StoreContractTests
         DateTimeOffset fireAt = this.Now.AddSeconds(90);
         await this.RunEpisodeAsync("timer", item => this.Episode(item, messages: [new NewMessage("timer", item.Instance.ExecutionId, this.TimerFired(1, fireAt), fireAt)]));
         this.Time.Advance(TimeSpan.FromSeconds(30));
-        await this.CreateWithStatusAsync("event", OrchestrationRuntimeStatus.Running);
+        await this.CreateWithStatusAsync("event", OrchestrationStatus.Running);
         await this.Store.EnqueueMessageAsync("event", this.EventRaised("SmsChallengeResponse", "1234"), this.Token);
         this.Time.Advance(TimeSpan.FromSeconds(70));
 

@@ -24,7 +24,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(expected, await this.Store.GetHistoryAsync("verify-1", this.Token));
         InstanceRecord? record = await this.Store.GetInstanceAsync("verify-1", this.Token);
         Assert.NotNull(record);
-        Assert.Equal(OrchestrationRuntimeStatus.Running, record.Status);
+        Assert.Equal(OrchestrationStatus.Running, record.Status);
         Assert.Equal("\"checked\"", record.CustomStatus);
         Assert.Equal(this.Now, record.LastUpdatedTime);
         Assert.Null(record.CompletedTime);
@@ -44,11 +44,11 @@ public abstract partial class StoreContractTests
         this.Time.Advance(TimeSpan.FromSeconds(3));
 
         // Act
-        await this.Store.CompleteOrchestrationAsync(item, this.Episode(item, OrchestrationRuntimeStatus.Completed, output: "true", customStatus: "\"ok\""), this.Token);
+        await this.Store.CompleteOrchestrationAsync(item, this.Episode(item, OrchestrationStatus.Completed, output: "true", customStatus: "\"ok\""), this.Token);
 
         // Assert
         InstanceRecord expected = new(
-            "verify-1", instance.ExecutionId, OrchestratorName, OrchestrationRuntimeStatus.Completed, instance.Input,
+            "verify-1", instance.ExecutionId, OrchestratorName, OrchestrationStatus.Completed, instance.Input,
             "true", "\"ok\"", instance.CreatedTime, this.Now, this.Now, null);
         Assert.Equal(expected, await this.Store.GetInstanceAsync("verify-1", this.Token));
     }
@@ -139,7 +139,7 @@ public abstract partial class StoreContractTests
     public async Task CompleteOrchestration_MessageToOtherInstance_DeliveredToIt()
     {
         // Arrange
-        await this.CreateWithStatusAsync("target", OrchestrationRuntimeStatus.Running);
+        await this.CreateWithStatusAsync("target", OrchestrationStatus.Running);
         await this.CreateAsync("sender");
         OrchestrationWorkItem item = await this.LeaseExpectedAsync("sender");
         HistoryEvent sent = this.EventRaised("Ping", "42");
@@ -183,7 +183,7 @@ public abstract partial class StoreContractTests
 
         // Assert
         InstanceRecord expected = new(
-            "parent:0001", child.ExecutionId, OrchestratorName, OrchestrationRuntimeStatus.Pending, "\"child input\"",
+            "parent:0001", child.ExecutionId, OrchestratorName, OrchestrationStatus.Pending, "\"child input\"",
             null, null, child.CreatedTime, child.CreatedTime, null, "parent");
         Assert.Equal(expected, await this.Store.GetInstanceAsync("parent:0001", this.Token));
         OrchestrationWorkItem childItem = await this.LeaseExpectedAsync("parent:0001", OwnerB);
@@ -203,7 +203,7 @@ public abstract partial class StoreContractTests
         OrchestrationWorkItem item = await this.LeaseExpectedAsync("verify-1");
 
         // Act
-        await this.Store.CompleteOrchestrationAsync(item, this.Episode(item, OrchestrationRuntimeStatus.Completed, output: "true"), this.Token);
+        await this.Store.CompleteOrchestrationAsync(item, this.Episode(item, OrchestrationStatus.Completed, output: "true"), this.Token);
 
         // Assert
         this.Time.Advance(TimeSpan.FromSeconds(91));
@@ -221,7 +221,7 @@ public abstract partial class StoreContractTests
         OrchestrationWorkItem current = await this.LeaseExpectedAsync("verify-1", OwnerB);
         OrchestrationCommit commit = this.Episode(
             stale,
-            OrchestrationRuntimeStatus.Completed,
+            OrchestrationStatus.Completed,
             tasks: [this.Activity(stale, 0)],
             messages: [new NewMessage("verify-1", stale.Instance.ExecutionId, this.TimerFired(1, this.Now), this.Now)],
             children: [this.NewInstance("verify-1:child", parentInstanceId: "verify-1")],
@@ -246,7 +246,7 @@ public abstract partial class StoreContractTests
     public async Task CompleteOrchestration_ContinueAsNew_HistoryReplaced()
     {
         // Arrange
-        await this.CreateWithStatusAsync("verify-1", OrchestrationRuntimeStatus.Running);
+        await this.CreateWithStatusAsync("verify-1", OrchestrationStatus.Running);
         await this.Store.EnqueueMessageAsync("verify-1", this.EventRaised("Restart"), this.Token);
         OrchestrationWorkItem item = await this.LeaseExpectedAsync("verify-1");
         string nextExecution = NewExecutionId();
@@ -259,7 +259,7 @@ public abstract partial class StoreContractTests
                 new HistoryEvent { EventType = EventType.ExecutionStarted, Timestamp = this.Now, Name = OrchestratorName, Input = "\"next\"", ExecutionId = nextExecution },
                 new HistoryEvent { EventType = EventType.OrchestratorCompleted, Timestamp = this.Now },
             ],
-            Status = OrchestrationRuntimeStatus.Running,
+            Status = OrchestrationStatus.Running,
             Input = "\"next\"",
             UpdatedTime = this.Now,
             ConsumedMessages = [.. item.Messages.Select(m => m.SequenceNumber)],
@@ -272,7 +272,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(commit.NewHistory, await this.Store.GetHistoryAsync("verify-1", this.Token));
         InstanceRecord? record = await this.Store.GetInstanceAsync("verify-1", this.Token);
         Assert.NotNull(record);
-        Assert.Equal((nextExecution, "\"next\"", OrchestrationRuntimeStatus.Running), (record.ExecutionId, record.Input, record.Status));
+        Assert.Equal((nextExecution, "\"next\"", OrchestrationStatus.Running), (record.ExecutionId, record.Input, record.Status));
         await this.Store.EnqueueMessageAsync("verify-1", this.EventRaised("Again"), this.Token);
         OrchestrationWorkItem next = await this.LeaseExpectedAsync("verify-1");
         Assert.Equal(commit.NewHistory, next.History);
@@ -308,7 +308,7 @@ public abstract partial class StoreContractTests
         NewInstance original = await this.CreateAsync("verify-1");
         await this.RunEpisodeAsync("verify-1", item => this.Episode(item));
         await this.Store.EnqueueMessageAsync("verify-1", this.EventRaised("SmsChallengeResponse", "1111"), this.Token);
-        await this.RunEpisodeAsync("verify-1", item => this.Episode(item, OrchestrationRuntimeStatus.Completed, output: "true"));
+        await this.RunEpisodeAsync("verify-1", item => this.Episode(item, OrchestrationStatus.Completed, output: "true"));
         Assert.Equal(1, await this.Store.PurgeInstanceAsync("verify-1", this.Token));
         Assert.Equal(CreateInstanceResult.Created, await this.Store.CreateInstanceAsync(this.NewInstance("verify-1", executionId: original.ExecutionId), this.Token));
 

@@ -31,14 +31,14 @@ public abstract partial class StoreContractTests
     public async Task QueryInstances_StatusFilter_OnlyThoseStatuses()
     {
         // Arrange
-        await this.CreateWithStatusAsync("running", OrchestrationRuntimeStatus.Running, Day.AddMinutes(1));
-        await this.CreateWithStatusAsync("completed", OrchestrationRuntimeStatus.Completed, Day.AddMinutes(2));
-        await this.CreateWithStatusAsync("failed", OrchestrationRuntimeStatus.Failed, Day.AddMinutes(3));
-        await this.CreateWithStatusAsync("pending", OrchestrationRuntimeStatus.Pending, Day);
+        await this.CreateWithStatusAsync("running", OrchestrationStatus.Running, Day.AddMinutes(1));
+        await this.CreateWithStatusAsync("completed", OrchestrationStatus.Completed, Day.AddMinutes(2));
+        await this.CreateWithStatusAsync("failed", OrchestrationStatus.Failed, Day.AddMinutes(3));
+        await this.CreateWithStatusAsync("pending", OrchestrationStatus.Pending, Day);
 
         // Act
-        InstancePage live = await this.Store.QueryInstancesAsync(new InstanceQuery { Statuses = [OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running] }, this.Token);
-        InstancePage failed = await this.Store.QueryInstancesAsync(new InstanceQuery { Statuses = [OrchestrationRuntimeStatus.Failed] }, this.Token);
+        InstancePage live = await this.Store.QueryInstancesAsync(new InstanceQuery { Statuses = [OrchestrationStatus.Pending, OrchestrationStatus.Running] }, this.Token);
+        InstancePage failed = await this.Store.QueryInstancesAsync(new InstanceQuery { Statuses = [OrchestrationStatus.Failed] }, this.Token);
         InstancePage all = await this.Store.QueryInstancesAsync(new InstanceQuery { Statuses = [] }, this.Token);
 
         // Assert
@@ -123,7 +123,7 @@ public abstract partial class StoreContractTests
         // Arrange
         for (int i = 0; i < 12; i++)
         {
-            await this.CreateWithStatusAsync($"keep-{i:D2}", i % 2 == 0 ? OrchestrationRuntimeStatus.Completed : OrchestrationRuntimeStatus.Running, Day.AddMinutes(i));
+            await this.CreateWithStatusAsync($"keep-{i:D2}", i % 2 == 0 ? OrchestrationStatus.Completed : OrchestrationStatus.Running, Day.AddMinutes(i));
         }
 
         for (int i = 0; i < 12; i++)
@@ -131,7 +131,7 @@ public abstract partial class StoreContractTests
             await this.CreateAsync($"skip-{i:D2}", Day.AddMinutes(i));
         }
 
-        InstanceQuery query = new() { InstanceIdPrefix = "keep-", Statuses = [OrchestrationRuntimeStatus.Completed], PageSize = 4 };
+        InstanceQuery query = new() { InstanceIdPrefix = "keep-", Statuses = [OrchestrationStatus.Completed], PageSize = 4 };
 
         // Act
         InstancePage first = await this.Store.QueryInstancesAsync(query, this.Token);
@@ -177,11 +177,11 @@ public abstract partial class StoreContractTests
     }
 
     [Theory]
-    [InlineData(OrchestrationRuntimeStatus.Completed)]
-    [InlineData(OrchestrationRuntimeStatus.Failed)]
-    [InlineData(OrchestrationRuntimeStatus.Terminated)]
-    [InlineData(OrchestrationRuntimeStatus.Canceled)]
-    public async Task PurgeInstance_Terminal_OneAndAllRowsDeleted(OrchestrationRuntimeStatus status)
+    [InlineData(OrchestrationStatus.Completed)]
+    [InlineData(OrchestrationStatus.Failed)]
+    [InlineData(OrchestrationStatus.Terminated)]
+    [InlineData(OrchestrationStatus.Canceled)]
+    public async Task PurgeInstance_Terminal_OneAndAllRowsDeleted(OrchestrationStatus status)
     {
         // Arrange: the instance left an activity task behind; a neighbour must survive.
         await this.CreateAsync("verify-1");
@@ -205,10 +205,10 @@ public abstract partial class StoreContractTests
     }
 
     [Theory]
-    [InlineData(OrchestrationRuntimeStatus.Pending)]
-    [InlineData(OrchestrationRuntimeStatus.Running)]
-    [InlineData(OrchestrationRuntimeStatus.Suspended)]
-    public async Task PurgeInstance_NotTerminal_ZeroAndKept(OrchestrationRuntimeStatus status)
+    [InlineData(OrchestrationStatus.Pending)]
+    [InlineData(OrchestrationStatus.Running)]
+    [InlineData(OrchestrationStatus.Suspended)]
+    public async Task PurgeInstance_NotTerminal_ZeroAndKept(OrchestrationStatus status)
     {
         // Arrange
         await this.CreateWithStatusAsync("verify-1", status);
@@ -239,15 +239,15 @@ public abstract partial class StoreContractTests
     public async Task PurgeInstances_CreatedRangeAndStatus_OnlyMatchingTerminalInstancesDeleted()
     {
         // Arrange
-        await this.CreateWithStatusAsync("old-completed", OrchestrationRuntimeStatus.Completed, Day);
-        await this.CreateWithStatusAsync("in-completed", OrchestrationRuntimeStatus.Completed, Day.AddDays(1));
-        await this.CreateWithStatusAsync("in-failed", OrchestrationRuntimeStatus.Failed, Day.AddDays(2));
-        await this.CreateWithStatusAsync("in-running", OrchestrationRuntimeStatus.Running, Day.AddDays(2));
-        await this.CreateWithStatusAsync("edge-completed", OrchestrationRuntimeStatus.Completed, Day.AddDays(3));
-        await this.CreateWithStatusAsync("new-completed", OrchestrationRuntimeStatus.Completed, Day.AddDays(4));
+        await this.CreateWithStatusAsync("old-completed", OrchestrationStatus.Completed, Day);
+        await this.CreateWithStatusAsync("in-completed", OrchestrationStatus.Completed, Day.AddDays(1));
+        await this.CreateWithStatusAsync("in-failed", OrchestrationStatus.Failed, Day.AddDays(2));
+        await this.CreateWithStatusAsync("in-running", OrchestrationStatus.Running, Day.AddDays(2));
+        await this.CreateWithStatusAsync("edge-completed", OrchestrationStatus.Completed, Day.AddDays(3));
+        await this.CreateWithStatusAsync("new-completed", OrchestrationStatus.Completed, Day.AddDays(4));
 
         // Act
-        int purged = await this.Store.PurgeInstancesAsync(new PurgeFilter(Day.AddDays(1), Day.AddDays(3), [OrchestrationRuntimeStatus.Completed]), this.Token);
+        int purged = await this.Store.PurgeInstancesAsync(new PurgeFilter(Day.AddDays(1), Day.AddDays(3), [OrchestrationStatus.Completed]), this.Token);
 
         // Assert
         Assert.Equal(2, purged);
@@ -260,11 +260,11 @@ public abstract partial class StoreContractTests
     public async Task PurgeInstances_NoStatusesNoUpperBound_AllTerminalFromThenOn()
     {
         // Arrange
-        await this.CreateWithStatusAsync("old-failed", OrchestrationRuntimeStatus.Failed, Day);
-        await this.CreateWithStatusAsync("completed", OrchestrationRuntimeStatus.Completed, Day.AddDays(1));
-        await this.CreateWithStatusAsync("terminated", OrchestrationRuntimeStatus.Terminated, Day.AddDays(2));
-        await this.CreateWithStatusAsync("suspended", OrchestrationRuntimeStatus.Suspended, Day.AddDays(3));
-        await this.CreateWithStatusAsync("pending", OrchestrationRuntimeStatus.Pending, Day.AddDays(2));
+        await this.CreateWithStatusAsync("old-failed", OrchestrationStatus.Failed, Day);
+        await this.CreateWithStatusAsync("completed", OrchestrationStatus.Completed, Day.AddDays(1));
+        await this.CreateWithStatusAsync("terminated", OrchestrationStatus.Terminated, Day.AddDays(2));
+        await this.CreateWithStatusAsync("suspended", OrchestrationStatus.Suspended, Day.AddDays(3));
+        await this.CreateWithStatusAsync("pending", OrchestrationStatus.Pending, Day.AddDays(2));
 
         // Act
         int purged = await this.Store.PurgeInstancesAsync(new PurgeFilter(Day.AddDays(1)), this.Token);

@@ -33,7 +33,7 @@ public abstract partial class StoreContractTests
         // Arrange
         for (int i = 0; i < 12; i++)
         {
-            await this.CreateWithStatusAsync($"keep-{i:D2}", i % 2 == 0 ? OrchestrationRuntimeStatus.Completed : OrchestrationRuntimeStatus.Running, Day.AddMinutes(i));
+            await this.CreateWithStatusAsync($"keep-{i:D2}", i % 2 == 0 ? OrchestrationStatus.Completed : OrchestrationStatus.Running, Day.AddMinutes(i));
         }
 
         // Created after the kept ones: creating them first would leave them in the way of the status helper's leases.
@@ -45,7 +45,7 @@ public abstract partial class StoreContractTests
         InstanceQuery query = new()
         {
             InstanceIdPrefix = "keep-",
-            Statuses = [OrchestrationRuntimeStatus.Completed],
+            Statuses = [OrchestrationStatus.Completed],
             CreatedFrom = Day.AddMinutes(1),
             CreatedTo = Day.AddMinutes(10),
             PageSize = 2,

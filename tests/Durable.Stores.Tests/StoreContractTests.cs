@@ -147,7 +147,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     /// </summary>
     protected OrchestrationCommit Episode(
         OrchestrationWorkItem item,
-        OrchestrationRuntimeStatus status = OrchestrationRuntimeStatus.Running,
+        OrchestrationStatus status = OrchestrationStatus.Running,
         IReadOnlyList<NewActivityTask>? tasks = null,
         IReadOnlyList<NewMessage>? messages = null,
         IReadOnlyList<NewInstance>? children = null,
@@ -213,10 +213,10 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     /// Creates an instance and runs its first episode to <paramref name="status"/>. No other instance may have
     /// visible messages at the time: the episode leases whichever instance comes first.
     /// </summary>
-    protected async Task<NewInstance> CreateWithStatusAsync(string instanceId, OrchestrationRuntimeStatus status, DateTimeOffset? createdTime = null)
+    protected async Task<NewInstance> CreateWithStatusAsync(string instanceId, OrchestrationStatus status, DateTimeOffset? createdTime = null)
     {
         NewInstance instance = await this.CreateAsync(instanceId, createdTime);
-        if (status != OrchestrationRuntimeStatus.Pending)
+        if (status != OrchestrationStatus.Pending)
         {
             await this.RunEpisodeAsync(instanceId, item => this.Episode(item, status, output: status.IsTerminal() ? "\"done\"" : null));
         }

@@ -73,7 +73,7 @@ public sealed class HistoryFormatterTests
         // Arrange
         HistoryEvent end = new()
         {
-            EventType = EventType.ExecutionCompleted, Timestamp = T0, OrchestrationStatus = OrchestrationRuntimeStatus.Failed,
+            EventType = EventType.ExecutionCompleted, Timestamp = T0, OrchestrationStatus = OrchestrationStatus.Failed,
             Result = "\"Orchestrator function 'E4' failed: boom\"", ErrorType = "System.Exception", Details = "System.Exception: boom",
         };
 

@@ -13,6 +13,22 @@ public sealed class LayeringTests
     private const string BindingNamespace = "Durable.WebJobs.ContextImplementations";
 
     [Fact]
+    public void CoreTypes_Exported_ShareNoNameWithTheDurableFunctionsSurface()
+    {
+        // Arrange: the Functions-compatible surface (IDurableOrchestrationClient, OrchestrationRuntimeStatus, RetryOptions...).
+        HashSet<string> surface = [.. typeof(Microsoft.Azure.WebJobs.Extensions.DurableTask.IDurableOrchestrationClient).Assembly.GetExportedTypes()
+            .Where(t => t.Namespace == "Microsoft.Azure.WebJobs.Extensions.DurableTask")
+            .Select(t => t.Name)];
+
+        // Act: engine types with the same simple name would need aliases wherever both are used.
+        string[] clashes = [.. typeof(Durable.Core.DurableEngine).Assembly.GetExportedTypes().Where(t => surface.Contains(t.Name)).Select(t => t.FullName!)];
+
+        // Assert
+        Assert.NotEmpty(surface);
+        Assert.Empty(clashes);
+    }
+
+    [Fact]
     public void HttpSources_ContextImplementations_NeverReferenced()
     {
         // Arrange: every type of the binding layer, by name, as the compiler knows them.

@@ -80,7 +80,7 @@ public sealed class DurableClient
     /// The instance's status, or null when it does not exist; with <paramref name="showHistory"/> its stored events
     /// (null while Pending: nothing has run), for a front to present as it shows history.
     /// </summary>
-    public async Task<OrchestrationStatus?> GetStatusAsync(string instanceId, bool showHistory = false, bool showInput = true, CancellationToken cancellationToken = default)
+    public async Task<OrchestrationMetadata?> GetStatusAsync(string instanceId, bool showHistory = false, bool showInput = true, CancellationToken cancellationToken = default)
     {
         InstanceRecord? record = await this.store.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
         if (record is null)
@@ -89,7 +89,7 @@ public sealed class DurableClient
         }
 
         IReadOnlyList<HistoryEvent>? history = null;
-        if (showHistory && record.Status != OrchestrationRuntimeStatus.Pending)
+        if (showHistory && record.Status != OrchestrationStatus.Pending)
         {
             history = await this.store.GetHistoryAsync(instanceId, cancellationToken).ConfigureAwait(false);
         }
@@ -132,7 +132,7 @@ public sealed class DurableClient
     public async Task<EnqueueResult> SuspendAsync(string instanceId, string? reason, CancellationToken cancellationToken = default)
     {
         InstanceRecord? record = await this.store.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
-        if (record?.Status == OrchestrationRuntimeStatus.Suspended)
+        if (record?.Status == OrchestrationStatus.Suspended)
         {
             throw new InvalidOperationException($"Instance '{instanceId}' is already suspended.");
         }
@@ -144,7 +144,7 @@ public sealed class DurableClient
     public async Task<EnqueueResult> ResumeAsync(string instanceId, string? reason, CancellationToken cancellationToken = default)
     {
         InstanceRecord? record = await this.store.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
-        if (record is not null && !record.Status.IsTerminal() && record.Status != OrchestrationRuntimeStatus.Suspended)
+        if (record is not null && !record.Status.IsTerminal() && record.Status != OrchestrationStatus.Suspended)
         {
             throw new InvalidOperationException($"Instance '{instanceId}' is not suspended.");
         }
@@ -179,17 +179,17 @@ public sealed class DurableClient
         this.store.PurgeInstancesAsync(filter, cancellationToken);
 
     /// <summary>One page of statuses (without history).</summary>
-    public async Task<OrchestrationStatusPage> ListInstancesAsync(InstanceQuery query, bool showInput, CancellationToken cancellationToken = default)
+    public async Task<OrchestrationMetadataPage> ListInstancesAsync(InstanceQuery query, bool showInput, CancellationToken cancellationToken = default)
     {
         InstancePage page = await this.store.QueryInstancesAsync(query, cancellationToken).ConfigureAwait(false);
-        return new OrchestrationStatusPage([.. page.Instances.Select(r => ToStatus(r, showInput, null))], page.ContinuationToken);
+        return new OrchestrationMetadataPage([.. page.Instances.Select(r => ToStatus(r, showInput, null))], page.ContinuationToken);
     }
 
     /// <summary>
     /// Waits until the instance is Completed, Failed, Terminated or Canceled, or <paramref name="timeout"/>
     /// passes; returns the last status seen (null if the instance does not exist).
     /// </summary>
-    public async Task<OrchestrationStatus?> WaitForCompletionAsync(string instanceId, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public async Task<OrchestrationMetadata?> WaitForCompletionAsync(string instanceId, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         DateTimeOffset deadline = this.time.GetUtcNow() + timeout;
 
@@ -200,7 +200,7 @@ public sealed class DurableClient
         {
             while (true)
             {
-                OrchestrationStatus? status = await this.GetStatusAsync(instanceId, cancellationToken: cancellationToken).ConfigureAwait(false);
+                OrchestrationMetadata? status = await this.GetStatusAsync(instanceId, cancellationToken: cancellationToken).ConfigureAwait(false);
                 TimeSpan left = deadline - this.time.GetUtcNow();
                 if (status is null || status.RuntimeStatus.IsTerminal() || left <= TimeSpan.Zero)
                 {
@@ -237,7 +237,7 @@ public sealed class DurableClient
         return result;
     }
 
-    private static OrchestrationStatus ToStatus(InstanceRecord record, bool showInput, IReadOnlyList<HistoryEvent>? history) => new()
+    private static OrchestrationMetadata ToStatus(InstanceRecord record, bool showInput, IReadOnlyList<HistoryEvent>? history) => new()
     {
         Name = record.Name,
         InstanceId = record.InstanceId,

@@ -46,7 +46,7 @@ internal sealed class EpisodeScope : IWorkItemScope<OrchestrationCommit>
         if (this.span is not null)
         {
             this.span.SetTag("durable.runtime_status", commit.Status.ToString());
-            if (commit.Status == OrchestrationRuntimeStatus.Failed)
+            if (commit.Status == OrchestrationStatus.Failed)
             {
                 this.span.SetStatus(ActivityStatusCode.Error, "The orchestration failed.");
             }

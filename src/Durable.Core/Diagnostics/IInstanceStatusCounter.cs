@@ -5,5 +5,5 @@ public interface IInstanceStatusCounter
 {
     /// <summary>How many instances the task hub holds in each runtime status (statuses with none may be absent).</summary>
     /// <param name="cancellationToken">Cancels the count.</param>
-    Task<IReadOnlyDictionary<OrchestrationRuntimeStatus, long>> CountInstancesByStatusAsync(CancellationToken cancellationToken);
+    Task<IReadOnlyDictionary<OrchestrationStatus, long>> CountInstancesByStatusAsync(CancellationToken cancellationToken);
 }

@@ -11,6 +11,6 @@ namespace Durable.Core.Diagnostics;
 public sealed record OrchestrationFinished(
     string InstanceId,
     string Name,
-    OrchestrationRuntimeStatus Status,
+    OrchestrationStatus Status,
     string? Output,
     IReadOnlyList<HistoryEvent> History);

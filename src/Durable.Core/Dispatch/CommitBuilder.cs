@@ -16,7 +16,7 @@ internal static class CommitBuilder
         DateTimeOffset now)
     {
         InstanceRecord instance = workItem.Instance;
-        if (result.Status == OrchestrationRuntimeStatus.ContinuedAsNew)
+        if (result.Status == OrchestrationStatus.ContinuedAsNew)
         {
             return ContinueAsNew(workItem, result, consumed, now);
         }
@@ -98,7 +98,7 @@ internal static class CommitBuilder
         {
             ExecutionId = executionId,
             NewHistory = [],
-            Status = OrchestrationRuntimeStatus.ContinuedAsNew,
+            Status = OrchestrationStatus.ContinuedAsNew,
             Input = result.ContinueAsNewInput,
             CustomStatus = result.CustomStatus,
             UpdatedTime = now,
@@ -141,7 +141,7 @@ internal static class CommitBuilder
     }
 
     private static HistoryEvent ResultForParent(EpisodeResult result, int parentTaskId, DateTimeOffset now) =>
-        result.Status == OrchestrationRuntimeStatus.Completed
+        result.Status == OrchestrationStatus.Completed
             ? new HistoryEvent { EventType = EventType.SubOrchestrationInstanceCompleted, TaskScheduledId = parentTaskId, Result = result.Output, Timestamp = now }
             : new HistoryEvent
             {

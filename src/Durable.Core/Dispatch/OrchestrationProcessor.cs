@@ -75,7 +75,7 @@ internal sealed class OrchestrationProcessor : WorkItemProcessor<OrchestrationWo
         List<HistoryEvent> newEvents = [new HistoryEvent { EventType = EventType.OrchestratorStarted, Timestamp = now }, .. this.Reconcile(workItem)];
         EpisodeResult result = new()
         {
-            Status = OrchestrationRuntimeStatus.Failed,
+            Status = OrchestrationStatus.Failed,
             Output = Serialization.JsonDataConverter.Serialize($"Orchestrator function '{instance.Name}' failed: {message}"),
             Failure = error,
             CustomStatus = instance.CustomStatus,
@@ -87,7 +87,7 @@ internal sealed class OrchestrationProcessor : WorkItemProcessor<OrchestrationWo
     {
         InstanceRecord instance = workItem.Instance;
         List<long> consumed = [.. workItem.Messages.Select(m => m.SequenceNumber)];
-        if (instance.Status == OrchestrationRuntimeStatus.Failed && workItem.Messages.LastOrDefault(m => m.Event.EventType == EventType.ExecutionRewound) is { } rewind)
+        if (instance.Status == OrchestrationStatus.Failed && workItem.Messages.LastOrDefault(m => m.Event.EventType == EventType.ExecutionRewound) is { } rewind)
         {
             return await this.RewindAsync(workItem, rewind.Event, consumed, cancellationToken).ConfigureAwait(false);
         }
@@ -132,7 +132,7 @@ internal sealed class OrchestrationProcessor : WorkItemProcessor<OrchestrationWo
         string executionId = ExecutionIds.New();
         List<HistoryEvent> history = HistoryRewinder.Rewind(workItem.History, executionId);
         List<HistoryEvent> newEvents = [new HistoryEvent { EventType = EventType.OrchestratorStarted, Timestamp = now }, rewind];
-        InstanceRecord running = failed with { ExecutionId = executionId, Status = OrchestrationRuntimeStatus.Running, Output = null, CompletedTime = null };
+        InstanceRecord running = failed with { ExecutionId = executionId, Status = OrchestrationStatus.Running, Output = null, CompletedTime = null };
         OrchestrationWorkItem rewound = new(running, history, [], workItem.Owner, workItem.LeaseToken, workItem.LeaseExpiration);
         Logs.InstanceRewound(this.Logger, failed.InstanceId, failed.Name);
 
@@ -213,7 +213,7 @@ internal sealed class OrchestrationProcessor : WorkItemProcessor<OrchestrationWo
         InvalidOperationException error = new($"The function '{name}' doesn't exist, is disabled, or is not an orchestrator function.");
         return new EpisodeResult
         {
-            Status = OrchestrationRuntimeStatus.Failed,
+            Status = OrchestrationStatus.Failed,
             Output = Serialization.JsonDataConverter.Serialize($"Orchestrator function '{name}' failed: {error.Message}"),
             Failure = error,
         };

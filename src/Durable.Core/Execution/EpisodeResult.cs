@@ -4,7 +4,7 @@ namespace Durable.Core.Execution;
 internal sealed class EpisodeResult
 {
     /// <summary>Status after the episode.</summary>
-    public required OrchestrationRuntimeStatus Status { get; init; }
+    public required OrchestrationStatus Status { get; init; }
 
     /// <summary>Output JSON when terminal (result, failure text or terminate reason).</summary>
     public string? Output { get; init; }

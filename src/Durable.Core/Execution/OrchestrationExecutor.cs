@@ -142,7 +142,7 @@ internal static class OrchestrationExecutor
 
             if (this.terminated is not null)
             {
-                return new EpisodeResult { Status = OrchestrationRuntimeStatus.Terminated, Output = this.terminated.Input, CustomStatus = customStatus };
+                return new EpisodeResult { Status = OrchestrationStatus.Terminated, Output = this.terminated.Input, CustomStatus = customStatus };
             }
 
             if (this.userTask is null)
@@ -162,7 +162,7 @@ internal static class OrchestrationExecutor
                 {
                     return new EpisodeResult
                     {
-                        Status = OrchestrationRuntimeStatus.ContinuedAsNew,
+                        Status = OrchestrationStatus.ContinuedAsNew,
                         CustomStatus = customStatus,
                         ContinueAsNewInput = next.Input,
                         CarriedEvents = next.PreserveEvents ? [.. this.context.UnconsumedEvents] : [],
@@ -171,7 +171,7 @@ internal static class OrchestrationExecutor
 
                 return new EpisodeResult
                 {
-                    Status = OrchestrationRuntimeStatus.Completed,
+                    Status = OrchestrationStatus.Completed,
                     Output = JsonDataConverter.Serialize(this.userTask.Result),
                     CustomStatus = customStatus,
                 };
@@ -187,20 +187,20 @@ internal static class OrchestrationExecutor
             }
 
             return this.suspended
-                ? new EpisodeResult { Status = OrchestrationRuntimeStatus.Suspended, CustomStatus = customStatus }
+                ? new EpisodeResult { Status = OrchestrationStatus.Suspended, CustomStatus = customStatus }
                 : this.Running(customStatus);
         }
 
         private EpisodeResult Running(string? customStatus) => new()
         {
-            Status = OrchestrationRuntimeStatus.Running,
+            Status = OrchestrationStatus.Running,
             CustomStatus = customStatus,
             NewActions = [.. this.context.NewActions],
         };
 
         private EpisodeResult Failed(Exception error, string message) => new()
         {
-            Status = OrchestrationRuntimeStatus.Failed,
+            Status = OrchestrationStatus.Failed,
             Output = JsonDataConverter.Serialize(message),
             Failure = error,
             CustomStatus = this.context.CustomStatusJson,

@@ -15,7 +15,7 @@ internal sealed partial class ReplayContext
         return this.OpenResultTask<T>(id, $"The activity function '{functionName}'", functionName);
     }
 
-    public override Task<T> CallActivityWithRetryAsync<T>(string functionName, RetryOptions retryOptions, object? input)
+    public override Task<T> CallActivityWithRetryAsync<T>(string functionName, RetryPolicy retryOptions, object? input)
     {
         ArgumentNullException.ThrowIfNull(retryOptions);
         return this.WithRetryAsync(() => this.CallActivityAsync<T>(functionName, input), retryOptions);
@@ -34,7 +34,7 @@ internal sealed partial class ReplayContext
         return this.OpenResultTask<T>(id, $"The orchestrator function '{functionName}'", functionName);
     }
 
-    public override Task<T> CallSubOrchestratorWithRetryAsync<T>(string functionName, RetryOptions retryOptions, string? instanceId, object? input)
+    public override Task<T> CallSubOrchestratorWithRetryAsync<T>(string functionName, RetryPolicy retryOptions, string? instanceId, object? input)
     {
         ArgumentNullException.ThrowIfNull(retryOptions);
         return this.WithRetryAsync(() => this.CallSubOrchestratorAsync<T>(functionName, instanceId, input), retryOptions);
@@ -95,7 +95,7 @@ internal sealed partial class ReplayContext
         return completion.Task;
     }
 
-    private async Task<T> WithRetryAsync<T>(Func<Task<T>> call, RetryOptions options)
+    private async Task<T> WithRetryAsync<T>(Func<Task<T>> call, RetryPolicy options)
     {
         DateTimeOffset firstAttempt = this.CurrentTime;
         for (int attempt = 1; ; attempt++)

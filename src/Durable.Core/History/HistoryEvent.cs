@@ -55,7 +55,7 @@ public sealed record HistoryEvent
     public int? ParentTaskId { get; init; }
 
     /// <summary>ExecutionCompleted: the final status.</summary>
-    public OrchestrationRuntimeStatus? OrchestrationStatus { get; init; }
+    public OrchestrationStatus? OrchestrationStatus { get; init; }
 
     /// <summary>
     /// W3C <c>traceparent</c> of the span that produced the event, when it was traced: on ExecutionStarted, the trace every

@@ -9,6 +9,6 @@ public static class InboxRules
     /// True when an instance in <paramref name="status"/> takes a client message of kind <paramref name="kind"/>: any
     /// message while it has not finished, and a rewind when it Failed (the one terminal state a rewind revives).
     /// </summary>
-    public static bool Accepts(OrchestrationRuntimeStatus status, EventType kind) =>
-        !status.IsTerminal() || (kind == EventType.ExecutionRewound && status == OrchestrationRuntimeStatus.Failed);
+    public static bool Accepts(OrchestrationStatus status, EventType kind) =>
+        !status.IsTerminal() || (kind == EventType.ExecutionRewound && status == OrchestrationStatus.Failed);
 }

@@ -7,7 +7,7 @@ namespace Durable.Core.Storage;
 public sealed record InstanceQuery
 {
     /// <summary>Only these statuses; null or empty = all.</summary>
-    public IReadOnlyCollection<OrchestrationRuntimeStatus>? Statuses { get; init; }
+    public IReadOnlyCollection<OrchestrationStatus>? Statuses { get; init; }
 
     /// <summary>Created at or after this time.</summary>
     public DateTimeOffset? CreatedFrom { get; init; }

@@ -16,7 +16,7 @@ public sealed record InstanceRecord(
     string InstanceId,
     string ExecutionId,
     string Name,
-    OrchestrationRuntimeStatus Status,
+    OrchestrationStatus Status,
     string? Input,
     string? Output,
     string? CustomStatus,

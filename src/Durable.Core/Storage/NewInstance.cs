@@ -3,7 +3,7 @@ using Durable.Core.History;
 namespace Durable.Core.Storage;
 
 /// <summary>
-/// An instance to create: its row in <see cref="OrchestrationRuntimeStatus.Pending"/> and its
+/// An instance to create: its row in <see cref="OrchestrationStatus.Pending"/> and its
 /// ExecutionStarted message, written in one transaction.
 /// </summary>
 /// <param name="InstanceId">The instance id.</param>

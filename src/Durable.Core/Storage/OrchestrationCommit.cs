@@ -18,7 +18,7 @@ public sealed class OrchestrationCommit
     public IReadOnlyList<HistoryEvent> NewHistory { get; init; } = [];
 
     /// <summary>New runtime status.</summary>
-    public required OrchestrationRuntimeStatus Status { get; init; }
+    public required OrchestrationStatus Status { get; init; }
 
     /// <summary>Input JSON (changes only on continue-as-new).</summary>
     public string? Input { get; init; }

@@ -7,4 +7,4 @@ namespace Durable.Core.Storage;
 public sealed record PurgeFilter(
     DateTimeOffset CreatedFrom,
     DateTimeOffset? CreatedTo = null,
-    IReadOnlyCollection<OrchestrationRuntimeStatus>? Statuses = null);
+    IReadOnlyCollection<OrchestrationStatus>? Statuses = null);

@@ -5,7 +5,6 @@ using Durable.WebJobs.Hosting;
 using Durable.WebJobs.Http;
 using Durable.WebJobs.Presentation;
 using Microsoft.Azure.WebJobs.Extensions.DurableTask;
-using OrchestrationRuntimeStatus = Microsoft.Azure.WebJobs.Extensions.DurableTask.OrchestrationRuntimeStatus;
 
 namespace Durable.WebJobs.ContextImplementations;
 
@@ -87,7 +86,7 @@ internal sealed partial class DurableClientAdapter : IDurableClient
     public async Task<DurableOrchestrationStatus?> GetStatusAsync(string instanceId, bool showHistory = false, bool showHistoryOutput = false, bool showInput = true)
     {
         DurableClient client = await this.ClientAsync(default).ConfigureAwait(false);
-        OrchestrationStatus? status = await client.GetStatusAsync(instanceId, showHistory, showInput).ConfigureAwait(false);
+        OrchestrationMetadata? status = await client.GetStatusAsync(instanceId, showHistory, showInput).ConfigureAwait(false);
         return status is null ? null : DurableStatuses.From(status, showHistoryOutput, showInput);
     }
 
@@ -140,7 +139,7 @@ internal sealed partial class DurableClientAdapter : IDurableClient
 
         InstanceQuery query = new()
         {
-            Statuses = condition.RuntimeStatus?.Select(s => (Durable.Core.OrchestrationRuntimeStatus)(int)s).ToArray(),
+            Statuses = condition.RuntimeStatus?.Select(s => (Durable.Core.OrchestrationStatus)(int)s).ToArray(),
             CreatedFrom = ToUtc(condition.CreatedTimeFrom),
             CreatedTo = ToUtc(condition.CreatedTimeTo),
             InstanceIdPrefix = string.IsNullOrEmpty(condition.InstanceIdPrefix) ? null : condition.InstanceIdPrefix,
@@ -149,7 +148,7 @@ internal sealed partial class DurableClientAdapter : IDurableClient
         };
 
         DurableClient client = await this.ClientAsync(cancellationToken).ConfigureAwait(false);
-        OrchestrationStatusPage page = await client.ListInstancesAsync(query, condition.ShowInput, cancellationToken).ConfigureAwait(false);
+        OrchestrationMetadataPage page = await client.ListInstancesAsync(query, condition.ShowInput, cancellationToken).ConfigureAwait(false);
         return new OrchestrationStatusQueryResult
         {
             DurableOrchestrationState = [.. page.Instances.Select(s => DurableStatuses.From(s))],

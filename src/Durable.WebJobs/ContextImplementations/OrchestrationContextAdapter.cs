@@ -1,6 +1,5 @@
 using Durable.Core;
 using Microsoft.Azure.WebJobs.Extensions.DurableTask;
-using RetryOptions = Microsoft.Azure.WebJobs.Extensions.DurableTask.RetryOptions;
 
 namespace Durable.WebJobs.ContextImplementations;
 

@@ -37,10 +37,10 @@ public class RetryOptions
     public Func<Exception, bool> Handle { get; set; } = _ => true;
 
     /// <summary>The engine's equivalent of this policy.</summary>
-    internal Durable.Core.RetryOptions ToCore()
+    internal Durable.Core.RetryPolicy ToCore()
     {
         Func<Exception, bool> handle = this.Handle;
-        return new Durable.Core.RetryOptions(this.FirstRetryInterval, this.MaxNumberOfAttempts)
+        return new Durable.Core.RetryPolicy(this.FirstRetryInterval, this.MaxNumberOfAttempts)
         {
             MaxRetryInterval = this.MaxRetryInterval,
             BackoffCoefficient = this.BackoffCoefficient,

@@ -38,14 +38,14 @@ internal static class DurableCompletionWait
         }
 
         // The engine wakes on completion committed by this host and polls for other hosts, so the interval is not needed.
-        OrchestrationStatus? status = await client.WaitForCompletionAsync(instanceId, total, cancellationToken).ConfigureAwait(false);
+        OrchestrationMetadata? status = await client.WaitForCompletionAsync(instanceId, total, cancellationToken).ConfigureAwait(false);
         switch (status?.RuntimeStatus)
         {
-            case Durable.Core.OrchestrationRuntimeStatus.Completed:
+            case Durable.Core.OrchestrationStatus.Completed:
                 return new DurableResponse(StatusCodes.Status200OK, Durable.Core.Serialization.JsonDataConverter.ToToken(status.OutputJson) ?? JValue.CreateNull());
-            case Durable.Core.OrchestrationRuntimeStatus.Failed:
-            case Durable.Core.OrchestrationRuntimeStatus.Terminated:
-            case Durable.Core.OrchestrationRuntimeStatus.Canceled:
+            case Durable.Core.OrchestrationStatus.Failed:
+            case Durable.Core.OrchestrationStatus.Terminated:
+            case Durable.Core.OrchestrationStatus.Canceled:
                 return DurableResponse.Status(DurableStatuses.From(status), returnInternalServerErrorOnFailure, requestUrl);
             default:
                 return DurableResponse.CheckStatus(links());

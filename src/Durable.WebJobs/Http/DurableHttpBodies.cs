@@ -25,7 +25,7 @@ public static class DurableHttpBodies
     /// <param name="showHistoryOutput">Whether history events carry their results (the API's <c>showHistoryOutput</c>).</param>
     /// <param name="showInput">Whether history events carry their inputs (the API's <c>showInput</c>).</param>
     /// <returns>The JSON object.</returns>
-    public static JObject Status(OrchestrationStatus status, bool showHistoryOutput = false, bool showInput = true)
+    public static JObject Status(OrchestrationMetadata status, bool showHistoryOutput = false, bool showInput = true)
     {
         ArgumentNullException.ThrowIfNull(status);
         return DurableJson.StatusBody(DurableStatuses.From(status, showHistoryOutput, showInput));
@@ -45,7 +45,7 @@ public static class DurableHttpBodies
     /// <summary>The body of <c>GET /instances</c> (the continuation token travels apart, as a header there).</summary>
     /// <param name="page">One page of statuses.</param>
     /// <returns>The JSON array.</returns>
-    public static JArray Instances(OrchestrationStatusPage page)
+    public static JArray Instances(OrchestrationMetadataPage page)
     {
         ArgumentNullException.ThrowIfNull(page);
         return [.. page.Instances.Select(s => Status(s))];

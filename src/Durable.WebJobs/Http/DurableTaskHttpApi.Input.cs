@@ -267,9 +267,9 @@ internal sealed partial class DurableTaskHttpApi
     /// The runtimeStatus filter: comma-separated and/or repeated. Durable Functions parses each value
     /// case-sensitively and silently drops the rest; we accept any case and refuse unknown names.
     /// </summary>
-    private static OrchestrationRuntimeStatus[]? ReadStatuses(IQueryCollection query)
+    private static OrchestrationStatus[]? ReadStatuses(IQueryCollection query)
     {
-        List<OrchestrationRuntimeStatus> statuses = [];
+        List<OrchestrationStatus> statuses = [];
         foreach (string value in query["runtimeStatus"].SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
         {
             if (!Enum.TryParse(value, ignoreCase: true, out Microsoft.Azure.WebJobs.Extensions.DurableTask.OrchestrationRuntimeStatus status)
@@ -282,7 +282,7 @@ internal sealed partial class DurableTaskHttpApi
                     "runtimeStatus");
             }
 
-            statuses.Add((OrchestrationRuntimeStatus)(int)status);
+            statuses.Add((OrchestrationStatus)(int)status);
         }
 
         return statuses.Count == 0 ? null : [.. statuses];

@@ -4,8 +4,8 @@ using Durable.Core.Storage;
 using Durable.WebJobs.Presentation;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.Azure.WebJobs.Extensions.DurableTask;
 using Newtonsoft.Json.Linq;
-using DurableStatus = Microsoft.Azure.WebJobs.Extensions.DurableTask.OrchestrationRuntimeStatus;
 
 namespace Durable.WebJobs.Http;
 
@@ -21,7 +21,7 @@ internal sealed partial class DurableTaskHttpApi
         bool returnInternalServerErrorOnFailure = this.ReadBool(query, "returnInternalServerErrorOnFailure") ?? false;
 
         DurableClient client = await this.host.GetClientAsync(cancellationToken).ConfigureAwait(false);
-        OrchestrationStatus? status = await client.GetStatusAsync(instanceId, showHistory, showInput, cancellationToken).ConfigureAwait(false);
+        OrchestrationMetadata? status = await client.GetStatusAsync(instanceId, showHistory, showInput, cancellationToken).ConfigureAwait(false);
         return status is null
             ? UnknownInstance(instanceId)
             : DurableResponse.Status(DurableStatuses.From(status, showHistoryOutput, showInput), returnInternalServerErrorOnFailure, request.GetEncodedUrl());
@@ -39,7 +39,7 @@ internal sealed partial class DurableTaskHttpApi
 
         // The instance row only: a finished instance is refused without its history being read or formatted.
         DurableClient client = await this.host.GetClientAsync(cancellationToken).ConfigureAwait(false);
-        OrchestrationStatus? status = await client.GetStatusAsync(instanceId, showInput: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+        OrchestrationMetadata? status = await client.GetStatusAsync(instanceId, showInput: false, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (status is null)
         {
             return UnknownInstance(instanceId);
@@ -64,7 +64,7 @@ internal sealed partial class DurableTaskHttpApi
     private async Task<DurableResponse> SendAsync(string instanceId, Func<DurableClient, CancellationToken, Task<EnqueueResult>> send, CancellationToken cancellationToken)
     {
         DurableClient client = await this.host.GetClientAsync(cancellationToken).ConfigureAwait(false);
-        OrchestrationStatus? status = await client.GetStatusAsync(instanceId, showInput: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+        OrchestrationMetadata? status = await client.GetStatusAsync(instanceId, showInput: false, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (status is null)
         {
             return UnknownInstance(instanceId);
@@ -113,7 +113,7 @@ internal sealed partial class DurableTaskHttpApi
     private async Task<DurableResponse> PurgeOneAsync(string instanceId, CancellationToken cancellationToken)
     {
         DurableClient client = await this.host.GetClientAsync(cancellationToken).ConfigureAwait(false);
-        OrchestrationStatus? status = await client.GetStatusAsync(instanceId, showInput: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+        OrchestrationMetadata? status = await client.GetStatusAsync(instanceId, showInput: false, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (status is null)
         {
             return UnknownInstance(instanceId);
@@ -123,7 +123,7 @@ internal sealed partial class DurableTaskHttpApi
         {
             return DurableResponse.Error(
                 StatusCodes.Status412PreconditionFailed,
-                $"Only orchestrations in a terminal state can be purged, but the orchestration with instance ID {instanceId} has status {(DurableStatus)(int)status.RuntimeStatus}",
+                $"Only orchestrations in a terminal state can be purged, but the orchestration with instance ID {instanceId} has status {(OrchestrationRuntimeStatus)(int)status.RuntimeStatus}",
                 "instanceId");
         }
 
@@ -169,7 +169,7 @@ internal sealed partial class DurableTaskHttpApi
         bool showInput = this.ReadBool(query, "showInput") ?? true;
 
         DurableClient client = await this.host.GetClientAsync(cancellationToken).ConfigureAwait(false);
-        OrchestrationStatusPage page;
+        OrchestrationMetadataPage page;
         try
         {
             page = await client.ListInstancesAsync(instanceQuery, showInput, cancellationToken).ConfigureAwait(false);

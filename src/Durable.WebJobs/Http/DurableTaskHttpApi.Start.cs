@@ -54,7 +54,7 @@ internal sealed partial class DurableTaskHttpApi
         TimeSpan? pollingInterval = ReadSeconds(request.Query, "pollingInterval");
 
         DurableClient client = await this.host.GetClientAsync(cancellationToken).ConfigureAwait(false);
-        OrchestrationStatus? status = await client.GetStatusAsync(instanceId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        OrchestrationMetadata? status = await client.GetStatusAsync(instanceId, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (status is null)
         {
             return DurableResponse.Error(

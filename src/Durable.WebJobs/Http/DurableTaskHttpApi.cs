@@ -3,9 +3,9 @@ using Durable.Core.Client;
 using Durable.Core.Storage;
 using Durable.WebJobs.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.WebJobs.Extensions.DurableTask;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using DurableStatus = Microsoft.Azure.WebJobs.Extensions.DurableTask.OrchestrationRuntimeStatus;
 
 namespace Durable.WebJobs.Http;
 
@@ -114,10 +114,10 @@ internal sealed partial class DurableTaskHttpApi
     private static DurableResponse UnknownInstance(string instanceId) =>
         DurableResponse.Error(StatusCodes.Status404NotFound, $"No orchestration instance with ID '{instanceId}' exists in this task hub.", "instanceId");
 
-    private static DurableResponse Finished(string instanceId, OrchestrationRuntimeStatus? status) =>
+    private static DurableResponse Finished(string instanceId, OrchestrationStatus? status) =>
         DurableResponse.Error(
             StatusCodes.Status410Gone,
-            $"Orchestration instance '{instanceId}' has finished{(status is { } s ? $" ({(DurableStatus)(int)s})" : string.Empty)}: it no longer accepts events or operations.",
+            $"Orchestration instance '{instanceId}' has finished{(status is { } s ? $" ({(OrchestrationRuntimeStatus)(int)s})" : string.Empty)}: it no longer accepts events or operations.",
             "instanceId");
 
     /// <summary>

@@ -14,7 +14,7 @@ internal static class DurableStatuses
     /// <param name="status">The status the engine returned.</param>
     /// <param name="showHistoryOutput">Whether formatted history carries results.</param>
     /// <param name="showInput">Whether formatted history carries inputs.</param>
-    public static DurableOrchestrationStatus From(OrchestrationStatus status, bool showHistoryOutput = false, bool showInput = true) => new()
+    public static DurableOrchestrationStatus From(OrchestrationMetadata status, bool showHistoryOutput = false, bool showInput = true) => new()
     {
         Name = status.Name,
         InstanceId = status.InstanceId,

@@ -96,7 +96,7 @@ internal static class HistoryFormatter
                 break;
             case EventType.ExecutionCompleted:
                 json["OrchestrationStatus"] = e.OrchestrationStatus?.ToString();
-                json["FailureDetails"] = e.OrchestrationStatus == OrchestrationRuntimeStatus.Failed
+                json["FailureDetails"] = e.OrchestrationStatus == OrchestrationStatus.Failed
                     ? FailureDetails(e.ErrorType, JsonDataConverter.ToToken(e.Result) is JValue { Type: JTokenType.String } message ? (string?)message : e.Result, e.Details)
                     : null;
                 if (showHistoryOutput)

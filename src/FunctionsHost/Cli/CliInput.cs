@@ -61,12 +61,12 @@ internal static class CliInput
     }
 
     /// <summary>Runtime statuses, repeated and/or comma-separated, any case; unknown names are refused, not dropped.</summary>
-    public static OrchestrationRuntimeStatus[]? ReadStatuses(string[]? values, string option = "--runtime-status")
+    public static OrchestrationStatus[]? ReadStatuses(string[]? values, string option = "--runtime-status")
     {
-        List<OrchestrationRuntimeStatus> statuses = [];
+        List<OrchestrationStatus> statuses = [];
         foreach (string value in (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
         {
-            if (int.TryParse(value, out _) || !Enum.TryParse(value, ignoreCase: true, out OrchestrationRuntimeStatus status) || !Enum.IsDefined(status))
+            if (int.TryParse(value, out _) || !Enum.TryParse(value, ignoreCase: true, out OrchestrationStatus status) || !Enum.IsDefined(status))
             {
                 throw CliException.BadUsage($"{option}: '{value}' is not a runtime status; use {StatusNames}.", option);
             }

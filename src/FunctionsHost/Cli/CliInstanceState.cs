@@ -8,9 +8,9 @@ namespace FunctionsHost.Cli;
 internal static class CliInstanceState
 {
     /// <summary>The status of a running (not finished) instance; refuses an unknown (404) or finished (410) one.</summary>
-    public static async Task<OrchestrationStatus> RequireRunningAsync(DurableClient client, string instanceId, CancellationToken cancellationToken)
+    public static async Task<OrchestrationMetadata> RequireRunningAsync(DurableClient client, string instanceId, CancellationToken cancellationToken)
     {
-        OrchestrationStatus status = await client.GetStatusAsync(instanceId, showInput: false, cancellationToken: cancellationToken).ConfigureAwait(false)
+        OrchestrationMetadata status = await client.GetStatusAsync(instanceId, showInput: false, cancellationToken: cancellationToken).ConfigureAwait(false)
             ?? throw CliException.NotFound(instanceId);
         return status.RuntimeStatus.IsTerminal() ? throw Finished(instanceId, status.RuntimeStatus.ToString()) : status;
     }

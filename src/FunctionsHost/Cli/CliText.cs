@@ -9,7 +9,7 @@ namespace FunctionsHost.Cli;
 /// <summary>The readable (default) rendering of statuses, lists and histories.</summary>
 internal static class CliText
 {
-    public static void WriteStatus(TextWriter writer, OrchestrationStatus status, bool showInput, bool showOutput)
+    public static void WriteStatus(TextWriter writer, OrchestrationMetadata status, bool showInput, bool showOutput)
     {
         List<(string, string)> rows =
         [
@@ -41,7 +41,7 @@ internal static class CliText
         }
     }
 
-    public static void WriteInstances(TextWriter writer, IReadOnlyList<OrchestrationStatus> instances) =>
+    public static void WriteInstances(TextWriter writer, IReadOnlyList<OrchestrationMetadata> instances) =>
         WriteTable(
             writer,
             ["INSTANCE ID", "NAME", "STATUS", "CREATED", "LAST UPDATED"],

@@ -15,7 +15,7 @@ internal static class GetHistoryCommand
         CliVerb.SetAction(command, options, async (parseResult, session, output, cancellationToken) =>
         {
             string instanceId = CliInput.ReadInstanceId(parseResult.GetRequiredValue(id));
-            OrchestrationStatus status = await session.Client.GetStatusAsync(instanceId, showHistory: true, cancellationToken: cancellationToken).ConfigureAwait(false)
+            OrchestrationMetadata status = await session.Client.GetStatusAsync(instanceId, showHistory: true, cancellationToken: cancellationToken).ConfigureAwait(false)
                 ?? throw CliException.NotFound(instanceId);
 
             // A Pending instance has not run yet: its history is empty.

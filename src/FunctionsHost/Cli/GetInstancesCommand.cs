@@ -28,7 +28,7 @@ internal static class GetInstancesCommand
                 ContinuationToken = parseResult.GetValue(continuationToken) is { Length: > 0 } token ? token : null,
             };
 
-            OrchestrationStatusPage page;
+            OrchestrationMetadataPage page;
             try
             {
                 page = await session.Client.ListInstancesAsync(query, showInput: true, cancellationToken).ConfigureAwait(false);

@@ -18,7 +18,7 @@ internal static class GetRuntimeStatusCommand
             string instanceId = CliInput.ReadInstanceId(parseResult.GetRequiredValue(id));
             bool withInput = parseResult.GetValue(showInput);
             bool withOutput = parseResult.GetValue(showOutput);
-            OrchestrationStatus status = await session.Client.GetStatusAsync(instanceId, showInput: withInput, cancellationToken: cancellationToken).ConfigureAwait(false)
+            OrchestrationMetadata status = await session.Client.GetStatusAsync(instanceId, showInput: withInput, cancellationToken: cancellationToken).ConfigureAwait(false)
                 ?? throw CliException.NotFound(instanceId);
             if (output.Json)
             {
@@ -35,7 +35,7 @@ internal static class GetRuntimeStatusCommand
         return command;
     }
 
-    private static OrchestrationStatus WithoutOutput(OrchestrationStatus status) => new()
+    private static OrchestrationMetadata WithoutOutput(OrchestrationMetadata status) => new()
     {
         Name = status.Name,
         InstanceId = status.InstanceId,

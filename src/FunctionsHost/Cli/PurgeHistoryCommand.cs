@@ -16,8 +16,8 @@ internal static class PurgeHistoryCommand
     private const int PageSize = 500;
     private const int Parallelism = 8;
 
-    private static readonly OrchestrationRuntimeStatus[] Finished =
-        [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated, OrchestrationRuntimeStatus.Canceled];
+    private static readonly OrchestrationStatus[] Finished =
+        [OrchestrationStatus.Completed, OrchestrationStatus.Failed, OrchestrationStatus.Terminated, OrchestrationStatus.Canceled];
 
     public static Command Create(CliGlobalOptions options)
     {
@@ -27,8 +27,8 @@ internal static class PurgeHistoryCommand
         Command command = new("purge-history", "Deletes finished orchestration instances and their history. Ctrl-C stops between instances.") { createdAfter, createdBefore, runtimeStatus };
         CliVerb.SetAction(command, options, async (parseResult, session, output, cancellationToken) =>
         {
-            OrchestrationRuntimeStatus[] statuses = CliInput.ReadStatuses(parseResult.GetValue(runtimeStatus)) ?? Finished;
-            OrchestrationRuntimeStatus[] unfinished = [.. statuses.Where(s => !s.IsTerminal())];
+            OrchestrationStatus[] statuses = CliInput.ReadStatuses(parseResult.GetValue(runtimeStatus)) ?? Finished;
+            OrchestrationStatus[] unfinished = [.. statuses.Where(s => !s.IsTerminal())];
             if (unfinished.Length > 0)
             {
                 throw CliException.BadUsage($"--runtime-status {string.Join(",", unfinished)}: only finished instances (Completed, Failed, Terminated, Canceled) can be purged.", "--runtime-status");
@@ -68,7 +68,7 @@ internal static class PurgeHistoryCommand
         string? token = null;
         do
         {
-            OrchestrationStatusPage page = await client.ListInstancesAsync(query with { ContinuationToken = token }, showInput: false, cancellationToken).ConfigureAwait(false);
+            OrchestrationMetadataPage page = await client.ListInstancesAsync(query with { ContinuationToken = token }, showInput: false, cancellationToken).ConfigureAwait(false);
 
             // Ctrl-C lets purges already begun finish (each is one transaction) and starts no more.
             try

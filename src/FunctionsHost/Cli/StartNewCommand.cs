@@ -45,7 +45,7 @@ internal static class StartNewCommand
 
             if (output.Json)
             {
-                OrchestrationStatus? status = await session.Client.GetStatusAsync(instanceId, cancellationToken: cancellationToken).ConfigureAwait(false);
+                OrchestrationMetadata? status = await session.Client.GetStatusAsync(instanceId, cancellationToken: cancellationToken).ConfigureAwait(false);
                 output.WriteJson(status is null ? new JObject { ["id"] = instanceId } : DurableHttpBodies.Status(status));
             }
             else

@@ -18,7 +18,7 @@ internal sealed class InstanceStatusGauge : BackgroundService
     private readonly TimeProvider time;
     private readonly ILogger<InstanceStatusGauge> logger;
     private readonly Meter meter;
-    private volatile IReadOnlyDictionary<OrchestrationRuntimeStatus, long> counts = new Dictionary<OrchestrationRuntimeStatus, long>();
+    private volatile IReadOnlyDictionary<OrchestrationStatus, long> counts = new Dictionary<OrchestrationStatus, long>();
 
     public InstanceStatusGauge(IOrchestrationStore store, TimeProvider time, ILogger<InstanceStatusGauge> logger)
     {
@@ -60,8 +60,8 @@ internal sealed class InstanceStatusGauge : BackgroundService
 
     private IEnumerable<Measurement<long>> Observe()
     {
-        IReadOnlyDictionary<OrchestrationRuntimeStatus, long> snapshot = this.counts;
-        foreach (OrchestrationRuntimeStatus status in Enum.GetValues<OrchestrationRuntimeStatus>())
+        IReadOnlyDictionary<OrchestrationStatus, long> snapshot = this.counts;
+        foreach (OrchestrationStatus status in Enum.GetValues<OrchestrationStatus>())
         {
             yield return new Measurement<long>(snapshot.GetValueOrDefault(status), new KeyValuePair<string, object?>("durable.runtime_status", status.ToString()));
         }

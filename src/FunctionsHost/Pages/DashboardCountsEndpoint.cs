@@ -26,10 +26,10 @@ internal static class DashboardCountsEndpoint
             return Results.Json(new { error = "This store cannot count instances by status.", status = StatusCodes.Status501NotImplemented, field = "store" }, statusCode: StatusCodes.Status501NotImplemented);
         }
 
-        IReadOnlyDictionary<OrchestrationRuntimeStatus, long> counts = await counter.CountInstancesByStatusAsync(context.RequestAborted).ConfigureAwait(false);
+        IReadOnlyDictionary<OrchestrationStatus, long> counts = await counter.CountInstancesByStatusAsync(context.RequestAborted).ConfigureAwait(false);
 
         // Every status, zero included, so a client need not know which ones a store leaves out.
-        Dictionary<string, long> body = Enum.GetValues<OrchestrationRuntimeStatus>().ToDictionary(s => s.ToString(), s => counts.GetValueOrDefault(s));
+        Dictionary<string, long> body = Enum.GetValues<OrchestrationStatus>().ToDictionary(s => s.ToString(), s => counts.GetValueOrDefault(s));
         return Results.Json(body);
     }
 }

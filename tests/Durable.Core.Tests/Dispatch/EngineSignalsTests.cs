@@ -38,7 +38,7 @@ public sealed class EngineSignalsTests
         using FinishedWatch second = signals.WhenFinished("a");
 
         // Act
-        signals.Committed("a", Commit(OrchestrationRuntimeStatus.Completed));
+        signals.Committed("a", Commit(OrchestrationStatus.Completed));
 
         // Assert
         Assert.True(first.Task.IsCompleted);
@@ -57,7 +57,7 @@ public sealed class EngineSignalsTests
         // Act
         gone.Dispose();
         gone.Dispose();
-        signals.Committed("a", Commit(OrchestrationRuntimeStatus.Failed));
+        signals.Committed("a", Commit(OrchestrationStatus.Failed));
 
         // Assert
         Assert.True(kept.Task.IsCompleted);
@@ -72,17 +72,17 @@ public sealed class EngineSignalsTests
         string id = await client.StartNewAsync("Orchestrator", "never", null);
 
         // Act
-        Task<OrchestrationStatus?> wait = client.WaitForCompletionAsync(id, TimeSpan.FromSeconds(2));
+        Task<OrchestrationMetadata?> wait = client.WaitForCompletionAsync(id, TimeSpan.FromSeconds(2));
         for (int i = 0; i < 50 && !wait.IsCompleted; i++)
         {
             time.Advance(TimeSpan.FromMilliseconds(500));
             await Task.Delay(10);
         }
 
-        OrchestrationStatus? status = await wait.WaitAsync(TimeSpan.FromSeconds(30));
+        OrchestrationMetadata? status = await wait.WaitAsync(TimeSpan.FromSeconds(30));
 
         // Assert
-        Assert.Equal(OrchestrationRuntimeStatus.Pending, status?.RuntimeStatus);
+        Assert.Equal(OrchestrationStatus.Pending, status?.RuntimeStatus);
         Assert.Equal(0, signals.WatchedInstances);
     }
 
@@ -92,9 +92,9 @@ public sealed class EngineSignalsTests
         // Arrange: another host's commit reaches the store only; this host's signals never hear of it.
         (DurableClient client, EngineSignals signals, FakeTimeProvider time, IOrchestrationStore store) = Client();
         string id = await client.StartNewAsync("Orchestrator", "elsewhere", null);
-        Task<OrchestrationStatus?> wait = client.WaitForCompletionAsync(id, TimeSpan.FromMinutes(1));
+        Task<OrchestrationMetadata?> wait = client.WaitForCompletionAsync(id, TimeSpan.FromMinutes(1));
         OrchestrationWorkItem item = (await store.LeaseOrchestrationAsync("other-host", TimeSpan.FromMinutes(1), 10, CancellationToken.None))!;
-        await store.CompleteOrchestrationAsync(item, Commit(OrchestrationRuntimeStatus.Completed, item), CancellationToken.None);
+        await store.CompleteOrchestrationAsync(item, Commit(OrchestrationStatus.Completed, item), CancellationToken.None);
 
         // Act
         for (int i = 0; i < 50 && !wait.IsCompleted; i++)
@@ -103,10 +103,10 @@ public sealed class EngineSignalsTests
             await Task.Delay(10);
         }
 
-        OrchestrationStatus? status = await wait.WaitAsync(TimeSpan.FromSeconds(30));
+        OrchestrationMetadata? status = await wait.WaitAsync(TimeSpan.FromSeconds(30));
 
         // Assert
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, status?.RuntimeStatus);
+        Assert.Equal(OrchestrationStatus.Completed, status?.RuntimeStatus);
         Assert.Equal(0, signals.WatchedInstances);
     }
 
@@ -118,7 +118,7 @@ public sealed class EngineSignalsTests
         return (new DurableClient("hub", store, new OneOrchestrator(), time, signals, new DurableTelemetry()), signals, time, store);
     }
 
-    private static OrchestrationCommit Commit(OrchestrationRuntimeStatus status, OrchestrationWorkItem? item = null) => new()
+    private static OrchestrationCommit Commit(OrchestrationStatus status, OrchestrationWorkItem? item = null) => new()
     {
         ExecutionId = item?.Instance.ExecutionId ?? "exec",
         NewHistory = [],

@@ -23,7 +23,7 @@ public sealed class ActivityTests
 
         string id = await harness.Client.StartNewAsync("Catcher", null, null);
 
-        var status = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+        var status = await harness.WaitForStatusAsync(id, OrchestrationStatus.Completed);
         Assert.Equal("System.InvalidOperationException|The activity function 'Boom' failed: Twilio said no", (string?)status.Output);
     }
 
@@ -32,7 +32,7 @@ public sealed class ActivityTests
     {
         int calls = 0;
         await using EngineHarness harness = await EngineHarness.StartAsync(f => f
-            .AddOrchestrator("Retrier", ctx => ctx.CallActivityWithRetryAsync<int>("Flaky", new RetryOptions(TimeSpan.FromSeconds(5), 3), null))
+            .AddOrchestrator("Retrier", ctx => ctx.CallActivityWithRetryAsync<int>("Flaky", new RetryPolicy(TimeSpan.FromSeconds(5), 3), null))
             .AddActivity<object, int>("Flaky", (_, _) => Interlocked.Increment(ref calls) < 3 ? throw new TimeoutException("try again") : Task.FromResult(42)));
 
         string id = await harness.Client.StartNewAsync("Retrier", null, null);
@@ -42,7 +42,7 @@ public sealed class ActivityTests
             harness.Time.Advance(TimeSpan.FromSeconds(5));
         }
 
-        var status = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+        var status = await harness.WaitForStatusAsync(id, OrchestrationStatus.Completed);
         Assert.Equal(42, (int)status.Output!);
         Assert.Equal(3, calls);
     }
@@ -51,14 +51,14 @@ public sealed class ActivityTests
     public async Task CallActivityWithRetryAsync_AttemptsExhausted_InstanceFailsWithActivityMessage()
     {
         await using EngineHarness harness = await EngineHarness.StartAsync(f => f
-            .AddOrchestrator("GivesUp", ctx => ctx.CallActivityWithRetryAsync<int>("Broken", new RetryOptions(TimeSpan.FromSeconds(1), 2), null))
+            .AddOrchestrator("GivesUp", ctx => ctx.CallActivityWithRetryAsync<int>("Broken", new RetryPolicy(TimeSpan.FromSeconds(1), 2), null))
             .AddActivity<object, int>("Broken", (_, _) => throw new InvalidOperationException("still broken")));
 
         string id = await harness.Client.StartNewAsync("GivesUp", null, null);
         await harness.WaitForHistoryAsync(id, "TimerCreated");
         harness.Time.Advance(TimeSpan.FromSeconds(1));
 
-        var status = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Failed);
+        var status = await harness.WaitForStatusAsync(id, OrchestrationStatus.Failed);
         Assert.Contains("still broken", (string?)status.Output);
     }
 
@@ -85,7 +85,7 @@ public sealed class ActivityTests
 
         string id = await harness.Client.StartNewAsync("Chain", null, null);
 
-        var status = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+        var status = await harness.WaitForStatusAsync(id, OrchestrationStatus.Completed);
         Assert.Equal(10, (int)status.Output!);
         Assert.Equal(5, calls);
     }
@@ -99,7 +99,7 @@ public sealed class ActivityTests
 
         string id = await harness.Client.StartNewAsync("Parent", null, null);
 
-        var status = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+        var status = await harness.WaitForStatusAsync(id, OrchestrationStatus.Completed);
         Assert.Equal("ping-pong", (string?)status.Output);
     }
 }

@@ -37,7 +37,7 @@ public sealed class AttemptTests : IDisposable
 
         // Act
         await using EngineHarness second = await this.StartAsync(time, Register);
-        await second.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+        await second.WaitForStatusAsync(id, OrchestrationStatus.Completed);
 
         // Assert
         (int attempt, string invocationId) = Assert.Single(seen);

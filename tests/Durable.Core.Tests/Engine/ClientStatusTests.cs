@@ -20,10 +20,10 @@ public sealed class ClientStatusTests
             return Task.FromResult(ctx.GetInput<int[]>()!.Sum());
         }));
         string id = await harness.Client.StartNewAsync("Echo", null, new[] { 1, 2 });
-        await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+        await harness.WaitForStatusAsync(id, OrchestrationStatus.Completed);
 
         // Act
-        OrchestrationStatus status = (await harness.Client.GetStatusAsync(id, showHistory: true))!;
+        OrchestrationMetadata status = (await harness.Client.GetStatusAsync(id, showHistory: true))!;
 
         // Assert: the text as stored, and every stored event, episode markers included (a front drops them).
         Assert.Equal("[1,2]", status.InputJson);
@@ -39,10 +39,10 @@ public sealed class ClientStatusTests
         // Arrange
         await using EngineHarness harness = await EngineHarness.StartAsync(f => f.AddOrchestrator("Echo", ctx => Task.FromResult(ctx.GetInput<string>())));
         string id = await harness.Client.StartNewAsync("Echo", null, "secret-ish");
-        await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+        await harness.WaitForStatusAsync(id, OrchestrationStatus.Completed);
 
         // Act
-        OrchestrationStatus status = (await harness.Client.GetStatusAsync(id, showInput: false))!;
+        OrchestrationMetadata status = (await harness.Client.GetStatusAsync(id, showInput: false))!;
 
         // Assert
         Assert.Null(status.InputJson);
@@ -65,7 +65,7 @@ public sealed class ClientStatusTests
             .Select(x => $"{x.Member}: {x.Type.Name}")];
 
         // Assert
-        Assert.Contains(typeof(OrchestrationStatus), clientTypes);
+        Assert.Contains(typeof(OrchestrationMetadata), clientTypes);
         Assert.Empty(tokens);
     }
 

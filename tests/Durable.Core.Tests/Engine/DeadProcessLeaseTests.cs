@@ -44,8 +44,8 @@ public sealed class DeadProcessLeaseTests : IDisposable
         await restarted.Client.RaiseEventAsync(leasedActivityOf, PhoneVerificationLogic.ResponseEvent, 2168);
 
         // Assert
-        Assert.True((bool)(await restarted.WaitForStatusAsync(leasedInstance, OrchestrationRuntimeStatus.Completed)).Output!);
-        Assert.True((bool)(await restarted.WaitForStatusAsync(leasedActivityOf, OrchestrationRuntimeStatus.Completed)).Output!);
+        Assert.True((bool)(await restarted.WaitForStatusAsync(leasedInstance, OrchestrationStatus.Completed)).Output!);
+        Assert.True((bool)(await restarted.WaitForStatusAsync(leasedActivityOf, OrchestrationStatus.Completed)).Output!);
         Assert.Equal(2, sends);
     }
 
@@ -69,7 +69,7 @@ public sealed class DeadProcessLeaseTests : IDisposable
                 new History.HistoryEvent { EventType = History.EventType.TaskScheduled, EventId = 0, Name = PhoneVerificationLogic.SendChallenge, Timestamp = now },
                 new History.HistoryEvent { EventType = History.EventType.OrchestratorCompleted, Timestamp = now },
             ],
-            Status = OrchestrationRuntimeStatus.Running,
+            Status = OrchestrationStatus.Running,
             Input = item.Instance.Input,
             UpdatedTime = now,
             ConsumedMessages = [.. item.Messages.Select(m => m.SequenceNumber)],

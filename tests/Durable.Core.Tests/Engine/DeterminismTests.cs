@@ -24,7 +24,7 @@ public sealed class DeterminismTests
         await harness.Client.RaiseEventAsync(id, "go", "now");
 
         // Assert
-        var status = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Failed);
+        var status = await harness.WaitForStatusAsync(id, OrchestrationStatus.Failed);
         string output = (string)status.Output!;
         Assert.Contains("Non-deterministic", output);
         Assert.Contains("TaskScheduled #0 'Old'", output);
@@ -53,7 +53,7 @@ public sealed class DeterminismTests
         skipTimer = true;
         await harness.Client.RaiseEventAsync(id, "go", "now");
 
-        var status = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Failed);
+        var status = await harness.WaitForStatusAsync(id, OrchestrationStatus.Failed);
         Assert.Contains("TimerCreated #0", (string?)status.Output);
         Assert.Contains("did not schedule it", (string?)status.Output);
     }
@@ -70,7 +70,7 @@ public sealed class DeterminismTests
 
         string id = await harness.Client.StartNewAsync("Escapes", null, null);
 
-        var status = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Failed);
+        var status = await harness.WaitForStatusAsync(id, OrchestrationStatus.Failed);
         Assert.Contains("awaited a task that was not created by its orchestration context", (string?)status.Output);
     }
 }

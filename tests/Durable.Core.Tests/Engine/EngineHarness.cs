@@ -67,10 +67,10 @@ internal sealed class EngineHarness : IAsyncDisposable
     }
 
     /// <summary>Waits until the instance's status satisfies <paramref name="condition"/>.</summary>
-    public async Task<OrchestrationStatus> WaitForAsync(string instanceId, Func<OrchestrationStatus, bool> condition, string what)
+    public async Task<OrchestrationMetadata> WaitForAsync(string instanceId, Func<OrchestrationMetadata, bool> condition, string what)
     {
         using CancellationTokenSource limit = new(WaitLimit);
-        OrchestrationStatus? last = null;
+        OrchestrationMetadata? last = null;
         while (!limit.IsCancellationRequested)
         {
             last = await this.Client.GetStatusAsync(instanceId, showHistory: true);
@@ -85,11 +85,11 @@ internal sealed class EngineHarness : IAsyncDisposable
         throw new TimeoutException($"Instance '{instanceId}' did not become {what} within {WaitLimit}; last status {last?.RuntimeStatus}, output {last?.Output}, history {last?.History}.");
     }
 
-    public Task<OrchestrationStatus> WaitForStatusAsync(string instanceId, OrchestrationRuntimeStatus status) =>
+    public Task<OrchestrationMetadata> WaitForStatusAsync(string instanceId, OrchestrationStatus status) =>
         this.WaitForAsync(instanceId, s => s.RuntimeStatus == status, status.ToString());
 
     /// <summary>Waits until the instance has recorded a history event of the given kind at least <paramref name="count"/> times.</summary>
-    public Task<OrchestrationStatus> WaitForHistoryAsync(string instanceId, string eventType, int count = 1) =>
+    public Task<OrchestrationMetadata> WaitForHistoryAsync(string instanceId, string eventType, int count = 1) =>
         this.WaitForAsync(
             instanceId,
             s => s.History is not null && s.History.Count(e => e.EventType.ToString() == eventType) >= count,

@@ -26,7 +26,7 @@ public sealed class ExternalEventTests
         gate.SetResult();
 
         // Assert
-        var status = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+        var status = await harness.WaitForStatusAsync(id, OrchestrationStatus.Completed);
         Assert.Equal("early bird", (string?)status.Output);
     }
 
@@ -53,7 +53,7 @@ public sealed class ExternalEventTests
         await harness.Client.RaiseEventAsync(id, "Item", "b");
         gate.SetResult();
 
-        var status = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+        var status = await harness.WaitForStatusAsync(id, OrchestrationStatus.Completed);
         Assert.Equal("a,b", (string?)status.Output);
     }
 
@@ -88,7 +88,7 @@ public sealed class ExternalEventTests
             harness.Time.Advance(TimeSpan.FromMinutes(6));
         }
 
-        var status = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+        var status = await harness.WaitForStatusAsync(id, OrchestrationStatus.Completed);
         Assert.Equal(eventWins ? "event:yes" : "timer", (string?)status.Output);
     }
 
@@ -102,7 +102,7 @@ public sealed class ExternalEventTests
         await harness.WaitForHistoryAsync(id, "TimerCreated");
         harness.Time.Advance(TimeSpan.FromSeconds(31));
 
-        var status = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+        var status = await harness.WaitForStatusAsync(id, OrchestrationStatus.Completed);
         Assert.Equal("fallback", (string?)status.Output);
     }
 
@@ -116,7 +116,7 @@ public sealed class ExternalEventTests
         await harness.WaitForHistoryAsync(id, "TimerCreated");
         harness.Time.Advance(TimeSpan.FromSeconds(31));
 
-        var status = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Failed);
+        var status = await harness.WaitForStatusAsync(id, OrchestrationStatus.Failed);
         Assert.Contains("Event late not received in 00:00:30", (string?)status.Output);
     }
 }

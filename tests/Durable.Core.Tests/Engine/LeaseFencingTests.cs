@@ -46,7 +46,7 @@ public sealed class LeaseFencingTests
         store.ReleaseResultCommit();
 
         // Assert: every step once, the activity once, the right output.
-        OrchestrationStatus status = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+        OrchestrationMetadata status = await harness.WaitForStatusAsync(id, OrchestrationStatus.Completed);
         Assert.Equal("sent", (string?)status.Output);
         Assert.Equal(1, Volatile.Read(ref sends));
         Assert.Equal(3, store.Leases);

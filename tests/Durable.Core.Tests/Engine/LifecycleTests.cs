@@ -26,12 +26,12 @@ public sealed class LifecycleTests
         await using EngineHarness harness = await EngineHarness.StartAsync(RegisterWaiter);
         await harness.Client.StartNewAsync("Waiter", "again", null);
         await harness.Client.RaiseEventAsync("again", "go", "one");
-        await harness.WaitForStatusAsync("again", OrchestrationRuntimeStatus.Completed);
+        await harness.WaitForStatusAsync("again", OrchestrationStatus.Completed);
 
         await harness.Client.StartNewAsync("Waiter", "again", null);
         await harness.Client.RaiseEventAsync("again", "go", "two");
 
-        var status = await harness.WaitForAsync("again", s => s.RuntimeStatus == OrchestrationRuntimeStatus.Completed && (string?)s.Output == "two", "completed with the second output");
+        var status = await harness.WaitForAsync("again", s => s.RuntimeStatus == OrchestrationStatus.Completed && (string?)s.Output == "two", "completed with the second output");
         Assert.Equal(1, status.History!.Count(e => e.EventType == EventType.ExecutionStarted));
     }
 
@@ -71,11 +71,11 @@ public sealed class LifecycleTests
     {
         await using EngineHarness harness = await EngineHarness.StartAsync(RegisterWaiter);
         string id = await harness.Client.StartNewAsync("Waiter", null, null);
-        await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Running);
+        await harness.WaitForStatusAsync(id, OrchestrationStatus.Running);
 
         Assert.Equal(EnqueueResult.Accepted, await harness.Client.TerminateAsync(id, "user gave up"));
 
-        var status = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Terminated);
+        var status = await harness.WaitForStatusAsync(id, OrchestrationStatus.Terminated);
         Assert.Equal("user gave up", (string?)status.Output);
         Assert.Equal(EnqueueResult.Gone, await harness.Client.RaiseEventAsync(id, "go", "late"));
         Assert.Equal(EnqueueResult.Gone, await harness.Client.TerminateAsync(id, "again"));
@@ -86,18 +86,18 @@ public sealed class LifecycleTests
     {
         await using EngineHarness harness = await EngineHarness.StartAsync(RegisterWaiter);
         string id = await harness.Client.StartNewAsync("Waiter", null, null);
-        await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Running);
+        await harness.WaitForStatusAsync(id, OrchestrationStatus.Running);
 
         await harness.Client.SuspendAsync(id, "maintenance");
-        await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Suspended);
+        await harness.WaitForStatusAsync(id, OrchestrationStatus.Suspended);
         await harness.Client.RaiseEventAsync(id, "go", "held");
         await harness.WaitForHistoryAsync(id, "EventRaised");
-        Assert.Equal(OrchestrationRuntimeStatus.Suspended, (await harness.Client.GetStatusAsync(id))!.RuntimeStatus);
+        Assert.Equal(OrchestrationStatus.Suspended, (await harness.Client.GetStatusAsync(id))!.RuntimeStatus);
         await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Client.SuspendAsync(id, "twice"));
 
         await harness.Client.ResumeAsync(id, "done");
 
-        var status = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+        var status = await harness.WaitForStatusAsync(id, OrchestrationStatus.Completed);
         Assert.Equal("held", (string?)status.Output);
     }
 
@@ -118,7 +118,7 @@ public sealed class LifecycleTests
 
         string id = await harness.Client.StartNewAsync("Counter", null, 0);
 
-        var status = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+        var status = await harness.WaitForStatusAsync(id, OrchestrationStatus.Completed);
         Assert.Equal(3, (int)status.Output!);
         Assert.Equal(3, (int)status.Input!);
         Assert.Equal(1, status.History!.Count(e => e.EventType == EventType.ExecutionStarted));
@@ -130,11 +130,11 @@ public sealed class LifecycleTests
         await using EngineHarness harness = await EngineHarness.StartAsync(RegisterWaiter);
         string done = await harness.Client.StartNewAsync("Waiter", "done-1", null);
         await harness.Client.RaiseEventAsync(done, "go", "x");
-        await harness.WaitForStatusAsync(done, OrchestrationRuntimeStatus.Completed);
+        await harness.WaitForStatusAsync(done, OrchestrationStatus.Completed);
         string waiting = await harness.Client.StartNewAsync("Waiter", "wait-1", null);
-        await harness.WaitForStatusAsync(waiting, OrchestrationRuntimeStatus.Running);
+        await harness.WaitForStatusAsync(waiting, OrchestrationStatus.Running);
 
-        var completed = await harness.Client.ListInstancesAsync(new InstanceQuery { Statuses = [OrchestrationRuntimeStatus.Completed] }, showInput: false);
+        var completed = await harness.Client.ListInstancesAsync(new InstanceQuery { Statuses = [OrchestrationStatus.Completed] }, showInput: false);
         Assert.Equal(["done-1"], completed.Instances.Select(i => i.InstanceId));
 
         Assert.Equal(0, await harness.Client.PurgeInstanceAsync(waiting));
@@ -156,7 +156,7 @@ public sealed class LifecycleTests
             .AddActivity<object, int>("Noop", (_, _) => Task.FromResult(0)));
 
         string id = await harness.Client.StartNewAsync("Guids", null, null);
-        string output = (string)(await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed)).Output!;
+        string output = (string)(await harness.WaitForStatusAsync(id, OrchestrationStatus.Completed)).Output!;
 
         string[] parts = output.Split('|');
         Assert.NotEqual(parts[0], parts[1]);
@@ -168,14 +168,14 @@ public sealed class LifecycleTests
     {
         await using EngineHarness harness = await EngineHarness.StartAsync(RegisterWaiter);
         string id = await harness.Client.StartNewAsync("Waiter", null, null);
-        await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Running);
+        await harness.WaitForStatusAsync(id, OrchestrationStatus.Running);
 
-        Task<Client.OrchestrationStatus?> waiting = harness.Client.WaitForCompletionAsync(id, TimeSpan.FromMinutes(5));
+        Task<Client.OrchestrationMetadata?> waiting = harness.Client.WaitForCompletionAsync(id, TimeSpan.FromMinutes(5));
         Assert.False(waiting.IsCompleted);
         await harness.Client.RaiseEventAsync(id, "go", "finished");
 
-        Client.OrchestrationStatus? status = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, status!.RuntimeStatus);
+        Client.OrchestrationMetadata? status = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(OrchestrationStatus.Completed, status!.RuntimeStatus);
         Assert.Equal("finished", (string?)status.Output);
     }
 
@@ -184,15 +184,15 @@ public sealed class LifecycleTests
     {
         await using EngineHarness harness = await EngineHarness.StartAsync(RegisterWaiter);
         string id = await harness.Client.StartNewAsync("Waiter", null, null);
-        await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Running);
+        await harness.WaitForStatusAsync(id, OrchestrationStatus.Running);
 
-        Task<Client.OrchestrationStatus?> waiting = harness.Client.WaitForCompletionAsync(id, TimeSpan.FromSeconds(2));
+        Task<Client.OrchestrationMetadata?> waiting = harness.Client.WaitForCompletionAsync(id, TimeSpan.FromSeconds(2));
         while (!waiting.IsCompleted)
         {
             harness.Time.Advance(TimeSpan.FromMilliseconds(500));
             await Task.Delay(5);
         }
 
-        Assert.Equal(OrchestrationRuntimeStatus.Running, (await waiting)!.RuntimeStatus);
+        Assert.Equal(OrchestrationStatus.Running, (await waiting)!.RuntimeStatus);
     }
 }

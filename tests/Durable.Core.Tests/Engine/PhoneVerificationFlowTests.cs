@@ -28,7 +28,7 @@ public abstract class PhoneVerificationFlowTests
         await harness.Client.RaiseEventAsync(id, PhoneVerificationLogic.ResponseEvent, Code);
 
         // Assert: completed without the 90 s timer firing (the clock never moved), activity ran once.
-        var status = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+        var status = await harness.WaitForStatusAsync(id, OrchestrationStatus.Completed);
         Assert.True((bool)status.Output!);
         Assert.Equal("+14255550123", (string?)status.Input);
         Assert.Equal(1, sends);
@@ -47,7 +47,7 @@ public abstract class PhoneVerificationFlowTests
             Assert.Equal(EnqueueResult.Accepted, await harness.Client.RaiseEventAsync(id, PhoneVerificationLogic.ResponseEvent, attempt));
         }
 
-        var status = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+        var status = await harness.WaitForStatusAsync(id, OrchestrationStatus.Completed);
         Assert.True((bool)status.Output!);
     }
 
@@ -63,7 +63,7 @@ public abstract class PhoneVerificationFlowTests
             await harness.Client.RaiseEventAsync(id, PhoneVerificationLogic.ResponseEvent, attempt);
         }
 
-        var status = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+        var status = await harness.WaitForStatusAsync(id, OrchestrationStatus.Completed);
         Assert.False((bool)status.Output!);
         Assert.Equal(EnqueueResult.Gone, await harness.Client.RaiseEventAsync(id, PhoneVerificationLogic.ResponseEvent, Code));
     }
@@ -77,10 +77,10 @@ public abstract class PhoneVerificationFlowTests
 
         // Act: just before the deadline nothing happens; just after, the timer fires.
         harness.Time.Advance(PhoneVerificationLogic.Window - TimeSpan.FromSeconds(1));
-        Assert.Equal(OrchestrationRuntimeStatus.Running, (await harness.Client.GetStatusAsync(id))!.RuntimeStatus);
+        Assert.Equal(OrchestrationStatus.Running, (await harness.Client.GetStatusAsync(id))!.RuntimeStatus);
         harness.Time.Advance(TimeSpan.FromSeconds(2));
 
-        var status = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+        var status = await harness.WaitForStatusAsync(id, OrchestrationStatus.Completed);
         Assert.False((bool)status.Output!);
         Assert.Contains(status.History!, e => e.EventType == EventType.TimerFired);
     }
@@ -91,7 +91,7 @@ public abstract class PhoneVerificationFlowTests
         await using EngineHarness harness = await this.StartAsync(f => PhoneVerificationLogic.Register(f, Code));
         string id = await harness.Client.StartNewAsync(PhoneVerificationLogic.Orchestrator, null, null);
 
-        var status = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Failed);
+        var status = await harness.WaitForStatusAsync(id, OrchestrationStatus.Failed);
         Assert.Contains("A phone number input is required.", (string?)status.Output);
         Assert.StartsWith("Orchestrator function 'E4_SmsPhoneVerification' failed:", (string?)status.Output);
     }

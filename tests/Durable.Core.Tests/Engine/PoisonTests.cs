@@ -32,14 +32,14 @@ public sealed class PoisonTests : IDisposable
         // Act: each failed attempt is retried after a 1-second delay on the fake clock.
         string brokenId = await harness.Client.StartNewAsync("Broken", null, null);
         string fineId = await harness.Client.StartNewAsync("Fine", null, null);
-        OrchestrationStatus failed = await AdvanceUntilAsync(harness, brokenId, OrchestrationRuntimeStatus.Failed);
+        OrchestrationMetadata failed = await AdvanceUntilAsync(harness, brokenId, OrchestrationStatus.Failed);
 
         // Assert
         Assert.Equal(MaxDequeueCount, broken!.Attempts);
         string output = (string)failed.Output!;
         Assert.Contains($"Gave up after {MaxDequeueCount} attempt(s)", output, StringComparison.Ordinal);
         Assert.Contains("binding failed", output, StringComparison.Ordinal);
-        Assert.Equal("done", (string?)(await harness.WaitForStatusAsync(fineId, OrchestrationRuntimeStatus.Completed)).Output);
+        Assert.Equal("done", (string?)(await harness.WaitForStatusAsync(fineId, OrchestrationStatus.Completed)).Output);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class PoisonTests : IDisposable
 
         // Act
         string id = await harness.Client.StartNewAsync("Flaky", null, null);
-        OrchestrationStatus completed = await AdvanceUntilAsync(harness, id, OrchestrationRuntimeStatus.Completed);
+        OrchestrationMetadata completed = await AdvanceUntilAsync(harness, id, OrchestrationStatus.Completed);
 
         // Assert
         Assert.Equal("done", (string?)completed.Output);
@@ -108,7 +108,7 @@ public sealed class PoisonTests : IDisposable
 
         // Act: a healthy host starts.
         await using EngineHarness healthy = await this.StartAsync(time, Register);
-        OrchestrationStatus status = await healthy.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+        OrchestrationMetadata status = await healthy.WaitForStatusAsync(id, OrchestrationStatus.Completed);
 
         // Assert: the orchestrator saw a failed task naming the attempts; the activity never ran on the healthy host.
         string output = (string)status.Output!;
@@ -119,12 +119,12 @@ public sealed class PoisonTests : IDisposable
 
     public void Dispose() => this.database.Dispose();
 
-    private static async Task<OrchestrationStatus> AdvanceUntilAsync(EngineHarness harness, string instanceId, OrchestrationRuntimeStatus wanted)
+    private static async Task<OrchestrationMetadata> AdvanceUntilAsync(EngineHarness harness, string instanceId, OrchestrationStatus wanted)
     {
         using CancellationTokenSource limit = new(TimeSpan.FromSeconds(10));
         while (true)
         {
-            OrchestrationStatus? status = await harness.Client.GetStatusAsync(instanceId, showHistory: false);
+            OrchestrationMetadata? status = await harness.Client.GetStatusAsync(instanceId, showHistory: false);
             if (status?.RuntimeStatus == wanted)
             {
                 return status;

@@ -25,7 +25,7 @@ public sealed class ReplaySafeLoggerTests
 
         // Act
         string id = await harness.Client.StartNewAsync("Chatty", null, null);
-        await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+        await harness.WaitForStatusAsync(id, OrchestrationStatus.Completed);
 
         // Assert
         Assert.Equal(["start", "middle", "end"], sink.Lines);

@@ -31,8 +31,8 @@ public sealed class RestartTests : IDisposable
         await second.Engine.StartAsync(CancellationToken.None);
 
         // Assert
-        Assert.True((bool)(await second.WaitForStatusAsync(answered, OrchestrationRuntimeStatus.Completed)).Output!);
-        Assert.False((bool)(await second.WaitForStatusAsync(timedOut, OrchestrationRuntimeStatus.Completed)).Output!);
+        Assert.True((bool)(await second.WaitForStatusAsync(answered, OrchestrationStatus.Completed)).Output!);
+        Assert.False((bool)(await second.WaitForStatusAsync(timedOut, OrchestrationStatus.Completed)).Output!);
     }
 
     public void Dispose() => this.database.Dispose();

@@ -19,12 +19,12 @@ public sealed class RewindTests : IDisposable
         int flakyCalls = 0;
         await using EngineHarness harness = await EngineHarness.StartAsync(f => Register(f, () => Interlocked.Increment(ref firstCalls), () => Interlocked.Increment(ref flakyCalls)));
         string id = await harness.Client.StartNewAsync("TwoSteps", null, 5);
-        OrchestrationStatus failed = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Failed);
+        OrchestrationMetadata failed = await harness.WaitForStatusAsync(id, OrchestrationStatus.Failed);
         HistoryEvent firstResult = failed.History!.Single(e => e.EventType == EventType.TaskCompleted);
 
         // Act
         EnqueueResult result = await harness.Client.RewindAsync(id, "fixed the SMS gateway");
-        OrchestrationStatus completed = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+        OrchestrationMetadata completed = await harness.WaitForStatusAsync(id, OrchestrationStatus.Completed);
 
         // Assert: only the failed activity ran again; the earlier result and the start are kept as they were.
         Assert.Equal(EnqueueResult.Accepted, result);
@@ -36,7 +36,7 @@ public sealed class RewindTests : IDisposable
         Assert.Contains(firstResult, history);
         Assert.DoesNotContain(history, e => e.EventType == EventType.TaskFailed);
         Assert.Equal("fixed the SMS gateway", history.Single(e => e.EventType == EventType.ExecutionRewound).Reason);
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, history.Last(e => e.EventType == EventType.ExecutionCompleted).OrchestrationStatus);
+        Assert.Equal(OrchestrationStatus.Completed, history.Last(e => e.EventType == EventType.ExecutionCompleted).OrchestrationStatus);
     }
 
     [Fact]
@@ -48,11 +48,11 @@ public sealed class RewindTests : IDisposable
             f => Register(f, () => 1, () => Interlocked.Increment(ref flakyCalls)),
             t => new SqliteOrchestrationStore(new SqliteStoreOptions { DatabasePath = this.database.Path, HubName = "RewindHub" }, t));
         string id = await harness.Client.StartNewAsync("TwoSteps", null, 5);
-        await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Failed);
+        await harness.WaitForStatusAsync(id, OrchestrationStatus.Failed);
 
         // Act
         await harness.Client.RewindAsync(id, null);
-        OrchestrationStatus completed = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+        OrchestrationMetadata completed = await harness.WaitForStatusAsync(id, OrchestrationStatus.Completed);
 
         // Assert
         Assert.Equal(15, (int)completed.Output!);
@@ -65,15 +65,15 @@ public sealed class RewindTests : IDisposable
         // Arrange
         await using EngineHarness harness = await EngineHarness.StartAsync(f => f.AddOrchestrator("Done", _ => Task.FromResult(1)));
         string id = await harness.Client.StartNewAsync("Done", null, null);
-        OrchestrationStatus before = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+        OrchestrationMetadata before = await harness.WaitForStatusAsync(id, OrchestrationStatus.Completed);
 
         // Act
         EnqueueResult result = await harness.Client.RewindAsync(id, "no");
 
         // Assert
         Assert.Equal(EnqueueResult.Gone, result);
-        OrchestrationStatus after = (await harness.Client.GetStatusAsync(id, showHistory: true))!;
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, after.RuntimeStatus);
+        OrchestrationMetadata after = (await harness.Client.GetStatusAsync(id, showHistory: true))!;
+        Assert.Equal(OrchestrationStatus.Completed, after.RuntimeStatus);
         Assert.Equal(before.History!, after.History!);
     }
 
@@ -96,7 +96,7 @@ public sealed class RewindTests : IDisposable
         // Arrange
         await using EngineHarness harness = await EngineHarness.StartAsync(f => f.AddOrchestrator("Waits", async ctx => await ctx.WaitForExternalEvent<int>("go")));
         string id = await harness.Client.StartNewAsync("Waits", null, null);
-        await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Running);
+        await harness.WaitForStatusAsync(id, OrchestrationStatus.Running);
 
         // Act
         InvalidOperationException error = await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Client.RewindAsync(id, null));
@@ -115,11 +115,11 @@ public sealed class RewindTests : IDisposable
             .AddOrchestrator("Child", async ctx => await ctx.CallActivityAsync<int>("Double", ctx.GetInput<int>()))
             .AddActivity<int, int>("Double", (i, _) => Interlocked.Increment(ref childRuns) == 1 ? throw new InvalidOperationException("first run fails") : Task.FromResult(i * 2)));
         string id = await harness.Client.StartNewAsync("Parent", "parent", null);
-        await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Failed);
+        await harness.WaitForStatusAsync(id, OrchestrationStatus.Failed);
 
         // Act
         await harness.Client.RewindAsync(id, "again");
-        OrchestrationStatus completed = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+        OrchestrationMetadata completed = await harness.WaitForStatusAsync(id, OrchestrationStatus.Completed);
 
         // Assert
         Assert.Equal(8, (int)completed.Output!);

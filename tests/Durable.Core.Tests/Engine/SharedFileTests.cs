@@ -45,7 +45,7 @@ public sealed class SharedFileTests : IDisposable
         // Assert
         foreach (string id in ids)
         {
-            var status = await first.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+            var status = await first.WaitForStatusAsync(id, OrchestrationStatus.Completed);
             Assert.True((bool)status.Output!);
             Assert.Equal(1, status.History!.Count(e => e.EventType == EventType.ExecutionCompleted));
         }

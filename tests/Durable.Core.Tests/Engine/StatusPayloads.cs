@@ -10,7 +10,7 @@ namespace Durable.Core.Tests.Engine;
 /// </summary>
 internal static class StatusPayloads
 {
-    extension(OrchestrationStatus status)
+    extension(OrchestrationMetadata status)
     {
         /// <summary>The input as a token, or null.</summary>
         public JToken? Input => JsonDataConverter.ToToken(status.InputJson);

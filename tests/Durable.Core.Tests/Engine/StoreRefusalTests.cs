@@ -32,8 +32,8 @@ public sealed class StoreRefusalTests
 
         // Act: time moves in steps well below the 30-second lease.
         string id = await harness.Client.StartNewAsync("Sender", null, null);
-        OrchestrationStatus? status = null;
-        for (int step = 0; step < 40 && status?.RuntimeStatus != OrchestrationRuntimeStatus.Completed; step++)
+        OrchestrationMetadata? status = null;
+        for (int step = 0; step < 40 && status?.RuntimeStatus != OrchestrationStatus.Completed; step++)
         {
             await Task.Delay(20);
             harness.Time.Advance(TimeSpan.FromMilliseconds(250));
@@ -41,7 +41,7 @@ public sealed class StoreRefusalTests
         }
 
         // Assert: done within 10 s of fake time; the refused result was stored again, the activity ran once.
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, status?.RuntimeStatus);
+        Assert.Equal(OrchestrationStatus.Completed, status?.RuntimeStatus);
         Assert.Equal("sent", (string?)status!.Output);
         Assert.Equal([1], attempts);
     }
@@ -64,8 +64,8 @@ public sealed class StoreRefusalTests
 
         // Act: two minutes of fake time in quarter-second steps, far past the outage.
         string id = await harness.Client.StartNewAsync("Sender", null, null);
-        OrchestrationStatus? status = null;
-        for (int step = 0; step < 480 && status?.RuntimeStatus != OrchestrationRuntimeStatus.Completed; step++)
+        OrchestrationMetadata? status = null;
+        for (int step = 0; step < 480 && status?.RuntimeStatus != OrchestrationStatus.Completed; step++)
         {
             await Task.Delay(5);
             harness.Time.Advance(TimeSpan.FromMilliseconds(250));
@@ -73,7 +73,7 @@ public sealed class StoreRefusalTests
         }
 
         // Assert: the store's outage is not the work's fault: no parking, no second SMS.
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, status?.RuntimeStatus);
+        Assert.Equal(OrchestrationStatus.Completed, status?.RuntimeStatus);
         Assert.Equal("sent", (string?)status!.Output);
         Assert.Equal(1, runs);
     }

@@ -28,12 +28,12 @@ public sealed class TelemetryTests
 
         // Act
         string id = await harness.Client.StartNewAsync("Sender", null, null);
-        await harness.WaitForAsync(id, s => s.RuntimeStatus == OrchestrationRuntimeStatus.Completed, "completed");
+        await harness.WaitForAsync(id, s => s.RuntimeStatus == OrchestrationStatus.Completed, "completed");
         OrchestrationFinished finished = await observer.WaitForFinishAsync();
 
         // Assert
         Assert.Equal([("Sender", id)], observer.Started);
-        Assert.Equal((id, "Sender", OrchestrationRuntimeStatus.Completed, "\"sent!\""), (finished.InstanceId, finished.Name, finished.Status, finished.Output));
+        Assert.Equal((id, "Sender", OrchestrationStatus.Completed, "\"sent!\""), (finished.InstanceId, finished.Name, finished.Status, finished.Output));
         Assert.Contains(finished.History, e => e.EventType == EventType.TaskCompleted && e.Result == "\"sent\"");
         Assert.Contains(finished.History, e => e.EventType == EventType.ExecutionCompleted);
         Assert.Single(observer.Finished);
@@ -57,7 +57,7 @@ public sealed class TelemetryTests
 
         // Act
         string id = await harness.Client.StartNewAsync("Sender", null, null);
-        await harness.WaitForAsync(id, s => s.RuntimeStatus == OrchestrationRuntimeStatus.Completed, "completed");
+        await harness.WaitForAsync(id, s => s.RuntimeStatus == OrchestrationStatus.Completed, "completed");
         IReadOnlyList<HistoryEvent> history = await harness.Store.GetHistoryAsync(id, CancellationToken.None);
 
         // Assert: the start span's context is on the start event; both episodes hang under it; the activity under the first.
@@ -116,7 +116,7 @@ public sealed class TelemetryTests
         // Act: each failed attempt is retried after a second of fake time.
         string id = await harness.Client.StartNewAsync("Broken", null, null);
         using CancellationTokenSource limit = new(TimeSpan.FromSeconds(10));
-        while ((await harness.Client.GetStatusAsync(id))?.RuntimeStatus != OrchestrationRuntimeStatus.Failed)
+        while ((await harness.Client.GetStatusAsync(id))?.RuntimeStatus != OrchestrationStatus.Failed)
         {
             await Task.Delay(10, limit.Token);
             harness.Time.Advance(TimeSpan.FromMilliseconds(250));

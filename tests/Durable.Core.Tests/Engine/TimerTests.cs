@@ -21,7 +21,7 @@ public sealed class TimerTests
 
         string id = await harness.Client.StartNewAsync("Cancelled", null, null);
 
-        var status = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+        var status = await harness.WaitForStatusAsync(id, OrchestrationStatus.Completed);
         Assert.Equal("done", (string?)status.Output);
     }
 
@@ -42,10 +42,10 @@ public sealed class TimerTests
 
         // The function has returned, but the open timer keeps the instance Running.
         await harness.WaitForAsync(id, s => s.History!.Count(e => e.EventType == EventType.TaskCompleted) == 1, "past its activity");
-        Assert.Equal(OrchestrationRuntimeStatus.Running, (await harness.Client.GetStatusAsync(id))!.RuntimeStatus);
+        Assert.Equal(OrchestrationStatus.Running, (await harness.Client.GetStatusAsync(id))!.RuntimeStatus);
 
         harness.Time.Advance(TimeSpan.FromHours(1));
-        var status = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+        var status = await harness.WaitForStatusAsync(id, OrchestrationStatus.Completed);
         Assert.Equal("done", (string?)status.Output);
     }
 
@@ -64,7 +64,7 @@ public sealed class TimerTests
         await harness.WaitForHistoryAsync(id, "TimerCreated");
         harness.Time.Advance(TimeSpan.FromMinutes(10));
 
-        var status = await harness.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Completed);
+        var status = await harness.WaitForStatusAsync(id, OrchestrationStatus.Completed);
         Assert.Equal(10.0, (double)status.Output!, precision: 3);
     }
 }

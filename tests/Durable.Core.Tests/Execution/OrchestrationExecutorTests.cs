@@ -17,7 +17,7 @@ public sealed class OrchestrationExecutorTests
         EpisodeResult result = await RunAsync(SendThenWaitAsync, past: [], fresh: [Episode(0), Started("\"+14255550123\"")]);
 
         // Assert
-        Assert.Equal(OrchestrationRuntimeStatus.Running, result.Status);
+        Assert.Equal(OrchestrationStatus.Running, result.Status);
         OrchestratorAction action = Assert.Single(result.NewActions);
         Assert.Equal(new OrchestratorAction(0, EventType.TaskScheduled, "Send", "\"+14255550123\""), action);
     }
@@ -34,9 +34,9 @@ public sealed class OrchestrationExecutorTests
             SendThenWaitAsync, [.. past, Episode(5), Completed(0, "1234"), EpisodeEnd()], fresh: [Episode(9), Raised("answer", "\"1234\"")]);
 
         // Assert
-        Assert.Equal(OrchestrationRuntimeStatus.Running, waiting.Status);
+        Assert.Equal(OrchestrationStatus.Running, waiting.Status);
         Assert.Empty(waiting.NewActions);
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, answered.Status);
+        Assert.Equal(OrchestrationStatus.Completed, answered.Status);
         Assert.Equal("true", answered.Output);
     }
 
@@ -72,7 +72,7 @@ public sealed class OrchestrationExecutorTests
         EpisodeResult result = await RunAsync(CallsNewAsync, past, fresh: [Episode(1), Completed(0, "1")]);
 
         // Assert
-        Assert.Equal(OrchestrationRuntimeStatus.Failed, result.Status);
+        Assert.Equal(OrchestrationStatus.Failed, result.Status);
         Assert.IsType<NonDeterministicOrchestrationException>(result.Failure);
         Assert.Contains("TaskScheduled #0 'Old'", result.Output);
         Assert.Contains("TaskScheduled #0 'New'", result.Output);
@@ -90,9 +90,9 @@ public sealed class OrchestrationExecutorTests
         EpisodeResult resumed = await RunAsync(SendThenWaitAsync, [.. waiting, .. suspendedWithAnswer, EpisodeEnd()], fresh: [Episode(7), Resumed()]);
 
         // Assert: the answer is history while suspended, but the code sees it only after the resume.
-        Assert.Equal(OrchestrationRuntimeStatus.Suspended, suspended.Status);
+        Assert.Equal(OrchestrationStatus.Suspended, suspended.Status);
         Assert.Null(suspended.Output);
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, resumed.Status);
+        Assert.Equal(OrchestrationStatus.Completed, resumed.Status);
         Assert.Equal("true", resumed.Output);
     }
 
@@ -115,7 +115,7 @@ public sealed class OrchestrationExecutorTests
             StepThenContinueAsync, past, fresh: [Episode(1), Raised("answer", "\"1\""), Raised("answer", "\"2\""), Completed(0, "0")]);
 
         // Assert
-        Assert.Equal(OrchestrationRuntimeStatus.ContinuedAsNew, result.Status);
+        Assert.Equal(OrchestrationStatus.ContinuedAsNew, result.Status);
         Assert.Equal("1", result.ContinueAsNewInput);
         Assert.Equal([("answer", "\"1\""), ("answer", "\"2\"")], result.CarriedEvents);
     }
@@ -131,7 +131,7 @@ public sealed class OrchestrationExecutorTests
             SendThenWaitAsync, past, fresh: [Episode(3), Terminated("\"stop\""), Completed(0, "1234"), Raised("answer", "\"1234\"")]);
 
         // Assert
-        Assert.Equal(OrchestrationRuntimeStatus.Terminated, result.Status);
+        Assert.Equal(OrchestrationStatus.Terminated, result.Status);
         Assert.Equal("\"stop\"", result.Output);
         Assert.Empty(result.NewActions);
     }

@@ -33,7 +33,7 @@ internal sealed class SqliteStoreUnderTest : IStoreUnderTest
             connection,
             "SELECT instance_id, execution_id, status, locked_by FROM instances WHERE hub = $hub",
             hubName,
-            r => new InstanceRow(r.GetString(0), r.GetString(1), ((OrchestrationRuntimeStatus)r.GetInt32(2)).ToString(), r.IsDBNull(3) ? null : r.GetString(3)));
+            r => new InstanceRow(r.GetString(0), r.GetString(1), ((OrchestrationStatus)r.GetInt32(2)).ToString(), r.IsDBNull(3) ? null : r.GetString(3)));
         List<InboxRow> inbox = await QueryAsync(
             connection,
             "SELECT instance_id, execution_id, payload FROM inbox WHERE hub = $hub",

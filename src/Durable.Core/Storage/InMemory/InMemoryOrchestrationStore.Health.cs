@@ -9,11 +9,11 @@ public sealed partial class InMemoryOrchestrationStore : IStoreHealthProbe, IIns
     public Task ProbeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <inheritdoc/>
-    public Task<IReadOnlyDictionary<OrchestrationRuntimeStatus, long>> CountInstancesByStatusAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyDictionary<OrchestrationStatus, long>> CountInstancesByStatusAsync(CancellationToken cancellationToken)
     {
         lock (this.gate)
         {
-            IReadOnlyDictionary<OrchestrationRuntimeStatus, long> counts = this.instances.Values
+            IReadOnlyDictionary<OrchestrationStatus, long> counts = this.instances.Values
                 .GroupBy(i => i.Record.Status)
                 .ToDictionary(g => g.Key, g => (long)g.Count());
             return Task.FromResult(counts);

@@ -133,7 +133,7 @@ public sealed partial class InMemoryOrchestrationStore : IOrchestrationStore
             instance.InstanceId,
             instance.ExecutionId,
             instance.Name,
-            OrchestrationRuntimeStatus.Pending,
+            OrchestrationStatus.Pending,
             instance.Input,
             null,
             null,

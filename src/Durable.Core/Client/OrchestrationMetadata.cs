@@ -6,7 +6,7 @@ namespace Durable.Core.Client;
 /// An instance's status as the engine reports it: payloads as the JSON text the engine stored and history as typed
 /// events, so a front (the HTTP API, the command line) decides how to present them.
 /// </summary>
-public sealed class OrchestrationStatus
+public sealed class OrchestrationMetadata
 {
     /// <summary>Orchestrator name.</summary>
     public required string Name { get; init; }
@@ -15,7 +15,7 @@ public sealed class OrchestrationStatus
     public required string InstanceId { get; init; }
 
     /// <summary>Runtime status.</summary>
-    public required OrchestrationRuntimeStatus RuntimeStatus { get; init; }
+    public required OrchestrationStatus RuntimeStatus { get; init; }
 
     /// <summary>Input as JSON text, or null when absent or not requested.</summary>
     public string? InputJson { get; init; }

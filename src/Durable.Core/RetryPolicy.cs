@@ -4,12 +4,12 @@ namespace Durable.Core;
 /// Retry policy for activities and sub-orchestrations. Retries wait on durable timers, so they survive
 /// restarts and replay deterministically.
 /// </summary>
-public sealed class RetryOptions
+public sealed class RetryPolicy
 {
     /// <summary>Creates a policy.</summary>
     /// <param name="firstRetryInterval">Delay before the first retry (&gt; 0).</param>
     /// <param name="maxNumberOfAttempts">Total attempts including the first (≥ 1).</param>
-    public RetryOptions(TimeSpan firstRetryInterval, int maxNumberOfAttempts)
+    public RetryPolicy(TimeSpan firstRetryInterval, int maxNumberOfAttempts)
     {
         if (firstRetryInterval <= TimeSpan.Zero)
         {

@@ -2,9 +2,9 @@ namespace Durable.Core;
 
 /// <summary>
 /// The lifecycle state of an orchestration instance. Names and numeric values match Durable Functions'
-/// <c>OrchestrationRuntimeStatus</c> so that stored values and HTTP output read the same as in Azure.
+/// <c>OrchestrationStatus</c> so that stored values and HTTP output read the same as in Azure.
 /// </summary>
-public enum OrchestrationRuntimeStatus
+public enum OrchestrationStatus
 {
     /// <summary>The instance is being processed or waits for an event, a timer or an activity.</summary>
     Running = 0,
