@@ -15,8 +15,10 @@ public sealed class HostProcess : IDisposable, IAsyncDisposable
 {
     private readonly Process process;
     private readonly StringBuilder output = new();
+    private readonly StringBuilder error = new();
     private readonly HostProcessOptions options;
     private readonly Stopwatch sinceSpawn;
+    private bool disposed;
 
     private HostProcess(Process process, int port, HostProcessOptions options, Stopwatch sinceSpawn)
     {
@@ -56,6 +58,18 @@ public sealed class HostProcess : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>What the process wrote to standard error alone (where it reports why it could not start).</summary>
+    public string Error
+    {
+        get
+        {
+            lock (this.output)
+            {
+                return this.error.ToString();
+            }
+        }
+    }
+
     /// <summary>Starts the host; it does not wait for it (see <see cref="WaitUntilServingAsync"/>).</summary>
     /// <param name="options">Folder, port, settings, arguments, output handling.</param>
     /// <returns>The running process.</returns>
@@ -72,8 +86,12 @@ public sealed class HostProcess : IDisposable, IAsyncDisposable
             StandardErrorEncoding = Encoding.UTF8,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "FunctionsHost.dll"));
-        start.ArgumentList.Add("--port");
-        start.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
+        if (options.PortFlag)
+        {
+            start.ArgumentList.Add("--port");
+            start.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
+        }
+
         foreach (string argument in options.Arguments)
         {
             start.ArgumentList.Add(argument);
@@ -98,8 +116,8 @@ public sealed class HostProcess : IDisposable, IAsyncDisposable
         HostProcess host = new(process, port, options, sinceSpawn);
 
         // Always drain both pipes: a host blocked on a full pipe stops working.
-        process.OutputDataReceived += (_, e) => host.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => host.Append(e.Data);
+        process.OutputDataReceived += (_, e) => host.Append(e.Data, isError: false);
+        process.ErrorDataReceived += (_, e) => host.Append(e.Data, isError: true);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return host;
@@ -169,6 +187,27 @@ public sealed class HostProcess : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>Waits for a process that should end by itself (a refused start); SIGKILL and throw when it does not.</summary>
+    /// <param name="limit">How long to wait.</param>
+    /// <returns>The exit code.</returns>
+    public async Task<int> WaitForExitAsync(TimeSpan limit)
+    {
+        using CancellationTokenSource timeout = new(limit);
+        try
+        {
+            await this.process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await this.KillAsync().ConfigureAwait(false);
+            throw new TimeoutException($"The host did not exit within {limit}. Output:{Environment.NewLine}{this.Output}");
+        }
+
+        // The parameterless wait also waits until both pipes have been read to their end.
+        await this.process.WaitForExitAsync().ConfigureAwait(false);
+        return this.process.ExitCode;
+    }
+
     /// <summary>SIGKILL: the process ends at once, in the middle of whatever it was doing (leases left behind).</summary>
     /// <returns>A task that completes when the process is gone.</returns>
     public async Task KillAsync()
@@ -221,9 +260,15 @@ public sealed class HostProcess : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>Kills the process if it still runs (a test that failed half-way must not leave a host behind).</summary>
+    /// <summary>Kills the process if it still runs (a test that failed half-way must not leave a host behind); idempotent.</summary>
     public void Dispose()
     {
+        if (this.disposed)
+        {
+            return;
+        }
+
+        this.disposed = true;
         if (!this.process.HasExited)
         {
             this.process.Kill(entireProcessTree: true);
@@ -241,6 +286,16 @@ public sealed class HostProcess : IDisposable, IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
+    private static void Keep(StringBuilder text, string line, int? limit)
+    {
+        if (limit is { } most && text.Length > most)
+        {
+            text.Remove(0, most / 2);
+        }
+
+        text.AppendLine(line);
+    }
+
     private void ThrowIfExited()
     {
         if (this.process.HasExited)
@@ -249,7 +304,7 @@ public sealed class HostProcess : IDisposable, IAsyncDisposable
         }
     }
 
-    private void Append(string? line)
+    private void Append(string? line, bool isError)
     {
         if (line is null)
         {
@@ -259,12 +314,11 @@ public sealed class HostProcess : IDisposable, IAsyncDisposable
         this.options.OutputLine?.Invoke(line);
         lock (this.output)
         {
-            if (this.options.OutputLimit is { } limit && this.output.Length > limit)
+            Keep(this.output, line, this.options.OutputLimit);
+            if (isError)
             {
-                this.output.Remove(0, limit / 2);
+                Keep(this.error, line, this.options.OutputLimit);
             }
-
-            this.output.AppendLine(line);
         }
     }
 }

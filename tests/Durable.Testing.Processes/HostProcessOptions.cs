@@ -9,6 +9,12 @@ public sealed class HostProcessOptions
     /// <summary>The loopback port to serve on; 0 picks a free one.</summary>
     public int Port { get; init; }
 
+    /// <summary>
+    /// Whether to pass <c>--port</c>; false leaves the address to the host (<c>ASPNETCORE_URLS</c> in
+    /// <see cref="Environment"/>, or its default), and <see cref="HostProcess.Port"/> is then only what the test expects.
+    /// </summary>
+    public bool PortFlag { get; init; } = true;
+
     /// <summary>App settings as environment variables; a null value removes an inherited variable.</summary>
     public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
 
