@@ -170,7 +170,7 @@ public sealed class SqliteCliTests : IClassFixture<SqliteHostFixture>
     public async Task Rewind_FailedInstance_AcceptedAndTheHostRunsItAgain()
     {
         // Arrange: the orchestrator fails without a phone number (started through the API, which does not check input).
-        using HttpResponseMessage start = await this.fixture.Host.Client.PostAsync("/runtime/webhooks/durabletask/orchestrators/E4_SmsPhoneVerification", null);
+        using HttpResponseMessage start = await this.fixture.Client.PostAsync("/runtime/webhooks/durabletask/orchestrators/E4_SmsPhoneVerification", null);
         string id = (string)JObject.Parse(await start.Content.ReadAsStringAsync())["id"]!;
         await this.fixture.WaitForStatusAsync(id, "Failed");
 

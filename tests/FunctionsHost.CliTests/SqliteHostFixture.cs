@@ -1,3 +1,4 @@
+using Durable.Testing.Processes;
 using Newtonsoft.Json.Linq;
 
 namespace FunctionsHost.CliTests;
@@ -14,7 +15,22 @@ public sealed class SqliteHostFixture : IAsyncLifetime
 
     internal HostProcess Host => this.host ?? throw new InvalidOperationException("The host is not running.");
 
-    public async Task InitializeAsync() => this.host = await HostProcess.StartAsync(this.App);
+    /// <summary>A client with the host's address as its base.</summary>
+    internal HttpClient Client { get; private set; } = new();
+
+    /// <summary>Starts the host in Development (SMS to the dev outbox, no keys on loopback) and waits for its banner.</summary>
+    public async Task InitializeAsync()
+    {
+        this.host = HostProcess.Start(new HostProcessOptions
+        {
+            AppFolder = this.App.Path,
+            Environment = this.App.Environment.ToDictionary(setting => setting.Key, setting => (string?)setting.Value),
+            Arguments = ["--environment", "Development"],
+        });
+        this.Client.Dispose();
+        this.Client = new HttpClient { BaseAddress = this.host.BaseUrl, Timeout = TimeSpan.FromSeconds(60) };
+        await this.host.WaitForOutputAsync("Task hub: ", WaitDeadline);
+    }
 
     public async Task DisposeAsync()
     {
@@ -23,13 +39,15 @@ public sealed class SqliteHostFixture : IAsyncLifetime
             await this.host.DisposeAsync();
         }
 
+        this.Client.Dispose();
+
         this.App.Dispose();
     }
 
     /// <summary>The status as the host's HTTP API shows it (<c>GET /runtime/webhooks/durabletask/instances/{id}</c>).</summary>
     internal async Task<JObject> HttpStatusAsync(string instanceId, string query = "")
     {
-        string text = await this.Host.Client.GetStringAsync($"/runtime/webhooks/durabletask/instances/{instanceId}{query}");
+        string text = await this.Client.GetStringAsync($"/runtime/webhooks/durabletask/instances/{instanceId}{query}");
         return JObject.Parse(text);
     }
 
@@ -58,7 +76,7 @@ public sealed class SqliteHostFixture : IAsyncLifetime
         DateTime deadline = DateTime.UtcNow + WaitDeadline;
         while (DateTime.UtcNow < deadline)
         {
-            JArray messages = JArray.Parse(await this.Host.Client.GetStringAsync($"/dev/outbox?to={Uri.EscapeDataString(phoneNumber)}"));
+            JArray messages = JArray.Parse(await this.Client.GetStringAsync($"/dev/outbox?to={Uri.EscapeDataString(phoneNumber)}"));
             if (messages.Count > 0)
             {
                 string body = (string?)messages[messages.Count - 1]["body"] ?? string.Empty;

@@ -1,7 +1,6 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using Durable.Testing.Processes;
 using Newtonsoft.Json.Linq;
 
 namespace FunctionsHost.Tests;
@@ -16,13 +15,12 @@ public sealed class ProcessHostTests
     {
         // Arrange: a temp app folder with the repository's host.json; settings come from the environment.
         string folder = TestHost.NewAppFolder();
-        int port = FreePort();
-        using Process process = Start(folder, port);
-        StringBuilder output = Capture(process);
+        using HostProcess host = Start(folder, true);
+        int port = host.Port;
         try
         {
-            await WaitForAsync(() => Read(output).Contains("Task hub: EnvHub", StringComparison.Ordinal), process, output);
-            using HttpClient client = new() { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = Deadline };
+            await host.WaitForOutputAsync("Task hub: EnvHub", Deadline);
+            using HttpClient client = new() { BaseAddress = host.BaseUrl, Timeout = Deadline };
             string phone = TestHost.NewPhoneNumber();
 
             // Act: the README walkthrough over HTTP.
@@ -41,28 +39,20 @@ public sealed class ProcessHostTests
             Assert.Equal(HttpStatusCode.Accepted, raised.StatusCode);
             Assert.True((bool)status["output"]!);
             Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
-            Assert.Contains($"HttpStart: [POST] http://localhost:{port}/orchestrators/{{functionName}}", Read(output), StringComparison.Ordinal);
+            Assert.Contains($"HttpStart: [POST] http://localhost:{port}/orchestrators/{{functionName}}", host.Output, StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(folder, "state", "hub.db")), "the SQLite file named by the environment override");
 
             // Act: SIGTERM, as on Ctrl+C in a container.
             if (!OperatingSystem.IsWindows())
             {
-                using Process kill = Process.Start("/bin/kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-                await kill.WaitForExitAsync();
-                using CancellationTokenSource exit = new(Deadline);
-                await process.WaitForExitAsync(exit.Token);
-
-                Assert.Equal(0, process.ExitCode);
-                Assert.Contains("Durable engine stopped", Read(output), StringComparison.Ordinal);
+                Assert.True(await host.TerminateAsync(Deadline), "the host did not exit after SIGTERM");
+                Assert.Equal(0, host.ExitCode);
+                Assert.Contains("Durable engine stopped", host.Output, StringComparison.Ordinal);
             }
         }
         finally
         {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-
+            host.Dispose();
             Directory.Delete(folder, recursive: true);
         }
     }
@@ -73,13 +63,11 @@ public sealed class ProcessHostTests
         string folder = TestHost.NewAppFolder();
         try
         {
-            using Process process = Start(folder, FreePort(), ("SmsChallengeMaxAttempts", "lots"));
-            string error = await process.StandardError.ReadToEndAsync();
-            using CancellationTokenSource exit = new(Deadline);
-            await process.WaitForExitAsync(exit.Token);
+            using HostProcess host = Start(folder, true, ("SmsChallengeMaxAttempts", "lots"));
+            int exitCode = await host.WaitForExitAsync(Deadline);
 
-            Assert.Equal(1, process.ExitCode);
-            Assert.Contains("SmsChallengeMaxAttempts", error, StringComparison.Ordinal);
+            Assert.Equal(1, exitCode);
+            Assert.Contains("SmsChallengeMaxAttempts", host.Error, StringComparison.Ordinal);
         }
         finally
         {
@@ -91,92 +79,44 @@ public sealed class ProcessHostTests
     public async Task Process_AspNetCoreUrlsWithoutPortFlag_ListensThere()
     {
         string folder = TestHost.NewAppFolder();
-        int port = FreePort();
-        using Process process = Start(folder, null, ("ASPNETCORE_URLS", $"http://127.0.0.1:{port}"));
-        StringBuilder output = Capture(process);
+        int port = HostProcess.FreePort();
+        using HostProcess host = Start(folder, false, ("ASPNETCORE_URLS", $"http://127.0.0.1:{port}"));
         try
         {
-            await WaitForAsync(() => Read(output).Contains("Task hub: EnvHub", StringComparison.Ordinal), process, output);
+            await host.WaitForOutputAsync("Task hub: EnvHub", Deadline);
             using HttpClient client = new() { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = Deadline };
 
             using HttpResponseMessage unknown = await client.GetAsync("/nowhere");
 
             Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
-            Assert.Contains($"HttpStart: [POST] http://localhost:{port}/orchestrators/{{functionName}}", Read(output), StringComparison.Ordinal);
+            Assert.Contains($"HttpStart: [POST] http://localhost:{port}/orchestrators/{{functionName}}", host.Output, StringComparison.Ordinal);
         }
         finally
         {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-
+            host.Dispose();
             Directory.Delete(folder, recursive: true);
         }
     }
 
-    /// <summary>Collects the process's standard output and error as they arrive.</summary>
-    private static StringBuilder Capture(Process process)
+    /// <summary>The host in <paramref name="folder"/>, Twilio unset (the dev outbox), the hub and file from the environment.</summary>
+    private static HostProcess Start(string folder, bool portFlag, params (string Name, string Value)[] extra)
     {
-        StringBuilder output = new();
-        process.OutputDataReceived += (_, e) => Append(output, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(output, e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return output;
-    }
-
-    private static Process Start(string folder, int? port, params (string Name, string Value)[] extra)
-    {
-        ProcessStartInfo start = new("dotnet")
+        Dictionary<string, string?> environment = new()
         {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
+            ["TwilioAccountSid"] = null,
+            ["TwilioAuthToken"] = null,
+            ["TwilioPhoneNumber"] = null,
+            ["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development",
+            ["SmsChallengeTimeoutSeconds"] = "60",
+            ["AzureFunctionsJobHost__extensions__durableTask__hubName"] = "EnvHub",
+            ["AzureFunctionsJobHost__extensions__durableTask__storageProvider__databasePath"] = "state/hub.db",
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "FunctionsHost.dll"));
-        if (port is { } flag)
-        {
-            start.ArgumentList.Add("--port");
-            start.ArgumentList.Add(flag.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-        foreach (string name in (string[])["TwilioAccountSid", "TwilioAuthToken", "TwilioPhoneNumber", "ASPNETCORE_URLS"])
-        {
-            start.Environment.Remove(name);
-        }
-
-        start.Environment["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development";
-        start.Environment["SmsChallengeTimeoutSeconds"] = "60";
-        start.Environment["AzureFunctionsJobHost__extensions__durableTask__hubName"] = "EnvHub";
-        start.Environment["AzureFunctionsJobHost__extensions__durableTask__storageProvider__databasePath"] = "state/hub.db";
         foreach ((string name, string value) in extra)
         {
-            start.Environment[name] = value;
+            environment[name] = value;
         }
 
-        return Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-    }
-
-    private static int FreePort()
-    {
-        using TcpListener listener = new(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition, Process process, StringBuilder output)
-    {
-        DateTime deadline = DateTime.UtcNow + Deadline;
-        while (!condition())
-        {
-            if (process.HasExited || DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"The host did not start (exited: {process.HasExited}). Output:{Environment.NewLine}{Read(output)}");
-            }
-
-            await Task.Delay(100);
-        }
+        return HostProcess.Start(new HostProcessOptions { AppFolder = folder, PortFlag = portFlag, Environment = environment });
     }
 
     private static async Task<string> ReadCodeAsync(HttpClient client, string phone)
@@ -209,25 +149,6 @@ public sealed class ProcessHostTests
 
             Assert.True(DateTime.UtcNow < deadline, $"Not finished: {body}");
             await Task.Delay(100);
-        }
-    }
-
-    private static void Append(StringBuilder output, string? line)
-    {
-        if (line is not null)
-        {
-            lock (output)
-            {
-                output.AppendLine(line);
-            }
-        }
-    }
-
-    private static string Read(StringBuilder output)
-    {
-        lock (output)
-        {
-            return output.ToString();
         }
     }
 }

@@ -39,12 +39,12 @@ public sealed class MultiHostPostgresTests : IClassFixture<PostgresClusterFixtur
         await twilio.StartAsync();
         string appFolder = NewAppFolder();
         Dictionary<string, string> environment = HostEnvironment(connectionString, twilio.BaseUrl);
-        List<HostProcess> hosts = [];
+        List<NamedHost> hosts = [];
         try
         {
-            hosts.Add(await HostProcess.StartAsync("host-1", appFolder, environment));
-            hosts.AddRange(await Task.WhenAll(HostProcess.StartAsync("host-2", appFolder, environment), HostProcess.StartAsync("host-3", appFolder, environment)));
-            HostProcess victim = hosts[2];
+            hosts.Add(await NamedHost.StartAsync("host-1", appFolder, environment));
+            hosts.AddRange(await Task.WhenAll(NamedHost.StartAsync("host-2", appFolder, environment), NamedHost.StartAsync("host-3", appFolder, environment)));
+            NamedHost victim = hosts[2];
             string prefix = Random.Shared.Next(100, 1000).ToString(CultureInfo.InvariantCulture);
             Flow[] flows = [.. Enumerable.Range(0, Flows).Select(i => new Flow(i, $"+1555{prefix}{i:D4}", ExpectVerified: i % 10 != 0))];
 
@@ -109,7 +109,7 @@ public sealed class MultiHostPostgresTests : IClassFixture<PostgresClusterFixtur
         }
         finally
         {
-            foreach (HostProcess host in hosts)
+            foreach (NamedHost host in hosts)
             {
                 host.Dispose();
             }
@@ -151,11 +151,11 @@ public sealed class MultiHostPostgresTests : IClassFixture<PostgresClusterFixtur
     }
 
     /// <summary>The host at <paramref name="index"/> (mod 3), or the next one still alive.</summary>
-    private static HostProcess Pick(List<HostProcess> hosts, int index)
+    private static NamedHost Pick(List<NamedHost> hosts, int index)
     {
         for (int i = 0; i < hosts.Count; i++)
         {
-            HostProcess host = hosts[(index + i) % hosts.Count];
+            NamedHost host = hosts[(index + i) % hosts.Count];
             if (!host.Killed)
             {
                 return host;
@@ -169,11 +169,11 @@ public sealed class MultiHostPostgresTests : IClassFixture<PostgresClusterFixtur
         await Parallel.ForEachAsync(flows, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, async (f, _) => await body(f));
 
     /// <summary>A request to the flow's host for this step, moved to the next live host when that one is gone.</summary>
-    private static async Task<HttpResponseMessage> SendAsync(List<HostProcess> hosts, int index, Func<HostProcess, HttpRequestMessage> request, CancellationToken cancellationToken)
+    private static async Task<HttpResponseMessage> SendAsync(List<NamedHost> hosts, int index, Func<NamedHost, HttpRequestMessage> request, CancellationToken cancellationToken)
     {
         while (true)
         {
-            HostProcess host = Pick(hosts, index);
+            NamedHost host = Pick(hosts, index);
             try
             {
                 return await host.Client.SendAsync(request(host), cancellationToken);
@@ -185,16 +185,16 @@ public sealed class MultiHostPostgresTests : IClassFixture<PostgresClusterFixtur
         }
     }
 
-    private static async Task<JsonElement> GetStatusAsync(HostProcess host, Flow flow, CancellationToken cancellationToken)
+    private static async Task<JsonElement> GetStatusAsync(NamedHost host, Flow flow, CancellationToken cancellationToken)
     {
         using HttpResponseMessage response = await host.Client.GetAsync($"/runtime/webhooks/durabletask/instances/{flow.Id}?showHistory=true", cancellationToken);
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken)).RootElement.Clone();
     }
 
-    private async Task StartAsync(Flow flow, List<HostProcess> hosts, CancellationToken cancellationToken)
+    private async Task StartAsync(Flow flow, List<NamedHost> hosts, CancellationToken cancellationToken)
     {
         // Starts finish before any host is killed, so a start is never retried (a retry could start a second instance).
-        HostProcess host = Pick(hosts, flow.Index);
+        NamedHost host = Pick(hosts, flow.Index);
         using HttpResponseMessage response = await host.Client.PostAsync(
             "/orchestrators/E4_SmsPhoneVerification", new StringContent($"\"{flow.Phone}\"", Encoding.UTF8, "application/json"), cancellationToken);
         string body = await response.Content.ReadAsStringAsync(cancellationToken);
@@ -202,7 +202,7 @@ public sealed class MultiHostPostgresTests : IClassFixture<PostgresClusterFixtur
         flow.Id = JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
     }
 
-    private async Task AnswerAsync(Flow flow, List<HostProcess> hosts, FakeTwilio twilio, CompletionWatcher completed, CancellationToken cancellationToken, Action firstAnswer)
+    private async Task AnswerAsync(Flow flow, List<NamedHost> hosts, FakeTwilio twilio, CompletionWatcher completed, CancellationToken cancellationToken, Action firstAnswer)
     {
         Task done = completed.WhenCompleted(flow.Id);
         int seen = 0;
@@ -259,7 +259,7 @@ public sealed class MultiHostPostgresTests : IClassFixture<PostgresClusterFixtur
         private readonly CancellationTokenSource stop;
         private readonly Task loop;
 
-        public CompletionWatcher(List<HostProcess> hosts, CancellationToken cancellationToken)
+        public CompletionWatcher(List<NamedHost> hosts, CancellationToken cancellationToken)
         {
             this.stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             this.loop = Task.Run(() => this.RunAsync(hosts, this.stop.Token));
@@ -282,7 +282,7 @@ public sealed class MultiHostPostgresTests : IClassFixture<PostgresClusterFixtur
             this.stop.Dispose();
         }
 
-        private async Task RunAsync(List<HostProcess> hosts, CancellationToken cancellationToken)
+        private async Task RunAsync(List<NamedHost> hosts, CancellationToken cancellationToken)
         {
             int round = 0;
             while (!cancellationToken.IsCancellationRequested)

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Durable.Testing.Processes;
 
 namespace MultiHost.Tests;
 
@@ -65,30 +65,13 @@ public sealed class PostgresHostStartupTests
             """{"version": "2.0", "extensions": {"durableTask": {"hubName": "StartupHub", "storageProvider": {"type": "postgres", "connectionStringName": "DurablePostgres"}}}}""");
         try
         {
-            ProcessStartInfo start = new("dotnet")
+            using HostProcess host = HostProcess.Start(new HostProcessOptions
             {
-                WorkingDirectory = folder,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "FunctionsHost.dll"));
-            start.ArgumentList.Add("--port");
-            start.ArgumentList.Add("0");
-            start.Environment["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development";
-            start.Environment.Remove("DurablePostgres");
-            if (connectionString is not null)
-            {
-                start.Environment["DurablePostgres"] = connectionString;
-            }
-
-            using Process process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-            Task<string> output = process.StandardOutput.ReadToEndAsync();
-            string error = await process.StandardError.ReadToEndAsync();
-            using CancellationTokenSource exit = new(TimeSpan.FromSeconds(60));
-            await process.WaitForExitAsync(exit.Token);
-            await output;
-            return (process.ExitCode, error.Trim());
+                AppFolder = folder,
+                Environment = new Dictionary<string, string?> { ["AZURE_FUNCTIONS_ENVIRONMENT"] = "Development", ["DurablePostgres"] = connectionString },
+            });
+            int exitCode = await host.WaitForExitAsync(TimeSpan.FromSeconds(60));
+            return (exitCode, host.Error.Trim());
         }
         finally
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Durable.Core.History;
+using Durable.Testing.Processes;
 using Microsoft.Data.Sqlite;
 using Newtonsoft.Json.Linq;
 using PhoneVerification.FaultInjection.Infrastructure;

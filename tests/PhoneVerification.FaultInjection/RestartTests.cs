@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Durable.Testing.Processes;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using PhoneVerification.FaultInjection.Infrastructure;

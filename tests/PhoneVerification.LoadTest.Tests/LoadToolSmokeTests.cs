@@ -15,10 +15,10 @@ public sealed class LoadToolSmokeTests
     {
         // Arrange: the test starts the host (window 60 s) with its SMS going to the tool's sink port.
         int sinkPort = FreePort();
-        await using HostProcess host = HostProcess.Create(new Uri($"http://127.0.0.1:{sinkPort}"), 60, null, new Dictionary<string, string>(), null);
+        await using LoadHost host = LoadHost.Create(new Uri($"http://127.0.0.1:{sinkPort}"), 60, null, new Dictionary<string, string>(), null);
         using HttpClient client = new();
         await host.StartAsync(client);
-        string[] common = ["--base-url", host.BaseUrl.ToString(), "--sink-port", sinkPort.ToString(CultureInfo.InvariantCulture), "--host-pid", host.Process!.Id.ToString(CultureInfo.InvariantCulture), "--db", host.DatabasePath];
+        string[] common = ["--base-url", host.BaseUrl.ToString(), "--sink-port", sinkPort.ToString(CultureInfo.InvariantCulture), "--host-pid", host.Pid!.Value.ToString(CultureInfo.InvariantCulture), "--db", host.DatabasePath];
 
         // Act
         (JsonObject right, string rightText) = await RunToolAsync([.. common, "--mode", "right", "--flows", "4", "--warmup", "1", "--warmup-seconds", "1", "--concurrency", "2"]);

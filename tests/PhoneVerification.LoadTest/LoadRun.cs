@@ -37,7 +37,7 @@ internal sealed class LoadRun
             client.DefaultRequestHeaders.Add("x-functions-key", o.Key);
         }
 
-        HostProcess? host = null;
+        LoadHost? host = null;
         try
         {
             Uri baseUrl;
@@ -45,11 +45,11 @@ internal sealed class LoadRun
             string? db = o.DatabasePath;
             if (o.StartHost)
             {
-                host = HostProcess.Create(sink.BaseUrl, o.EffectiveWindowSeconds, o.DatabasePath, o.HostSettings, o.HostLog);
+                host = LoadHost.Create(sink.BaseUrl, o.EffectiveWindowSeconds, o.DatabasePath, o.HostSettings, o.HostLog);
                 TimeSpan ready = await host.StartAsync(client).ConfigureAwait(false);
-                this.output.WriteLine($"host pid {host.Process!.Id} serving {host.BaseUrl} after {ready.TotalMilliseconds:0} ms; SQLite {host.DatabasePath}; Twilio sink {sink.BaseUrl}");
+                this.output.WriteLine($"host pid {host.Pid!.Value} serving {host.BaseUrl} after {ready.TotalMilliseconds:0} ms; SQLite {host.DatabasePath}; Twilio sink {sink.BaseUrl}");
                 baseUrl = host.BaseUrl;
-                pid = host.Process.Id;
+                pid = host.Pid.Value;
                 db = host.DatabasePath;
             }
             else
@@ -254,7 +254,7 @@ internal sealed class LoadRun
     }
 
     /// <summary>Stops the host cleanly, starts it on the same file, and times spawn → a waiting instance's status answered.</summary>
-    private async Task RestartAsync(HostProcess host, HttpClient client, FlowResult sample, JsonObject figures, CancellationToken cancellationToken)
+    private async Task RestartAsync(LoadHost host, HttpClient client, FlowResult sample, JsonObject figures, CancellationToken cancellationToken)
     {
         await host.StopAsync().ConfigureAwait(false);
         Stopwatch clock = Stopwatch.StartNew();
@@ -273,7 +273,7 @@ internal sealed class LoadRun
         figures["restartListeningMs"] = Math.Round(listening.TotalMilliseconds, 0);
         figures["restartServingMs"] = Math.Round(serving.TotalMilliseconds, 0);
         figures["runningAfterRestart"] = running;
-        figures["hostRssAfterRestartMb"] = HostMetrics.RssMegabytes(host.Process?.Id);
+        figures["hostRssAfterRestartMb"] = HostMetrics.RssMegabytes(host.Pid);
         this.output.WriteLine($"restart: answering after {listening.TotalMilliseconds:0} ms, a waiting instance's status 202 after {serving.TotalMilliseconds:0} ms; Running instances listed: {running}");
     }
 

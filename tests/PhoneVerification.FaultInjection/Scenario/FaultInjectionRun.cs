@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Durable.Testing.Processes;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using PhoneVerification.FaultInjection.Infrastructure;

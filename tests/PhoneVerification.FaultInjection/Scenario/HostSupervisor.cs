@@ -1,4 +1,4 @@
-using PhoneVerification.FaultInjection.Infrastructure;
+using Durable.Testing.Processes;
 
 namespace PhoneVerification.FaultInjection.Scenario;
 
@@ -8,6 +8,7 @@ namespace PhoneVerification.FaultInjection.Scenario;
 /// </summary>
 internal sealed class HostSupervisor : IDisposable
 {
+    private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(60);
     private readonly string appFolder;
     private readonly IReadOnlyDictionary<string, string?> environment;
     private readonly HttpClient probe;
@@ -49,8 +50,9 @@ internal sealed class HostSupervisor : IDisposable
     /// <summary>Starts a host and waits until it answers; records the downtime that ends here.</summary>
     public async Task StartAsync()
     {
-        this.current = HostProcess.Start(this.appFolder, this.Port, this.environment);
-        DateTimeOffset ready = await this.current.WaitUntilReadyAsync(this.probe);
+        this.current = this.Spawn();
+        await this.current.WaitUntilServingAsync(this.probe, StartLimit);
+        DateTimeOffset ready = DateTimeOffset.UtcNow;
         lock (this.gate)
         {
             if (this.killedAt is { } killed)
@@ -64,7 +66,7 @@ internal sealed class HostSupervisor : IDisposable
     }
 
     /// <summary>Starts a host without waiting for it (to kill it while it starts).</summary>
-    public void StartInBackground() => this.current = HostProcess.Start(this.appFolder, this.Port, this.environment);
+    public void StartInBackground() => this.current = this.Spawn();
 
     /// <summary>SIGKILL: flows see connection errors until the next start.</summary>
     public async Task KillAsync()
@@ -109,6 +111,8 @@ internal sealed class HostSupervisor : IDisposable
     }
 
     public void Dispose() => this.Retire();
+
+    private HostProcess Spawn() => HostProcess.Start(new HostProcessOptions { AppFolder = this.appFolder, Port = this.Port, Environment = this.environment });
 
     private void Retire()
     {
