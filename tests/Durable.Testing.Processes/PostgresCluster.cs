@@ -13,8 +13,10 @@ namespace Durable.Testing;
 /// </summary>
 /// <remarks>
 /// initdb and postgres refuse to run as root (CI runs as root), so as root they run as the <c>postgres</c> user the
-/// package creates, via <c>runuser</c>, in a folder that user owns. Durability settings are off (fsync): the tests
-/// kill hosts, never this server, and the cluster is deleted afterwards.
+/// package creates, via <c>runuser</c>, in a folder that user owns. By default durability settings are off (fsync): the
+/// tests kill hosts, never this server, and the cluster is deleted afterwards. The load tool asks for a durable server
+/// (the defaults: fsync and synchronous_commit on), since it measures what a real deployment pays. The class lives in
+/// Durable.Testing.Processes (no xunit) so that tool can use it; its namespace stays that of the other test helpers.
 /// </remarks>
 public sealed class PostgresCluster : IAsyncDisposable
 {
@@ -45,8 +47,13 @@ public sealed class PostgresCluster : IAsyncDisposable
     /// <summary>The connection string of the <c>postgres</c> maintenance database (superuser, trust authentication).</summary>
     public string AdminConnectionString => this.ConnectionString("postgres");
 
+    /// <summary>initdb + start, durability off (for tests); throws with the tool's output and the server log when either fails.</summary>
+    public static Task<PostgresCluster> StartAsync() => StartAsync(durable: false, []);
+
     /// <summary>initdb + start; throws with the tool's output and the server log when either fails.</summary>
-    public static async Task<PostgresCluster> StartAsync()
+    /// <param name="durable">True keeps the server's durability defaults (fsync, synchronous_commit, full_page_writes on).</param>
+    /// <param name="settings">More server settings, each <c>name=value</c> (passed as <c>-c name=value</c>).</param>
+    public static async Task<PostgresCluster> StartAsync(bool durable, IReadOnlyList<string> settings)
     {
         string bin = BinDirectory ?? throw new InvalidOperationException(SkipReason);
         string folder = Path.Combine(Path.GetTempPath(), $"durable-pg-{Guid.NewGuid():N}");
@@ -60,7 +67,9 @@ public sealed class PostgresCluster : IAsyncDisposable
             }
 
             await RunAsync(Path.Combine(bin, "initdb"), ["-D", cluster.dataFolder, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"]).ConfigureAwait(false);
-            string options = $"-c listen_addresses=127.0.0.1 -p {cluster.Port} -k {folder} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
+            string options = $"-c listen_addresses=127.0.0.1 -p {cluster.Port} -k {folder} -c max_connections=300" +
+                (durable ? string.Empty : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off") +
+                string.Concat(settings.Select(s => " -c " + s));
             cluster.serverOptions = options;
             await cluster.StartServerAsync().ConfigureAwait(false);
             AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Stop();
