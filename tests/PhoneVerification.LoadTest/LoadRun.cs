@@ -11,11 +11,16 @@ internal sealed class LoadRun
 {
     private readonly LoadTestOptions options;
     private readonly TextWriter output;
+    private readonly TextWriter statements;
 
-    public LoadRun(LoadTestOptions options, TextWriter output)
+    /// <param name="options">The parsed command line.</param>
+    /// <param name="output">Figures, ending with the JSON line.</param>
+    /// <param name="statements">Where <c>--pg-stat-statements</c> writes its table (stderr), apart from the figures.</param>
+    public LoadRun(LoadTestOptions options, TextWriter output, TextWriter? statements = null)
     {
         this.options = options;
         this.output = output;
+        this.statements = statements ?? output;
     }
 
     /// <summary>Runs and returns the figures (also printed, last as one JSON line).</summary>
@@ -37,119 +42,110 @@ internal sealed class LoadRun
             client.DefaultRequestHeaders.Add("x-functions-key", o.Key);
         }
 
-        LoadHost? host = null;
-        try
+        await using LoadTarget target = await LoadTarget.StartAsync(o, sink, client, this.output).ConfigureAwait(false);
+        Uri baseUrl = target.BaseUrls[0];
+        int? pid = target.Pids[0];
+        string? db = target.DatabasePath;
+        VerificationFlow flow = new(client, sink, o, target.BaseUrls);
+        string phonePrefix = "+1" + Random.Shared.Next(200, 999).ToString(CultureInfo.InvariantCulture);
+        int next = 0;
+        string NextPhone() => phonePrefix + Interlocked.Increment(ref next).ToString("0000000", CultureInfo.InvariantCulture);
+
+        int warmed = 0;
+        Stopwatch warming = Stopwatch.StartNew();
+        if (o.EffectiveWarmup > 0 || o.WarmupTime > TimeSpan.Zero)
         {
-            Uri baseUrl;
-            int? pid = o.HostPid;
-            string? db = o.DatabasePath;
-            if (o.StartHost)
+            // Rounds of the same flows until both the count and the time are reached: a host's first seconds are
+            // spent compiling (tiered JIT), which a steady-state figure should not include.
+            int warmedOk = 0;
+            do
             {
-                host = LoadHost.Create(sink.BaseUrl, o.EffectiveWindowSeconds, o.DatabasePath, o.HostSettings, o.HostLog);
-                TimeSpan ready = await host.StartAsync(client).ConfigureAwait(false);
-                this.output.WriteLine($"host pid {host.Pid!.Value} serving {host.BaseUrl} after {ready.TotalMilliseconds:0} ms; SQLite {host.DatabasePath}; Twilio sink {sink.BaseUrl}");
-                baseUrl = host.BaseUrl;
-                pid = host.Pid.Value;
-                db = host.DatabasePath;
+                int round = o.EffectiveWarmup > warmed ? o.EffectiveWarmup - warmed : Math.Max(o.Concurrency * 4, 100);
+                List<FlowResult> warm = await RunFlowsAsync(flow, round, o.Concurrency, NextPhone, cancellationToken).ConfigureAwait(false);
+                warmed += warm.Count;
+                warmedOk += warm.Count(r => r.Error is null);
             }
-            else
-            {
-                baseUrl = o.BaseUrl!;
-                this.output.WriteLine($"driving {baseUrl}; Twilio sink {sink.BaseUrl} (the host's TwilioApiBaseUrl must point here)");
-            }
+            while (warmed < o.EffectiveWarmup || warming.Elapsed < o.WarmupTime);
 
-            VerificationFlow flow = new(client, sink, o, baseUrl);
-            string phonePrefix = "+1" + Random.Shared.Next(200, 999).ToString(CultureInfo.InvariantCulture);
-            int next = 0;
-            string NextPhone() => phonePrefix + Interlocked.Increment(ref next).ToString("0000000", CultureInfo.InvariantCulture);
-
-            int warmed = 0;
-            Stopwatch warming = Stopwatch.StartNew();
-            if (o.EffectiveWarmup > 0 || o.WarmupTime > TimeSpan.Zero)
-            {
-                // Rounds of the same flows until both the count and the time are reached: a host's first seconds are
-                // spent compiling (tiered JIT), which a steady-state figure should not include.
-                int warmedOk = 0;
-                do
-                {
-                    int round = o.EffectiveWarmup > warmed ? o.EffectiveWarmup - warmed : Math.Max(o.Concurrency * 4, 100);
-                    List<FlowResult> warm = await RunFlowsAsync(flow, round, o.Concurrency, NextPhone, cancellationToken).ConfigureAwait(false);
-                    warmed += warm.Count;
-                    warmedOk += warm.Count(r => r.Error is null);
-                }
-                while (warmed < o.EffectiveWarmup || warming.Elapsed < o.WarmupTime);
-
-                this.output.WriteLine($"warm-up: {warmedOk}/{warmed} flows ok in {warming.Elapsed.TotalSeconds:0.0} s");
-            }
-
-            TimeSpan warmupTook = warming.Elapsed;
-
-            string loadBefore = HostMetrics.LoadAverages();
-            long? storeBefore = HostMetrics.StoreBytes(db);
-            TimeSpan? hostCpuBefore = HostMetrics.CpuTime(pid);
-            TimeSpan toolCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-            EventFlood? flood = null;
-            if (o.FloodEvents > 0)
-            {
-                flood = new EventFlood(client, sink, o, baseUrl);
-                await flood.PrepareAsync(NextPhone(), cancellationToken).ConfigureAwait(false);
-            }
-
-            Stopwatch clock = Stopwatch.StartNew();
-            Task<List<FlowResult>> running = RunFlowsAsync(flow, o.Flows, o.Concurrency, NextPhone, cancellationToken);
-            Task<JsonObject>? flooding = flood?.RunAsync(pid, running, cancellationToken);
-            List<FlowResult> results = await running.ConfigureAwait(false);
-            TimeSpan elapsed = clock.Elapsed;
-            JsonObject? floodFigures = flooding is null ? null : await flooding.ConfigureAwait(false);
-            string loadAfter = HostMetrics.LoadAverages();
-
-            TimeSpan? hostCpu = HostMetrics.CpuTime(pid) - hostCpuBefore;
-            TimeSpan toolCpu = Process.GetCurrentProcess().TotalProcessorTime - toolCpuBefore;
-            JsonObject figures = this.Summarize(results, elapsed, warmed, loadBefore, loadAfter);
-            figures["warmupElapsedS"] = Math.Round(warmupTook.TotalSeconds, 3);
-            figures["hostCpuMsPerFlow"] = hostCpu is { } h ? Math.Round(h.TotalMilliseconds / o.Flows, 2) : null;
-            figures["toolCpuMsPerFlow"] = Math.Round(toolCpu.TotalMilliseconds / o.Flows, 2);
-            this.output.WriteLine($"CPU per flow: host {figures["hostCpuMsPerFlow"]?.ToString() ?? "n/a"} ms, tool {figures["toolCpuMsPerFlow"]} ms");
-            if (o.Mode == FlowMode.Idle)
-            {
-                // Let the last timers and status writes land before sizing the host.
-                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
-                int waiting = results.Count(r => r.Error is null);
-                double? rss = HostMetrics.RssMegabytes(pid);
-                long? store = HostMetrics.StoreBytes(db);
-                figures["hostRssMb"] = rss;
-                figures["storeBytes"] = store;
-                figures["storeBytesBeforeRun"] = storeBefore;
-                figures["storeBytesPerWaiting"] = store is { } s && waiting > 0 ? Math.Round((double)(s - (storeBefore ?? 0)) / waiting, 1) : null;
-                this.output.WriteLine($"waiting instances: {waiting}; host RSS {rss?.ToString("0.0", CultureInfo.InvariantCulture) ?? "n/a"} MB; store {store?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} bytes ({figures["storeBytesPerWaiting"]} bytes per waiting instance, growth during the run)");
-                if (o.Restart && host is not null)
-                {
-                    await this.RestartAsync(host, client, results.First(r => r.Error is null), figures, cancellationToken).ConfigureAwait(false);
-                }
-            }
-            else
-            {
-                figures["hostRssMb"] = HostMetrics.RssMegabytes(pid);
-                figures["storeBytes"] = HostMetrics.StoreBytes(db);
-            }
-
-            if (floodFigures is not null)
-            {
-                figures["flood"] = floodFigures;
-                this.output.WriteLine($"flood: {floodFigures.ToJsonString()}");
-            }
-
-            figures["sinkMessages"] = sink.Received;
-            this.output.WriteLine(figures.ToJsonString());
-            return figures;
+            this.output.WriteLine($"warm-up: {warmedOk}/{warmed} flows ok in {warming.Elapsed.TotalSeconds:0.0} s");
         }
-        finally
+
+        TimeSpan warmupTook = warming.Elapsed;
+        if (o.PgStatStatements)
         {
-            if (host is not null)
+            await target.Postgres!.ResetStatementsAsync().ConfigureAwait(false);
+        }
+
+        string loadBefore = HostMetrics.LoadAverages();
+        long? storeBefore = HostMetrics.StoreBytes(db);
+        HostSpread spread = await HostSpread.BeginAsync(client, target.BaseUrls, target.Pids, cancellationToken).ConfigureAwait(false);
+        TimeSpan? dbCpuBefore = target.Postgres?.CpuTime();
+        TimeSpan toolCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        EventFlood? flood = null;
+        if (o.FloodEvents > 0)
+        {
+            flood = new EventFlood(client, sink, o, baseUrl);
+            await flood.PrepareAsync(NextPhone(), cancellationToken).ConfigureAwait(false);
+        }
+
+        Stopwatch clock = Stopwatch.StartNew();
+        Task<List<FlowResult>> running = RunFlowsAsync(flow, o.Flows, o.Concurrency, NextPhone, cancellationToken);
+        Task<JsonObject>? flooding = flood?.RunAsync(pid, running, cancellationToken);
+        List<FlowResult> results = await running.ConfigureAwait(false);
+        TimeSpan elapsed = clock.Elapsed;
+        JsonObject? floodFigures = flooding is null ? null : await flooding.ConfigureAwait(false);
+        string loadAfter = HostMetrics.LoadAverages();
+
+        TimeSpan? dbCpu = target.Postgres?.CpuTime() - dbCpuBefore;
+        TimeSpan toolCpu = Process.GetCurrentProcess().TotalProcessorTime - toolCpuBefore;
+        JsonArray perHost = await spread.EndAsync(client, o.Flows, this.output, cancellationToken).ConfigureAwait(false);
+        JsonObject figures = this.Summarize(results, elapsed, warmed, loadBefore, loadAfter);
+        figures["warmupElapsedS"] = Math.Round(warmupTook.TotalSeconds, 3);
+        figures["hostCpuMsPerFlow"] = spread.TotalCpuMsPerFlow;
+        figures["dbCpuMsPerFlow"] = dbCpu is { } d ? Math.Round(d.TotalMilliseconds / o.Flows, 2) : null;
+        figures["toolCpuMsPerFlow"] = Math.Round(toolCpu.TotalMilliseconds / o.Flows, 2);
+        figures["storeKind"] = o.Store.ToString().ToLowerInvariant();
+        figures["hosts"] = target.BaseUrls.Count;
+        figures["crossHost"] = o.CrossHost;
+        figures["perHost"] = perHost;
+        this.output.WriteLine($"CPU per flow: host{(target.BaseUrls.Count > 1 ? "s together" : string.Empty)} {figures["hostCpuMsPerFlow"]?.ToString() ?? "n/a"} ms, database {figures["dbCpuMsPerFlow"]?.ToString() ?? "n/a"} ms, tool {figures["toolCpuMsPerFlow"]} ms");
+        if (o.PgStatStatements)
+        {
+            figures["pgStatements"] = await target.Postgres!.ReportStatementsAsync(o.Flows, this.statements).ConfigureAwait(false);
+        }
+
+        if (o.Mode == FlowMode.Idle)
+        {
+            // Let the last timers and status writes land before sizing the host.
+            await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+            int waiting = results.Count(r => r.Error is null);
+            double? rss = HostMetrics.RssMegabytes(pid);
+            long? store = HostMetrics.StoreBytes(db);
+            figures["hostRssMb"] = rss;
+            figures["storeBytes"] = store;
+            figures["storeBytesBeforeRun"] = storeBefore;
+            figures["storeBytesPerWaiting"] = store is { } s && waiting > 0 ? Math.Round((double)(s - (storeBefore ?? 0)) / waiting, 1) : null;
+            this.output.WriteLine($"waiting instances: {waiting}; host RSS {rss?.ToString("0.0", CultureInfo.InvariantCulture) ?? "n/a"} MB; store {store?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} bytes ({figures["storeBytesPerWaiting"]} bytes per waiting instance, growth during the run)");
+            if (o.Restart && target.Started.Count > 0)
             {
-                await host.DisposeAsync().ConfigureAwait(false);
+                await this.RestartAsync(target.Started[0], client, results.First(r => r.Error is null), figures, cancellationToken).ConfigureAwait(false);
             }
         }
+        else
+        {
+            figures["hostRssMb"] = HostMetrics.RssMegabytes(pid);
+            figures["storeBytes"] = HostMetrics.StoreBytes(db);
+        }
+
+        if (floodFigures is not null)
+        {
+            figures["flood"] = floodFigures;
+            this.output.WriteLine($"flood: {floodFigures.ToJsonString()}");
+        }
+
+        figures["sinkMessages"] = sink.Received;
+        this.output.WriteLine(figures.ToJsonString());
+        return figures;
     }
 
     private static async Task<List<FlowResult>> RunFlowsAsync(VerificationFlow flow, int count, int concurrency, Func<string> nextPhone, CancellationToken cancellationToken)

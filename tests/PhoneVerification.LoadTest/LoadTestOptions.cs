@@ -37,6 +37,18 @@ internal sealed class LoadTestOptions
           --host-pid N               read the host's RSS from /proc/N/status
           --db PATH                  the host's SQLite file: its size (+WAL) per waiting instance is reported
           --start-host               start FunctionsHost as a child process (on a temp app folder unless --db)
+          --store sqlite|postgres    the started hosts' store (default sqlite). postgres without --pg-connection:
+                                     the tool starts a throwaway PostgreSQL server (initdb on a free loopback port,
+                                     fsync and synchronous_commit on) and deletes it afterwards
+          --pg-connection CONN       use this PostgreSQL server instead (implies --store postgres); started hosts
+                                     get a fresh task hub each run. With --base-url: the server your hosts use, for
+                                     its CPU per flow. DB CPU is measured only when the server runs on this machine
+          --pg-stat-statements       load pg_stat_statements (throwaway server; a given server must preload it) and
+                                     print the top statements per flow to stderr after the run
+          --hosts N                  started hosts on one PostgreSQL (default 1); each flow's start goes to the next
+                                     host in turn, CPU and episodes are reported per host (their /metrics)
+          --cross-host               send each flow's answer to the host after the one that started it and its status
+                                     polls to the one after that (default: the URLs the 202 returned)
           --window N                 SmsChallengeTimeoutSeconds for a started host (default 90; 3600 in idle mode)
           --host-setting KEY=VALUE   extra environment variable for a started host (repeatable)
           --host-log FILE            where a started host's output goes (default: discarded)
@@ -88,6 +100,16 @@ internal sealed class LoadTestOptions
 
     public int FloodEvents { get; set; }
 
+    public StoreKind Store { get; set; } = StoreKind.Sqlite;
+
+    public string? PgConnection { get; set; }
+
+    public bool PgStatStatements { get; set; }
+
+    public int Hosts { get; set; } = 1;
+
+    public bool CrossHost { get; set; }
+
     public int FloodBytes { get; set; } = 4096;
 
     public TimeSpan FloodInterval { get; set; }
@@ -99,6 +121,7 @@ internal sealed class LoadTestOptions
     public static LoadTestOptions Parse(IReadOnlyList<string> args)
     {
         LoadTestOptions o = new();
+        StoreKind? store = null;
         for (int i = 0; i < args.Count; i++)
         {
             string name = args[i];
@@ -144,6 +167,15 @@ internal sealed class LoadTestOptions
                 case "--flood-events": o.FloodEvents = NextInt(0); break;
                 case "--flood-bytes": o.FloodBytes = NextInt(2); break;
                 case "--flood-interval-ms": o.FloodInterval = TimeSpan.FromMilliseconds(NextInt(0)); break;
+                case "--store":
+                    store = Enum.TryParse(Next(), ignoreCase: true, out StoreKind kind) && Enum.IsDefined(kind)
+                        ? kind
+                        : throw new ArgumentException($"--store must be sqlite or postgres; got '{args[i]}'.");
+                    break;
+                case "--pg-connection": o.PgConnection = Next(); break;
+                case "--pg-stat-statements": o.PgStatStatements = true; break;
+                case "--hosts": o.Hosts = NextInt(1); break;
+                case "--cross-host": o.CrossHost = true; break;
                 default: throw new ArgumentException($"Unknown option '{name}'.");
             }
         }
@@ -153,6 +185,7 @@ internal sealed class LoadTestOptions
             throw new ArgumentException("Give exactly one of --base-url URL (a running host) and --start-host.");
         }
 
+        o.ValidateStore(store);
         if (o.Restart && (!o.StartHost || o.Mode != FlowMode.Idle))
         {
             throw new ArgumentException("--restart needs --start-host and --mode idle.");
@@ -164,5 +197,40 @@ internal sealed class LoadTestOptions
         }
 
         return o;
+    }
+
+    /// <summary>The PostgreSQL options against each other and the rest; sets <see cref="Store"/>.</summary>
+    private void ValidateStore(StoreKind? given)
+    {
+        if (given == StoreKind.Sqlite && this.PgConnection is not null)
+        {
+            throw new ArgumentException("--pg-connection needs --store postgres (or no --store).");
+        }
+
+        this.Store = given ?? (this.PgConnection is null ? StoreKind.Sqlite : StoreKind.Postgres);
+        if (this.Store == StoreKind.Postgres && this.DatabasePath is not null)
+        {
+            throw new ArgumentException("--db names a SQLite file; it does not go with --store postgres.");
+        }
+
+        if (this.Store == StoreKind.Postgres && !this.StartHost && this.PgConnection is null)
+        {
+            throw new ArgumentException("--store postgres with --base-url needs --pg-connection (the server your hosts use).");
+        }
+
+        if (this.PgStatStatements && this.Store != StoreKind.Postgres)
+        {
+            throw new ArgumentException("--pg-stat-statements needs --store postgres.");
+        }
+
+        if (this.Hosts > 1 && (!this.StartHost || this.Store != StoreKind.Postgres))
+        {
+            throw new ArgumentException("--hosts above 1 needs --start-host and --store postgres: hosts share work only through PostgreSQL.");
+        }
+
+        if (this.Hosts > 1 && (this.Restart || this.FloodEvents > 0))
+        {
+            throw new ArgumentException("--restart and --flood-events run against one host; leave out --hosts.");
+        }
     }
 }

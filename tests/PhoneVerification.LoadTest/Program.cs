@@ -33,7 +33,7 @@ try
         e.Cancel = true;
         stop.Cancel();
     };
-    System.Text.Json.Nodes.JsonObject figures = await new LoadRun(LoadTestOptions.Parse(args), Console.Out).RunAsync(stop.Token);
+    System.Text.Json.Nodes.JsonObject figures = await new LoadRun(LoadTestOptions.Parse(args), Console.Out, Console.Error).RunAsync(stop.Token);
     return (int)figures["failed"]! == 0 ? 0 : 2;
 }
 catch (ArgumentException e)

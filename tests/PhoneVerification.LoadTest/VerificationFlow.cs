@@ -17,7 +17,11 @@ internal sealed record FlowResult(
     DateTimeOffset? TimerDue,
     TimeSpan? TimerLateness);
 
-/// <summary>One simulated user, over the sample's HTTP contract only.</summary>
+/// <summary>
+/// One simulated user, over the sample's HTTP contract only. With several hosts each flow starts on the next host in
+/// turn; its answer and status polls go to the URLs the 202 returned (that host), or with <c>--cross-host</c> to the
+/// next host and the one after, as a client behind a load balancer would.
+/// </summary>
 internal sealed class VerificationFlow
 {
     private const string EventName = "SmsChallengeResponse";
@@ -25,23 +29,29 @@ internal sealed class VerificationFlow
     private readonly HttpClient client;
     private readonly TwilioSink sink;
     private readonly LoadTestOptions options;
-    private readonly Uri baseUrl;
+    private readonly IReadOnlyList<Uri> hosts;
+    private int started = -1;
 
-    public VerificationFlow(HttpClient client, TwilioSink sink, LoadTestOptions options, Uri baseUrl)
+    public VerificationFlow(HttpClient client, TwilioSink sink, LoadTestOptions options, IReadOnlyList<Uri> hosts)
     {
         this.client = client;
         this.sink = sink;
         this.options = options;
-        this.baseUrl = baseUrl;
+        this.hosts = hosts;
     }
+
+    /// <summary>The same link on another host (same path and query: every host serves every instance).</summary>
+    internal static Uri OnHost(Uri link, Uri host) => new UriBuilder(link) { Scheme = host.Scheme, Host = host.Host, Port = host.Port }.Uri;
 
     public async Task<FlowResult> RunAsync(string phone, CancellationToken cancellationToken)
     {
         Task<int> codeTask = this.sink.CodeFor(phone);
+        int turn = (int)((uint)Interlocked.Increment(ref this.started) % (uint)this.hosts.Count);
+        Uri baseUrl = this.hosts[turn];
         long begin = Stopwatch.GetTimestamp();
         string startBody;
         using (StringContent content = Json($"\"{phone}\""))
-        using (HttpResponseMessage started = await this.client.PostAsync(new Uri(this.baseUrl, "orchestrators/E4_SmsPhoneVerification"), content, cancellationToken).ConfigureAwait(false))
+        using (HttpResponseMessage started = await this.client.PostAsync(new Uri(baseUrl, "orchestrators/E4_SmsPhoneVerification"), content, cancellationToken).ConfigureAwait(false))
         {
             startBody = await started.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             if (started.StatusCode != HttpStatusCode.Accepted)
@@ -55,6 +65,11 @@ internal sealed class VerificationFlow
         string id = links.RootElement.GetProperty("id").GetString()!;
         Uri status = new(links.RootElement.GetProperty("statusQueryGetUri").GetString()!);
         Uri raise = new(links.RootElement.GetProperty("sendEventPostUri").GetString()!.Replace("{eventName}", EventName, StringComparison.Ordinal));
+        if (this.options.CrossHost)
+        {
+            raise = OnHost(raise, this.hosts[(turn + 1) % this.hosts.Count]);
+            status = OnHost(status, this.hosts[(turn + 2) % this.hosts.Count]);
+        }
 
         int code;
         try
