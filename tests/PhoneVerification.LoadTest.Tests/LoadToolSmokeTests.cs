@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Durable.Testing;
 using PhoneVerification.LoadTest;
 
 namespace PhoneVerification.LoadTest.Tests;
@@ -103,6 +104,27 @@ public sealed class LoadToolSmokeTests
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [PostgresFact]
+    public async Task StorePostgres_TwoHostsOnAThrowawayServer_SpreadStartsAndReportDatabaseCpu()
+    {
+        // Act: the tool starts the server and both hosts; starts alternate between the hosts.
+        (JsonObject figures, string text) = await RunToolAsync(["--start-host", "--store", "postgres", "--hosts", "2", "--pg-stat-statements", "--mode", "right", "--flows", "4", "--warmup", "0", "--concurrency", "2", "--poll-ms", "50"]);
+
+        // Assert
+        Assert.True(4 == (int)figures["ok"]!, text);
+        Assert.Equal("postgres", (string)figures["storeKind"]!);
+        Assert.Equal(2, (int)figures["hosts"]!);
+        JsonArray perHost = figures["perHost"]!.AsArray();
+        Assert.Equal(2, perHost.Count);
+        Assert.All(perHost, h => Assert.Equal(2, (double)h!["instancesStarted"]!));
+        // A right flow takes three episodes, each counted by the host that ran it. The last one is counted just after
+        // its commit, which the status poll may see first; the two before it certainly are counted.
+        Assert.True(perHost.Sum(h => (double)h!["episodes"]!) >= 4 * 2, text);
+        Assert.True((double)figures["dbCpuMsPerFlow"]! > 0, "the throwaway server runs here: its postmaster and backends are read from /proc");
+        Assert.True((double)figures["pgStatements"]!["statementsPerFlow"]! > 0, text);
+        Assert.Null(figures["storeBytes"]);
     }
 
     [Fact]
