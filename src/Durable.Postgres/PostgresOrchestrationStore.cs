@@ -78,7 +78,7 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
             async s =>
             {
                 await s.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext(@key))", cancellationToken, ("key", "durable-schema:" + this.schema)).ConfigureAwait(false);
-                await s.ExecuteAsync(
+                await s.ExecuteScriptAsync(
                     this.Sql("CREATE SCHEMA IF NOT EXISTS $s; CREATE TABLE IF NOT EXISTS $s.schema_version (version integer NOT NULL, applied_time bigint NOT NULL)"),
                     cancellationToken).ConfigureAwait(false);
                 int version = Convert.ToInt32(
@@ -93,7 +93,7 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
 
                 for (int next = version + 1; next <= PostgresSchema.CurrentVersion; next++)
                 {
-                    await s.ExecuteAsync(string.Format(CultureInfo.InvariantCulture, PostgresSchema.Migrations[next - 1], this.schema), cancellationToken).ConfigureAwait(false);
+                    await s.ExecuteScriptAsync(string.Format(CultureInfo.InvariantCulture, PostgresSchema.Migrations[next - 1], this.schema), cancellationToken).ConfigureAwait(false);
                     await s.ExecuteAsync(
                         this.Sql("INSERT INTO $s.schema_version (version, applied_time) VALUES (@v, @t)"),
                         cancellationToken,

@@ -60,7 +60,7 @@ internal sealed class PostgresWorkListener : IAsyncDisposable
         {
             try
             {
-                await using NpgsqlConnection connection = await this.database.Source.OpenConnectionAsync(token).ConfigureAwait(false);
+                await using NpgsqlConnection connection = await this.database.ListenSource.OpenConnectionAsync(token).ConfigureAwait(false);
                 connection.Notification += (_, e) => this.Dispatch(e.Payload);
                 await using (NpgsqlCommand listen = new($"LISTEN \"{this.channel}\"", connection))
                 {
