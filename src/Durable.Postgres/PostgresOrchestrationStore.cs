@@ -114,7 +114,36 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
         return this.Db.WriteAsync(
             async s =>
             {
-                CreateInstanceResult result = await this.CreateAsync(s, instance, payload, PostgresRows.Ticks(this.time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+                long now = PostgresRows.Ticks(this.time.GetUtcNow());
+
+                // The common case, a new id, in one statement: the row, its start message and the wake-up.
+                List<bool> created = await s.QueryAsync(
+                    this.Sql(
+                        "WITH created AS (INSERT INTO $s.instances (hub, instance_id, execution_id, name, status, input, created_time, last_updated_time, parent_instance_id) " +
+                        "  VALUES (@hub, @id, @exec, @name, @status, @input, @created, @created, @parent) ON CONFLICT DO NOTHING RETURNING instance_id), " +
+                        "queued AS (INSERT INTO $s.inbox (hub, instance_id, execution_id, visible_time, payload) SELECT @hub, instance_id, NULL, @now, @payload FROM created) " +
+                        "SELECT pg_notify(@channel, @notice) FROM created"),
+                    _ => true,
+                    cancellationToken,
+                    ("hub", this.hub),
+                    ("id", instance.InstanceId),
+                    ("exec", instance.ExecutionId),
+                    ("name", instance.Name),
+                    ("status", (int)OrchestrationStatus.Pending),
+                    ("input", instance.Input),
+                    ("created", PostgresRows.Ticks(instance.CreatedTime)),
+                    ("parent", instance.ParentInstanceId),
+                    ("now", now),
+                    ("payload", payload),
+                    ("channel", this.channel),
+                    ("notice", OrchestrationWork + ":" + this.hub)).ConfigureAwait(false);
+                if (created.Count > 0)
+                {
+                    return CreateInstanceResult.Created;
+                }
+
+                // The id is taken: by a running instance (refused) or a finished one (replaced).
+                CreateInstanceResult result = await this.CreateAsync(s, instance, payload, now, cancellationToken).ConfigureAwait(false);
                 if (result == CreateInstanceResult.Created)
                 {
                     await this.NotifyAsync(s, OrchestrationWork, cancellationToken).ConfigureAwait(false);
@@ -228,7 +257,11 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
 
     /// <summary>Queues a wake-up for every listening host; PostgreSQL delivers it only if the transaction commits.</summary>
     private Task<int> NotifyAsync(PostgresSession s, string kind, CancellationToken cancellationToken) =>
-        s.ExecuteAsync("SELECT pg_notify(@channel, @payload)", cancellationToken, ("channel", this.channel), ("payload", kind + ":" + this.hub));
+        s.ExecuteAsync(this.Notify(kind), cancellationToken);
+
+    /// <summary>The statement of <see cref="NotifyAsync"/>, for a batch.</summary>
+    private PostgresStatement Notify(string kind) =>
+        new("SELECT pg_notify(@channel, @payload)", ("channel", this.channel), ("payload", kind + ":" + this.hub));
 
     private async Task<CreateInstanceResult> CreateAsync(PostgresSession s, NewInstance instance, string startPayload, long now, CancellationToken cancellationToken)
     {

@@ -27,6 +27,9 @@ internal sealed class PostgresSession
         return await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    public Task<int> ExecuteAsync(PostgresStatement statement, CancellationToken cancellationToken) =>
+        this.ExecuteAsync(statement.Sql, cancellationToken, statement.Parameters);
+
     /// <summary>A script of several statements separated by ';' (schema migrations), sent as one simple query.</summary>
     public async Task ExecuteScriptAsync(string script, CancellationToken cancellationToken)
     {
