@@ -75,7 +75,7 @@ public sealed partial class PostgresOrchestrationStore
                                 ("exec", workItem.Task.ExecutionId),
                                 ("terminal", PostgresRows.TerminalStatuses),
                                 ("channel", this.channel),
-                                ("notice", OrchestrationWork + ":" + this.hub)),
+                                ("notice", this.Notice(OrchestrationWork))),
                         ],
                         cancellationToken).ConfigureAwait(false);
                 }

@@ -53,7 +53,7 @@ public sealed partial class PostgresOrchestrationStore
                     ("payload", payload),
                     ("max", (long)maxEvents),
                     ("channel", this.channel),
-                    ("notice", OrchestrationWork + ":" + this.hub)).ConfigureAwait(false);
+                    ("notice", this.Notice(OrchestrationWork))).ConfigureAwait(false);
                 return queued.Count > 0 ? EnqueueResult.Accepted : EnqueueResult.LimitReached;
             },
             cancellationToken);

@@ -30,6 +30,9 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
     private readonly string channel;
     private readonly object openGate = new();
 
+    // Tells this store object's notifications from other hosts' (see Notice).
+    private readonly string sender = LeaseTokens.New().ToString("x", CultureInfo.InvariantCulture);
+
     // Parsed history between episodes (see HistoryCache): a lease then reads only the rows written since.
     private readonly HistoryCache historyCache = new(HistoryCache.DefaultCapacity);
     private PostgresDatabase? database;
@@ -136,7 +139,7 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
                     ("now", now),
                     ("payload", payload),
                     ("channel", this.channel),
-                    ("notice", OrchestrationWork + ":" + this.hub)).ConfigureAwait(false);
+                    ("notice", this.Notice(OrchestrationWork))).ConfigureAwait(false);
                 if (created.Count > 0)
                 {
                     return CreateInstanceResult.Created;
@@ -204,7 +207,7 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
         lock (this.openGate)
         {
             ObjectDisposedException.ThrowIf(this.disposed, this);
-            this.listener ??= new PostgresWorkListener(this.Db, this.channel, this.options.ListenKeepAlive);
+            this.listener ??= new PostgresWorkListener(this.Db, this.channel, this.sender, this.options.ListenKeepAlive);
             created = this.listener;
         }
 
@@ -261,7 +264,13 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
 
     /// <summary>The statement of <see cref="NotifyAsync"/>, for a batch.</summary>
     private PostgresStatement Notify(string kind) =>
-        new("SELECT pg_notify(@channel, @payload)", ("channel", this.channel), ("payload", kind + ":" + this.hub));
+        new("SELECT pg_notify(@channel, @payload)", ("channel", this.channel), ("payload", this.Notice(kind)));
+
+    /// <summary>
+    /// A notification's text, "kind:sender:hub". The sender lets this store's own listener skip what this store wrote:
+    /// the engine wakes itself after its own writes, and an echo would only cost it an empty lease.
+    /// </summary>
+    private string Notice(string kind) => kind + ":" + this.sender + ":" + this.hub;
 
     private async Task<CreateInstanceResult> CreateAsync(PostgresSession s, NewInstance instance, string startPayload, long now, CancellationToken cancellationToken)
     {
