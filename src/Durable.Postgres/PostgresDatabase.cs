@@ -17,15 +17,27 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan StartupRetryTimeout = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// Makes the transaction's COMMIT return only once its WAL is flushed to disk (and, with synchronous standbys, on
+    /// them), whatever the server's, database's or role's default: with <c>synchronous_commit = off</c> a server crash
+    /// loses commits it had acknowledged, which the engine has already reported done (a 202 start, a delivered event).
+    /// SET LOCAL ends with the transaction, so a pooled connection keeps nothing of it; it works through PgBouncer's
+    /// transaction pooling, where startup options do not. It is sent with the transaction's first statement (and the
+    /// deferred BEGIN), so it costs no round trip of its own.
+    /// </summary>
+    private static readonly PostgresStatement DurableCommit = new("SET LOCAL synchronous_commit = on");
+
     /// <summary>Connections per host when the connection string does not say (Npgsql's own default is 100).</summary>
     internal const int DefaultMaxPoolSize = 30;
 
     private readonly NpgsqlDataSource source;
+    private readonly NpgsqlDataSource listenSource;
     private readonly TimeSpan retryTimeout;
 
-    private PostgresDatabase(NpgsqlDataSource source, string server, TimeSpan retryTimeout)
+    private PostgresDatabase(NpgsqlDataSource source, NpgsqlDataSource listenSource, string server, TimeSpan retryTimeout)
     {
         this.source = source;
+        this.listenSource = listenSource;
         this.Server = server;
         this.retryTimeout = retryTimeout;
     }
@@ -33,8 +45,14 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     /// <summary>"host:port/database" for messages: never the password.</summary>
     public string Server { get; }
 
-    /// <summary>The pool, for the listener's dedicated connection.</summary>
+    /// <summary>The pool of the store's calls.</summary>
     public NpgsqlDataSource Source => this.source;
+
+    /// <summary>
+    /// Unpooled connections for the listener: a LISTEN connection is session state, so it is closed for real rather
+    /// than handed back to a pool that no longer resets what a connection did (see <see cref="Open"/>).
+    /// </summary>
+    public NpgsqlDataSource ListenSource => this.listenSource;
 
     /// <summary>Parses the connection string; a malformed one is an <see cref="ArgumentException"/> that says so without echoing it.</summary>
     public static NpgsqlConnectionStringBuilder Parse(string connectionString)
@@ -107,9 +125,16 @@ internal sealed class PostgresDatabase : IAsyncDisposable
             builder.MaxPoolSize = DefaultMaxPoolSize;
         }
 
+        // Npgsql resets a pooled connection's session state before each reuse: seven statements (RESET ALL, UNLISTEN *,
+        // pg_advisory_unlock_all(), ...) that the server runs for every store call, more work than most calls
+        // themselves. The store keeps no session state on pooled connections (settings are SET LOCAL, advisory locks
+        // are transaction-scoped, LISTEN has its own unpooled connection), so there is nothing to reset.
+        builder.NoResetOnClose = true;
         string server = $"{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
         NpgsqlDataSource source = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
-        return new PostgresDatabase(source, server, options.RetryTimeout);
+        NpgsqlConnectionStringBuilder listen = new(builder.ConnectionString) { Pooling = false };
+        NpgsqlDataSource listenSource = new NpgsqlDataSourceBuilder(listen.ConnectionString).Build();
+        return new PostgresDatabase(source, listenSource, server, options.RetryTimeout);
     }
 
     /// <summary>Whether the connection string sets the pool size itself (under any of Npgsql's spellings).</summary>
@@ -136,19 +161,19 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     public Task<T> ReadAsync<T>(Func<PostgresSession, Task<T>> body, CancellationToken cancellationToken) =>
         this.RunAsync(body, transactional: false, this.retryTimeout, cancellationToken);
 
-    public ValueTask DisposeAsync() => this.source.DisposeAsync();
-
     /// <summary>
-    /// Makes the transaction's COMMIT return only once its WAL is flushed to disk (and, with synchronous standbys, on
-    /// them), whatever the server's, database's or role's default: with <c>synchronous_commit = off</c> a server crash
-    /// loses commits it had acknowledged, which the engine has already reported done (a 202 start, a delivered event).
-    /// SET LOCAL ends with the transaction, so a pooled connection keeps nothing of it; it works through PgBouncer's
-    /// transaction pooling, where startup options do not. Npgsql sends it with the deferred BEGIN, in one round trip.
+    /// Runs one self-contained statement that claims work (a lease) in its own implicit transaction: one round trip.
+    /// It needs no durable commit: a claim lost in a server crash is only a lease nobody holds, and the fenced commit
+    /// of its holder is then refused. Retried like a read: a claim whose outcome is unknown is at worst a lease that
+    /// lapses.
     /// </summary>
-    private static async Task MakeDurableAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    public Task<T> ClaimAsync<T>(Func<PostgresSession, Task<T>> body, CancellationToken cancellationToken) =>
+        this.RunAsync(body, transactional: false, this.retryTimeout, cancellationToken);
+
+    public async ValueTask DisposeAsync()
     {
-        await using NpgsqlCommand command = new("SET LOCAL synchronous_commit = on", connection, transaction);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await this.listenSource.DisposeAsync().ConfigureAwait(false);
+        await this.source.DisposeAsync().ConfigureAwait(false);
     }
 
     private async Task<T> RunAsync<T>(Func<PostgresSession, Task<T>> body, bool transactional, TimeSpan budget, CancellationToken cancellationToken)
@@ -167,8 +192,7 @@ internal sealed class PostgresDatabase : IAsyncDisposable
                 }
 
                 await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                await MakeDurableAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-                T result = await body(new PostgresSession(connection, transaction)).ConfigureAwait(false);
+                T result = await body(new PostgresSession(connection, transaction, DurableCommit)).ConfigureAwait(false);
                 committing = true;
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return result;

@@ -26,6 +26,12 @@ internal static class PostgresErrors
         _ => false,
     };
 
+    /// <summary>The SQLSTATE that <c>require_lease</c> raises when a commit's fence finds the lease gone (schema version 3).</summary>
+    public const string LeaseNotHeld = "DL001";
+
+    /// <summary>True when a fenced batch stopped because its lease is gone (<see cref="LeaseNotHeld"/>).</summary>
+    public static bool IsLeaseLost(Exception exception) => exception is PostgresException { SqlState: LeaseNotHeld };
+
     /// <summary>
     /// True when the failure cannot tell whether the server committed: the connection broke while COMMIT was in
     /// flight. A server-side error (a <see cref="PostgresException"/>) always means "not committed".

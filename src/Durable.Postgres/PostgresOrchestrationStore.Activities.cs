@@ -10,7 +10,7 @@ public sealed partial class PostgresOrchestrationStore
     public Task<ActivityWorkItem?> LeaseActivityAsync(string owner, TimeSpan leaseDuration, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
-        return this.Db.WriteAsync(
+        return this.Db.ClaimAsync(
             s =>
             {
                 long now = PostgresRows.Ticks(this.time.GetUtcNow());
@@ -46,39 +46,44 @@ public sealed partial class PostgresOrchestrationStore
             {
                 long now = PostgresRows.Ticks(this.time.GetUtcNow());
 
-                // The fence: zero rows deleted means the task was leased again (by anyone) or is gone; throwing rolls
-                // back, so the result is not delivered twice.
-                int deleted = await s.ExecuteAsync(
-                    this.Sql("DELETE FROM $s.tasks WHERE sequence = @seq AND hub = @hub AND locked_by = @owner AND lease_token = @token AND lock_expiration > @now"),
-                    cancellationToken,
-                    ("seq", workItem.SequenceNumber),
-                    ("hub", this.hub),
-                    ("owner", workItem.Owner),
-                    ("token", workItem.LeaseToken),
-                    ("now", now)).ConfigureAwait(false);
-                if (deleted == 0)
+                // The fence: zero rows deleted means the task was leased again (by anyone) or is gone, and require_lease
+                // then stops the batch, so the result is not delivered twice. The result goes only to the execution that
+                // asked, and only while it can still use it; the wake-up only with it.
+                try
+                {
+                    await s.ExecuteBatchAsync(
+                        [
+                            new(
+                                this.Sql(
+                                    "WITH fenced AS (DELETE FROM $s.tasks WHERE sequence = @seq AND hub = @hub AND locked_by = @owner AND lease_token = @token AND lock_expiration > @now RETURNING 1) " +
+                                    "SELECT $s.require_lease(count(*)) FROM fenced"),
+                                ("seq", workItem.SequenceNumber),
+                                ("hub", this.hub),
+                                ("owner", workItem.Owner),
+                                ("token", workItem.LeaseToken),
+                                ("now", now)),
+                            new(
+                                this.Sql(
+                                    "WITH delivered AS (INSERT INTO $s.inbox (hub, instance_id, execution_id, visible_time, payload) " +
+                                    "  SELECT hub, instance_id, execution_id, @now, @payload FROM $s.instances " +
+                                    "  WHERE hub = @hub AND instance_id = @id AND execution_id = @exec AND status <> ALL(@terminal) FOR SHARE RETURNING 1) " +
+                                    "SELECT pg_notify(@channel, @notice) FROM delivered"),
+                                ("now", now),
+                                ("payload", payload),
+                                ("hub", this.hub),
+                                ("id", workItem.Task.InstanceId),
+                                ("exec", workItem.Task.ExecutionId),
+                                ("terminal", PostgresRows.TerminalStatuses),
+                                ("channel", this.channel),
+                                ("notice", this.Notice(OrchestrationWork))),
+                        ],
+                        cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (PostgresErrors.IsLeaseLost(e))
                 {
                     throw new LeaseLostException(
                         $"The lease on activity task {workItem.SequenceNumber} ('{workItem.Task.Name}' for instance '{workItem.Task.InstanceId}') " +
                         $"is no longer held by '{workItem.Owner}': the result was not stored.");
-                }
-
-                // Delivered only to the execution that asked, and only while it can still use it.
-                int delivered = await s.ExecuteAsync(
-                    this.Sql(
-                        "INSERT INTO $s.inbox (hub, instance_id, execution_id, visible_time, payload) " +
-                        "SELECT hub, instance_id, execution_id, @now, @payload FROM $s.instances " +
-                        "WHERE hub = @hub AND instance_id = @id AND execution_id = @exec AND status <> ALL(@terminal) FOR SHARE"),
-                    cancellationToken,
-                    ("now", now),
-                    ("payload", payload),
-                    ("hub", this.hub),
-                    ("id", workItem.Task.InstanceId),
-                    ("exec", workItem.Task.ExecutionId),
-                    ("terminal", PostgresRows.TerminalStatuses)).ConfigureAwait(false);
-                if (delivered > 0)
-                {
-                    await this.NotifyAsync(s, OrchestrationWork, cancellationToken).ConfigureAwait(false);
                 }
 
                 return 0;

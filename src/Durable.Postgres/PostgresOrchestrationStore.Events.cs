@@ -35,25 +35,26 @@ public sealed partial class PostgresOrchestrationStore
                     return EnqueueResult.Gone;
                 }
 
-                // Rows are counted, never read: the history stays in the database.
-                long used = Convert.ToInt64(
-                    await s.ScalarAsync(
-                        this.Sql(
-                            "SELECT (SELECT COUNT(*) FROM $s.history WHERE hub = @hub AND instance_id = @id AND event_type = @raised) " +
-                            "     + (SELECT COUNT(*) FROM $s.inbox WHERE hub = @hub AND instance_id = @id AND (payload::jsonb ->> 'EventType')::int = @raised)"),
-                        cancellationToken,
-                        ("hub", this.hub),
-                        ("id", instanceId),
-                        ("raised", (int)EventType.EventRaised)).ConfigureAwait(false),
-                    CultureInfo.InvariantCulture);
-                if (used >= maxEvents)
-                {
-                    return EnqueueResult.LimitReached;
-                }
-
-                await this.InsertMessageAsync(s, new NewMessage(instanceId, null, raised), payload, PostgresRows.Ticks(this.time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
-                await this.NotifyAsync(s, OrchestrationWork, cancellationToken).ConfigureAwait(false);
-                return EnqueueResult.Accepted;
+                // Rows are counted, never read: the history stays in the database. Counted in a statement after the lock,
+                // so its snapshot includes what the event before this one inserted.
+                List<bool> queued = await s.QueryAsync(
+                    this.Sql(
+                        "WITH used AS (SELECT (SELECT COUNT(*) FROM $s.history WHERE hub = @hub AND instance_id = @id AND event_type = @raised) " +
+                        "  + (SELECT COUNT(*) FROM $s.inbox WHERE hub = @hub AND instance_id = @id AND (payload::jsonb ->> 'EventType')::int = @raised) AS n), " +
+                        "queued AS (INSERT INTO $s.inbox (hub, instance_id, execution_id, visible_time, payload) " +
+                        "  SELECT @hub, @id, NULL, @now, @payload FROM used WHERE used.n < @max RETURNING 1) " +
+                        "SELECT pg_notify(@channel, @notice) FROM queued"),
+                    _ => true,
+                    cancellationToken,
+                    ("hub", this.hub),
+                    ("id", instanceId),
+                    ("raised", (int)EventType.EventRaised),
+                    ("now", PostgresRows.Ticks(this.time.GetUtcNow())),
+                    ("payload", payload),
+                    ("max", (long)maxEvents),
+                    ("channel", this.channel),
+                    ("notice", this.Notice(OrchestrationWork))).ConfigureAwait(false);
+                return queued.Count > 0 ? EnqueueResult.Accepted : EnqueueResult.LimitReached;
             },
             cancellationToken);
     }

@@ -30,78 +30,82 @@ public sealed partial class PostgresOrchestrationStore
         ArgumentException.ThrowIfNullOrEmpty(owner);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
         ArgumentNullException.ThrowIfNull(skipInstanceIds);
-        try
-        {
-            return await this.LeaseOrchestrationCoreAsync(owner, leaseDuration, maxMessages, [.. skipInstanceIds], cancellationToken).ConfigureAwait(false);
-        }
-        catch (NothingToLeaseException)
-        {
-            return null;
-        }
+        return await this.LeaseOrchestrationCoreAsync(owner, leaseDuration, maxMessages, [.. skipInstanceIds], cancellationToken).ConfigureAwait(false);
     }
 
     private static LeaseLostException LeaseLost(OrchestrationWorkItem workItem) =>
         new($"The lease on instance '{workItem.Instance.InstanceId}' (execution {workItem.Instance.ExecutionId}) is no longer held by '{workItem.Owner}': nothing was written.");
 
-    private Task<OrchestrationWorkItem?> LeaseOrchestrationCoreAsync(string owner, TimeSpan leaseDuration, int maxMessages, string[] skip, CancellationToken cancellationToken) =>
-        this.Db.WriteAsync(
-            async s =>
-            {
-                long now = PostgresRows.Ticks(this.time.GetUtcNow());
-                long expiration = now + leaseDuration.Ticks;
-                long token = LeaseTokens.New();
-                InstanceRecord? instance = await s.FirstAsync(
-                    this.Sql(
-                        "UPDATE $s.instances SET locked_by = @owner, lease_token = @token, lock_expiration = @exp WHERE hub = @hub AND instance_id = (" +
-                        "  SELECT c.instance_id FROM $s.inbox m JOIN $s.instances c ON c.hub = m.hub AND c.instance_id = m.instance_id" +
-                        "  WHERE m.hub = @hub AND m.visible_time <= @now AND (c.locked_by IS NULL OR c.lock_expiration <= @now)" +
-                        "  AND NOT (m.instance_id = ANY(@skip))" +
-                        "  ORDER BY m.visible_time, m.sequence LIMIT 1 FOR UPDATE OF c, m SKIP LOCKED) " +
-                        $"RETURNING {PostgresRows.InstanceColumns}"),
-                    PostgresRows.ReadInstance,
-                    cancellationToken,
-                    ("owner", owner),
-                    ("token", token),
-                    ("exp", expiration),
-                    ("hub", this.hub),
-                    ("now", now),
-                    ("skip", skip)).ConfigureAwait(false);
-                if (instance is null)
-                {
-                    return null;
-                }
+    private async Task<OrchestrationWorkItem?> LeaseOrchestrationCoreAsync(string owner, TimeSpan leaseDuration, int maxMessages, string[] skip, CancellationToken cancellationToken)
+    {
+        long now = PostgresRows.Ticks(this.time.GetUtcNow());
+        long expiration = now + leaseDuration.Ticks;
+        long token = LeaseTokens.New();
 
-                List<OrchestrationMessage> messages = await s.QueryAsync(
-                    this.Sql(
-                        "UPDATE $s.inbox SET dequeue_count = dequeue_count + 1 WHERE sequence IN (" +
-                        "  SELECT sequence FROM $s.inbox WHERE hub = @hub AND instance_id = @id AND visible_time <= @now" +
-                        "  ORDER BY visible_time, sequence LIMIT @max) " +
-                        $"RETURNING {PostgresRows.MessageColumns}"),
-                    PostgresRows.ReadMessage,
+        // One statement, one round trip: the claim, and its messages (one row each, the instance's columns repeated).
+        List<(InstanceRecord Instance, OrchestrationMessage? Message)> rows = await this.Db.ClaimAsync(
+            s => s.QueryAsync(
+                this.Sql(
+                    "WITH leased AS (" +
+                    "  UPDATE $s.instances SET locked_by = @owner, lease_token = @token, lock_expiration = @exp WHERE hub = @hub AND instance_id = (" +
+                    "    SELECT c.instance_id FROM $s.inbox m JOIN $s.instances c ON c.hub = m.hub AND c.instance_id = m.instance_id" +
+                    "    WHERE m.hub = @hub AND m.visible_time <= @now AND (c.locked_by IS NULL OR c.lock_expiration <= @now)" +
+                    "    AND NOT (m.instance_id = ANY(@skip))" +
+                    "    ORDER BY m.visible_time, m.sequence LIMIT 1 FOR UPDATE OF c, m SKIP LOCKED) " +
+                    $"  RETURNING {PostgresRows.InstanceColumns}), " +
+                    "taken AS (" +
+                    "  UPDATE $s.inbox SET dequeue_count = dequeue_count + 1 WHERE sequence IN (" +
+                    "    SELECT sequence FROM $s.inbox WHERE hub = @hub AND instance_id = (SELECT instance_id FROM leased) AND visible_time <= @now" +
+                    "    ORDER BY visible_time, sequence LIMIT @max) " +
+                    $"  RETURNING {PostgresRows.MessageColumns}) " +
+                    "SELECT leased.*, taken.* FROM leased LEFT JOIN taken ON true"),
+                r => (PostgresRows.ReadInstance(r), r.IsDBNull(PostgresRows.InstanceColumnCount) ? null : PostgresRows.ReadMessage(r, PostgresRows.InstanceColumnCount)),
+                cancellationToken,
+                ("owner", owner),
+                ("token", token),
+                ("exp", expiration),
+                ("hub", this.hub),
+                ("now", now),
+                ("skip", skip),
+                ("max", maxMessages)),
+            cancellationToken).ConfigureAwait(false);
+        if (rows.Count == 0)
+        {
+            return null;
+        }
+
+        InstanceRecord instance = rows[0].Instance;
+        List<OrchestrationMessage> messages = [.. rows.Select(r => r.Message).OfType<OrchestrationMessage>()];
+        if (messages.Count == 0)
+        {
+            // Belt and braces: an instance is leased only with work (the claim locked a visible message of it).
+            await this.Db.WriteAsync(
+                s => s.ExecuteAsync(
+                    this.Sql("UPDATE $s.instances SET locked_by = NULL, lock_expiration = NULL WHERE hub = @hub AND instance_id = @id AND locked_by = @owner AND lease_token = @token"),
                     cancellationToken,
                     ("hub", this.hub),
                     ("id", instance.InstanceId),
-                    ("now", now),
-                    ("max", maxMessages)).ConfigureAwait(false);
+                    ("owner", owner),
+                    ("token", token)),
+                cancellationToken).ConfigureAwait(false);
+            return null;
+        }
 
-                if (messages.Count == 0)
-                {
-                    // Belt and braces: an instance is leased only with work. Throwing rolls the lease back.
-                    throw new NothingToLeaseException();
-                }
+        // RETURNING yields rows in no promised order; the contract's order is visibility, then arrival.
+        messages.Sort((a, b) => a.VisibleTime != b.VisibleTime ? a.VisibleTime.CompareTo(b.VisibleTime) : a.SequenceNumber.CompareTo(b.SequenceNumber));
 
-                // RETURNING yields rows in no promised order; the contract's order is visibility, then arrival.
-                messages.Sort((a, b) => a.VisibleTime != b.VisibleTime ? a.VisibleTime.CompareTo(b.VisibleTime) : a.SequenceNumber.CompareTo(b.SequenceNumber));
-                List<Durable.Core.History.HistoryEvent> history = await this.ReadHistoryCachedAsync(s, instance, cancellationToken).ConfigureAwait(false);
-                return new OrchestrationWorkItem(instance, history, messages, owner, token, PostgresRows.Time(expiration));
-            },
-            cancellationToken);
+        // Outside the claim: only the lease holder appends history, and the lease is now this one.
+        List<Durable.Core.History.HistoryEvent> history = await this.Db.ReadAsync(s => this.ReadHistoryCachedAsync(s, instance, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return new OrchestrationWorkItem(instance, history, messages, owner, token, PostgresRows.Time(expiration));
+    }
 
     /// <inheritdoc/>
     /// <remarks>
     /// The fence is the first statement: the instance row changes only while this owner's lease on this execution
-    /// is live by the store's clock. It also takes the row lock, so a host claiming the expired lease at this moment
-    /// either waits and then sees it released, or has already taken it and this commit writes nothing.
+    /// is live by the store's clock, and otherwise <c>require_lease</c> raises, which stops the batch and rolls the
+    /// transaction back. It also takes the row lock, so a host claiming the expired lease at this moment either waits
+    /// and then sees it released, or has already taken it and this commit writes nothing. The whole episode is one
+    /// batch (one round trip) plus the COMMIT; new sub-orchestrations, rare, take their own round trips between.
     /// </remarks>
     public Task CompleteOrchestrationAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken)
     {
@@ -121,71 +125,97 @@ public sealed partial class PostgresOrchestrationStore
             async s =>
             {
                 long now = PostgresRows.Ticks(this.time.GetUtcNow());
-                int updated = await s.ExecuteAsync(
-                    this.Sql(
-                        "UPDATE $s.instances SET execution_id = @exec, status = @status, input = @input, output = @output, custom_status = @custom, " +
-                        "last_updated_time = @updated, completed_time = CASE WHEN @terminal THEN COALESCE(completed_time, @updated) ELSE NULL END, " +
-                        $"locked_by = NULL, lock_expiration = NULL WHERE {LeaseHeld}"),
-                    cancellationToken,
-                    ("exec", commit.ExecutionId),
-                    ("status", (int)commit.Status),
-                    ("input", commit.Input),
-                    ("output", commit.Output),
-                    ("custom", commit.CustomStatus),
-                    ("updated", PostgresRows.Ticks(commit.UpdatedTime)),
-                    ("terminal", terminal),
-                    ("hub", this.hub),
-                    ("id", instanceId),
-                    ("leasedExec", leasedExecution),
-                    ("owner", workItem.Owner),
-                    ("token", workItem.LeaseToken),
-                    ("now", now)).ConfigureAwait(false);
-                if (updated == 0)
+                List<PostgresStatement> batch =
+                [
+                    new(
+                        this.Sql(
+                            "WITH fenced AS (UPDATE $s.instances SET execution_id = @exec, status = @status, input = @input, output = @output, custom_status = @custom, " +
+                            "last_updated_time = @updated, completed_time = CASE WHEN @terminal THEN COALESCE(completed_time, @updated) ELSE NULL END, " +
+                            $"locked_by = NULL, lock_expiration = NULL WHERE {LeaseHeld} RETURNING 1) " +
+                            "SELECT $s.require_lease(count(*)) FROM fenced"),
+                        ("exec", commit.ExecutionId),
+                        ("status", (int)commit.Status),
+                        ("input", commit.Input),
+                        ("output", commit.Output),
+                        ("custom", commit.CustomStatus),
+                        ("updated", PostgresRows.Ticks(commit.UpdatedTime)),
+                        ("terminal", terminal),
+                        ("hub", this.hub),
+                        ("id", instanceId),
+                        ("leasedExec", leasedExecution),
+                        ("owner", workItem.Owner),
+                        ("token", workItem.LeaseToken),
+                        ("now", now)),
+                ];
+                if (commit.ExecutionId != leasedExecution)
                 {
-                    // Throwing rolls the transaction back: nothing of this episode is written.
-                    throw LeaseLost(workItem);
+                    // Continue-as-new: the new execution's history replaces the old one.
+                    batch.Add(new(this.Sql("DELETE FROM $s.history WHERE hub = @hub AND instance_id = @id"), ("hub", this.hub), ("id", instanceId)));
                 }
 
-                await this.AppendHistoryAsync(s, instanceId, commit.ExecutionId, commit.ExecutionId != leasedExecution, historyTypes, historyPayloads, cancellationToken).ConfigureAwait(false);
+                if (historyTypes.Length > 0)
+                {
+                    // Numbered after the last row: safe without a lock of its own, as only the lease holder appends.
+                    batch.Add(new(
+                        this.Sql(
+                            "INSERT INTO $s.history (hub, instance_id, execution_id, sequence, event_type, payload) " +
+                            "SELECT @hub, @id, @exec, b.first + x.ord - 1, x.t, x.p FROM unnest(@types, @payloads) WITH ORDINALITY AS x(t, p, ord), " +
+                            "(SELECT COALESCE(MAX(sequence) + 1, 0) AS first FROM $s.history WHERE hub = @hub AND instance_id = @id) b"),
+                        ("hub", this.hub),
+                        ("id", instanceId),
+                        ("exec", commit.ExecutionId),
+                        ("types", historyTypes),
+                        ("payloads", historyPayloads)));
+                }
+
                 if (commit.ConsumedMessages.Count > 0)
                 {
                     // Scoped to this instance: a wrong sequence number in a commit cannot delete another instance's message.
-                    await s.ExecuteAsync(
+                    batch.Add(new(
                         this.Sql("DELETE FROM $s.inbox WHERE hub = @hub AND instance_id = @id AND sequence = ANY(@consumed)"),
-                        cancellationToken,
                         ("hub", this.hub),
                         ("id", instanceId),
-                        ("consumed", commit.ConsumedMessages.ToArray())).ConfigureAwait(false);
-                }
-
-                await this.InsertTasksAsync(s, commit.ActivityTasks, now, cancellationToken).ConfigureAwait(false);
-                for (int i = 0; i < commit.NewInstances.Count; i++)
-                {
-                    await this.CreateAsync(s, commit.NewInstances[i], childPayloads[i], now, cancellationToken).ConfigureAwait(false);
-                }
-
-                await this.InsertMessagesAsync(s, commit.Messages, messagePayloads, now, cancellationToken).ConfigureAwait(false);
-                if (terminal)
-                {
-                    // Timers and late results for the finished execution can never be used: don't leave them behind.
-                    await s.ExecuteAsync(
-                        this.Sql("DELETE FROM $s.inbox WHERE hub = @hub AND instance_id = @id AND execution_id = @leasedExec"),
-                        cancellationToken,
-                        ("hub", this.hub),
-                        ("id", instanceId),
-                        ("leasedExec", leasedExecution)).ConfigureAwait(false);
+                        ("consumed", commit.ConsumedMessages.ToArray())));
                 }
 
                 if (commit.ActivityTasks.Count > 0)
                 {
-                    await this.NotifyAsync(s, ActivityWork, cancellationToken).ConfigureAwait(false);
+                    batch.Add(this.InsertTasks(commit.ActivityTasks, now));
+                    batch.Add(this.Notify(ActivityWork));
+                }
+
+                if (commit.NewInstances.Count > 0)
+                {
+                    // Children are created before the messages, which may be addressed to them.
+                    await this.SendFencedAsync(s, batch, workItem, cancellationToken).ConfigureAwait(false);
+                    batch.Clear();
+                    for (int i = 0; i < commit.NewInstances.Count; i++)
+                    {
+                        await this.CreateAsync(s, commit.NewInstances[i], childPayloads[i], now, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                if (commit.Messages.Count > 0)
+                {
+                    batch.Add(this.InsertMessages(commit.Messages, messagePayloads, now));
                 }
 
                 if (commit.Messages.Count > 0 || commit.NewInstances.Count > 0)
                 {
-                    await this.NotifyAsync(s, OrchestrationWork, cancellationToken).ConfigureAwait(false);
+                    batch.Add(this.Notify(OrchestrationWork));
                 }
 
+                if (terminal)
+                {
+                    // Timers and late results for the finished execution can never be used: don't leave them behind.
+                    batch.Add(new(
+                        this.Sql("DELETE FROM $s.inbox WHERE hub = @hub AND instance_id = @id AND execution_id = @leasedExec"),
+                        ("hub", this.hub),
+                        ("id", instanceId),
+                        ("leasedExec", leasedExecution)));
+                }
+
+                await this.SendFencedAsync(s, batch, workItem, cancellationToken).ConfigureAwait(false);
                 return 0;
             },
             cancellationToken);
@@ -252,87 +282,45 @@ public sealed partial class PostgresOrchestrationStore
         return renewed;
     }
 
-    private async Task AppendHistoryAsync(PostgresSession s, string instanceId, string executionId, bool replace, int[] types, string[] payloads, CancellationToken cancellationToken)
+    /// <summary>Sends a batch that starts with the fence; a lost lease surfaces as <see cref="LeaseLostException"/>.</summary>
+    private async Task SendFencedAsync(PostgresSession s, List<PostgresStatement> batch, OrchestrationWorkItem workItem, CancellationToken cancellationToken)
     {
-        long first;
-        if (replace)
+        try
         {
-            // Continue-as-new: the new execution's history replaces the old one.
-            await s.ExecuteAsync(this.Sql("DELETE FROM $s.history WHERE hub = @hub AND instance_id = @id"), cancellationToken, ("hub", this.hub), ("id", instanceId)).ConfigureAwait(false);
-            first = 0;
+            await s.ExecuteBatchAsync(batch, cancellationToken).ConfigureAwait(false);
         }
-        else
+        catch (Exception e) when (PostgresErrors.IsLeaseLost(e))
         {
-            // Safe without a lock of its own: only the lease holder, who holds the instance row lock, appends.
-            first = Convert.ToInt64(
-                await s.ScalarAsync(this.Sql("SELECT COALESCE(MAX(sequence) + 1, 0) FROM $s.history WHERE hub = @hub AND instance_id = @id"), cancellationToken, ("hub", this.hub), ("id", instanceId)).ConfigureAwait(false),
-                CultureInfo.InvariantCulture);
+            // The transaction is doomed and is rolled back: nothing of this episode is written.
+            throw LeaseLost(workItem);
         }
-
-        if (types.Length == 0)
-        {
-            return;
-        }
-
-        await s.ExecuteAsync(
-            this.Sql(
-                "INSERT INTO $s.history (hub, instance_id, execution_id, sequence, event_type, payload) " +
-                "SELECT @hub, @id, @exec, @first + x.ord - 1, x.t, x.p FROM unnest(@types, @payloads) WITH ORDINALITY AS x(t, p, ord)"),
-            cancellationToken,
-            ("hub", this.hub),
-            ("id", instanceId),
-            ("exec", executionId),
-            ("first", first),
-            ("types", types),
-            ("payloads", payloads)).ConfigureAwait(false);
     }
 
-    private async Task InsertTasksAsync(PostgresSession s, IReadOnlyList<NewActivityTask> tasks, long now, CancellationToken cancellationToken)
-    {
-        if (tasks.Count == 0)
-        {
-            return;
-        }
-
-        await s.ExecuteAsync(
+    private PostgresStatement InsertTasks(IReadOnlyList<NewActivityTask> tasks, long now) =>
+        new(
             this.Sql(
                 "INSERT INTO $s.tasks (hub, instance_id, execution_id, name, task_id, input, visible_time) " +
                 "SELECT @hub, x.id, x.exec, x.name, x.task, x.input, x.visible " +
                 "FROM unnest(@ids, @execs, @names, @taskIds, @inputs, @visibles) WITH ORDINALITY AS x(id, exec, name, task, input, visible, ord) ORDER BY x.ord"),
-            cancellationToken,
             ("hub", this.hub),
             ("ids", tasks.Select(t => t.InstanceId).ToArray()),
             ("execs", tasks.Select(t => t.ExecutionId).ToArray()),
             ("names", tasks.Select(t => t.Name).ToArray()),
             ("taskIds", tasks.Select(t => t.TaskId).ToArray()),
             ("inputs", tasks.Select(t => t.Input).ToArray()),
-            ("visibles", tasks.Select(t => t.VisibleTime is { } visible ? PostgresRows.Ticks(visible) : now).ToArray())).ConfigureAwait(false);
-    }
+            ("visibles", tasks.Select(t => t.VisibleTime is { } visible ? PostgresRows.Ticks(visible) : now).ToArray()));
 
-    private async Task InsertMessagesAsync(PostgresSession s, IReadOnlyList<NewMessage> messages, string[] payloads, long now, CancellationToken cancellationToken)
-    {
-        if (messages.Count == 0)
-        {
-            return;
-        }
-
-        // Messages to instances that do not exist are dropped, in the same statement. ORDER BY keeps arrival order.
-        await s.ExecuteAsync(
+    /// <summary>Messages to instances that do not exist are dropped, in the same statement. ORDER BY keeps arrival order.</summary>
+    private PostgresStatement InsertMessages(IReadOnlyList<NewMessage> messages, string[] payloads, long now) =>
+        new(
             this.Sql(
                 "INSERT INTO $s.inbox (hub, instance_id, execution_id, visible_time, payload) " +
                 "SELECT @hub, x.target, x.exec, x.visible, x.payload " +
                 "FROM unnest(@targets, @execs, @visibles, @payloads) WITH ORDINALITY AS x(target, exec, visible, payload, ord) " +
                 "WHERE EXISTS (SELECT 1 FROM $s.instances i WHERE i.hub = @hub AND i.instance_id = x.target) ORDER BY x.ord"),
-            cancellationToken,
             ("hub", this.hub),
             ("targets", messages.Select(m => m.InstanceId).ToArray()),
             ("execs", messages.Select(m => m.ExecutionId).ToArray()),
             ("visibles", messages.Select(m => m.VisibleTime is { } visible ? PostgresRows.Ticks(visible) : now).ToArray()),
-            ("payloads", payloads)).ConfigureAwait(false);
-    }
-
-    /// <summary>Rolls back a lease that found no message to hand out (see <see cref="LeaseOrchestrationAsync"/>).</summary>
-    private sealed class NothingToLeaseException : Exception
-    {
-    }
+            ("payloads", payloads));
 }

@@ -30,6 +30,9 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
     private readonly string channel;
     private readonly object openGate = new();
 
+    // Tells this store object's notifications from other hosts' (see Notice).
+    private readonly string sender = LeaseTokens.New().ToString("x", CultureInfo.InvariantCulture);
+
     // Parsed history between episodes (see HistoryCache): a lease then reads only the rows written since.
     private readonly HistoryCache historyCache = new(HistoryCache.DefaultCapacity);
     private PostgresDatabase? database;
@@ -78,7 +81,7 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
             async s =>
             {
                 await s.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext(@key))", cancellationToken, ("key", "durable-schema:" + this.schema)).ConfigureAwait(false);
-                await s.ExecuteAsync(
+                await s.ExecuteScriptAsync(
                     this.Sql("CREATE SCHEMA IF NOT EXISTS $s; CREATE TABLE IF NOT EXISTS $s.schema_version (version integer NOT NULL, applied_time bigint NOT NULL)"),
                     cancellationToken).ConfigureAwait(false);
                 int version = Convert.ToInt32(
@@ -93,7 +96,7 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
 
                 for (int next = version + 1; next <= PostgresSchema.CurrentVersion; next++)
                 {
-                    await s.ExecuteAsync(string.Format(CultureInfo.InvariantCulture, PostgresSchema.Migrations[next - 1], this.schema), cancellationToken).ConfigureAwait(false);
+                    await s.ExecuteScriptAsync(string.Format(CultureInfo.InvariantCulture, PostgresSchema.Migrations[next - 1], this.schema), cancellationToken).ConfigureAwait(false);
                     await s.ExecuteAsync(
                         this.Sql("INSERT INTO $s.schema_version (version, applied_time) VALUES (@v, @t)"),
                         cancellationToken,
@@ -114,7 +117,36 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
         return this.Db.WriteAsync(
             async s =>
             {
-                CreateInstanceResult result = await this.CreateAsync(s, instance, payload, PostgresRows.Ticks(this.time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+                long now = PostgresRows.Ticks(this.time.GetUtcNow());
+
+                // The common case, a new id, in one statement: the row, its start message and the wake-up.
+                List<bool> created = await s.QueryAsync(
+                    this.Sql(
+                        "WITH created AS (INSERT INTO $s.instances (hub, instance_id, execution_id, name, status, input, created_time, last_updated_time, parent_instance_id) " +
+                        "  VALUES (@hub, @id, @exec, @name, @status, @input, @created, @created, @parent) ON CONFLICT DO NOTHING RETURNING instance_id), " +
+                        "queued AS (INSERT INTO $s.inbox (hub, instance_id, execution_id, visible_time, payload) SELECT @hub, instance_id, NULL, @now, @payload FROM created) " +
+                        "SELECT pg_notify(@channel, @notice) FROM created"),
+                    _ => true,
+                    cancellationToken,
+                    ("hub", this.hub),
+                    ("id", instance.InstanceId),
+                    ("exec", instance.ExecutionId),
+                    ("name", instance.Name),
+                    ("status", (int)OrchestrationStatus.Pending),
+                    ("input", instance.Input),
+                    ("created", PostgresRows.Ticks(instance.CreatedTime)),
+                    ("parent", instance.ParentInstanceId),
+                    ("now", now),
+                    ("payload", payload),
+                    ("channel", this.channel),
+                    ("notice", this.Notice(OrchestrationWork))).ConfigureAwait(false);
+                if (created.Count > 0)
+                {
+                    return CreateInstanceResult.Created;
+                }
+
+                // The id is taken: by a running instance (refused) or a finished one (replaced).
+                CreateInstanceResult result = await this.CreateAsync(s, instance, payload, now, cancellationToken).ConfigureAwait(false);
                 if (result == CreateInstanceResult.Created)
                 {
                     await this.NotifyAsync(s, OrchestrationWork, cancellationToken).ConfigureAwait(false);
@@ -175,7 +207,7 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
         lock (this.openGate)
         {
             ObjectDisposedException.ThrowIf(this.disposed, this);
-            this.listener ??= new PostgresWorkListener(this.Db, this.channel, this.options.ListenKeepAlive);
+            this.listener ??= new PostgresWorkListener(this.Db, this.channel, this.sender, this.options.ListenKeepAlive);
             created = this.listener;
         }
 
@@ -228,7 +260,17 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
 
     /// <summary>Queues a wake-up for every listening host; PostgreSQL delivers it only if the transaction commits.</summary>
     private Task<int> NotifyAsync(PostgresSession s, string kind, CancellationToken cancellationToken) =>
-        s.ExecuteAsync("SELECT pg_notify(@channel, @payload)", cancellationToken, ("channel", this.channel), ("payload", kind + ":" + this.hub));
+        s.ExecuteAsync(this.Notify(kind), cancellationToken);
+
+    /// <summary>The statement of <see cref="NotifyAsync"/>, for a batch.</summary>
+    private PostgresStatement Notify(string kind) =>
+        new("SELECT pg_notify(@channel, @payload)", ("channel", this.channel), ("payload", this.Notice(kind)));
+
+    /// <summary>
+    /// A notification's text, "kind:sender:hub". The sender lets this store's own listener skip what this store wrote:
+    /// the engine wakes itself after its own writes, and an echo would only cost it an empty lease.
+    /// </summary>
+    private string Notice(string kind) => kind + ":" + this.sender + ":" + this.hub;
 
     private async Task<CreateInstanceResult> CreateAsync(PostgresSession s, NewInstance instance, string startPayload, long now, CancellationToken cancellationToken)
     {

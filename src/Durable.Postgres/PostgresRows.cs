@@ -12,6 +12,9 @@ internal static class PostgresRows
     public const string InstanceColumns =
         "instance_id, execution_id, name, status, input, output, custom_status, created_time, last_updated_time, completed_time, parent_instance_id";
 
+    /// <summary>How many columns <see cref="InstanceColumns"/> names.</summary>
+    public const int InstanceColumnCount = 11;
+
     public const string MessageColumns = "sequence, instance_id, execution_id, visible_time, dequeue_count, payload";
 
     public const string TaskColumns = "sequence, instance_id, execution_id, name, task_id, input, visible_time, dequeue_count";
@@ -41,13 +44,14 @@ internal static class PostgresRows
         r.IsDBNull(9) ? null : Time(r.GetInt64(9)),
         r.IsDBNull(10) ? null : r.GetString(10));
 
-    public static OrchestrationMessage ReadMessage(NpgsqlDataReader r) => new(
-        r.GetInt64(0),
-        r.GetString(1),
-        r.IsDBNull(2) ? null : r.GetString(2),
-        Deserialize(r.GetString(5)),
-        Time(r.GetInt64(3)),
-        r.GetInt32(4));
+    /// <summary>A message row (<see cref="MessageColumns"/>, starting at column <paramref name="first"/>).</summary>
+    public static OrchestrationMessage ReadMessage(NpgsqlDataReader r, int first = 0) => new(
+        r.GetInt64(first),
+        r.GetString(first + 1),
+        r.IsDBNull(first + 2) ? null : r.GetString(first + 2),
+        Deserialize(r.GetString(first + 5)),
+        Time(r.GetInt64(first + 3)),
+        r.GetInt32(first + 4));
 
     /// <summary>A task row (<see cref="TaskColumns"/>) as a work item leased by <paramref name="owner"/> under <paramref name="leaseToken"/>.</summary>
     public static ActivityWorkItem ReadTask(NpgsqlDataReader r, string owner, long leaseToken, DateTimeOffset leaseExpiration) => new(

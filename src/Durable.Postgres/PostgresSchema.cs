@@ -10,7 +10,7 @@ namespace Durable.Postgres;
 /// </summary>
 internal static class PostgresSchema
 {
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     /// <summary>The migrations; <c>{0}</c> is the schema name.</summary>
     public static readonly string[] Migrations =
@@ -49,6 +49,18 @@ internal static class PostgresSchema
         """
         ALTER TABLE {0}.instances ADD COLUMN lease_token bigint;
         ALTER TABLE {0}.tasks ADD COLUMN lease_token bigint;
+        """,
+
+        // Version 3: a commit is sent as one batch of statements, so its fence cannot be a row count read back between
+        // them; this makes it an error instead, which stops the batch and dooms the transaction. Called as
+        // require_lease(count(*)) over the fencing UPDATE's (or DELETE's) RETURNING rows.
+        """
+        CREATE FUNCTION {0}.require_lease(held bigint) RETURNS void LANGUAGE plpgsql AS $$
+        BEGIN
+            IF held = 0 THEN
+                RAISE EXCEPTION 'the lease is no longer held' USING ERRCODE = 'DL001';
+            END IF;
+        END $$;
         """,
     ];
 }

@@ -2,35 +2,71 @@ using Npgsql;
 
 namespace Durable.Postgres;
 
-/// <summary>One connection and, for writes, its open transaction: small helpers so store code reads as SQL.</summary>
+/// <summary>
+/// One connection and, for writes, its open transaction: small helpers so store code reads as SQL. Round trips are
+/// what a store call costs most (on both sides of the wire), so statements that do not need each other's results go
+/// together: a transaction's prelude (its settings) rides with its first statement (and Npgsql sends the deferred BEGIN
+/// with it too), and <see cref="ExecuteBatchAsync"/> sends several statements at once.
+/// </summary>
 internal sealed class PostgresSession
 {
     private readonly NpgsqlConnection connection;
     private readonly NpgsqlTransaction? transaction;
+    private PostgresStatement? prelude;
 
-    public PostgresSession(NpgsqlConnection connection, NpgsqlTransaction? transaction)
+    public PostgresSession(NpgsqlConnection connection, NpgsqlTransaction? transaction, PostgresStatement? prelude = null)
     {
         this.connection = connection;
         this.transaction = transaction;
+        this.prelude = prelude;
     }
 
     public async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        await using NpgsqlCommand command = this.Command(sql, parameters);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await using NpgsqlBatch batch = this.Batch([new PostgresStatement(sql, parameters)]);
+        return await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<int> ExecuteAsync(PostgresStatement statement, CancellationToken cancellationToken) =>
+        this.ExecuteAsync(statement.Sql, cancellationToken, statement.Parameters);
+
+    /// <summary>A script of several statements separated by ';' (schema migrations), sent as one simple query.</summary>
+    public async Task ExecuteScriptAsync(string script, CancellationToken cancellationToken)
+    {
+        // A batch command holds one statement; the prelude, if still pending, goes first on its own.
+        await this.ExecuteBatchAsync([], cancellationToken).ConfigureAwait(false);
+        await using NpgsqlCommand command = new(script, this.connection, this.transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends the statements in one round trip. They run in order, each seeing what the ones before it wrote; the first
+    /// that fails stops the rest (its exception surfaces, and the transaction is then only good for rolling back).
+    /// </summary>
+    public async Task ExecuteBatchAsync(IReadOnlyList<PostgresStatement> statements, CancellationToken cancellationToken)
+    {
+        if (statements.Count == 0 && this.prelude is null)
+        {
+            return;
+        }
+
+        await using NpgsqlBatch batch = this.Batch(statements);
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<object?> ScalarAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        await using NpgsqlCommand command = this.Command(sql, parameters);
-        object? value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        await using NpgsqlBatch batch = this.Batch([new PostgresStatement(sql, parameters)]);
+        object? value = await batch.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         return value is DBNull ? null : value;
     }
 
     public async Task<List<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        await using NpgsqlCommand command = this.Command(sql, parameters);
-        await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using NpgsqlBatch batch = this.Batch([new PostgresStatement(sql, parameters)]);
+
+        // The prelude returns no rows, so the reader starts at the statement's own result.
+        await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         List<T> rows = [];
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -47,10 +83,27 @@ internal sealed class PostgresSession
         return rows.Count == 0 ? null : rows[0];
     }
 
-    private NpgsqlCommand Command(string sql, (string Name, object? Value)[] parameters)
+    private NpgsqlBatch Batch(IReadOnlyList<PostgresStatement> statements)
     {
-        NpgsqlCommand command = new(sql, this.connection, this.transaction);
-        foreach ((string name, object? value) in parameters)
+        NpgsqlBatch batch = new(this.connection, this.transaction);
+        if (this.prelude is { } first)
+        {
+            this.prelude = null;
+            batch.BatchCommands.Add(Command(first));
+        }
+
+        foreach (PostgresStatement statement in statements)
+        {
+            batch.BatchCommands.Add(Command(statement));
+        }
+
+        return batch;
+    }
+
+    private static NpgsqlBatchCommand Command(PostgresStatement statement)
+    {
+        NpgsqlBatchCommand command = new(statement.Sql);
+        foreach ((string name, object? value) in statement.Parameters)
         {
             // Every nullable column the store writes is text: a typed null spares the server guessing its type.
             if (value is null)

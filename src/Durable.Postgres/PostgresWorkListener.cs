@@ -3,8 +3,8 @@ using Npgsql;
 namespace Durable.Postgres;
 
 /// <summary>
-/// One LISTEN connection per store object: turns the <c>NOTIFY</c>s that writers queue on commit
-/// (<c>kind:hub</c>) into wake-up callbacks for the subscribers of that hub. A lost connection is re-opened with
+/// One LISTEN connection per store object: turns the <c>NOTIFY</c>s that other writers queue on commit
+/// (<c>kind:sender:hub</c>) into wake-up callbacks for the subscribers of that hub; its own store's are skipped. A lost connection is re-opened with
 /// back-off; after every (re)connect all subscribers are woken once, since notifications sent while nobody
 /// listened are gone (the dispatchers' polling fallback covers the gap meanwhile).
 /// </summary>
@@ -14,6 +14,7 @@ internal sealed class PostgresWorkListener : IAsyncDisposable
 
     private readonly PostgresDatabase database;
     private readonly string channel;
+    private readonly string sender;
     private readonly TimeSpan keepAlive;
     private readonly CancellationTokenSource stop = new();
     private readonly object gate = new();
@@ -21,10 +22,11 @@ internal sealed class PostgresWorkListener : IAsyncDisposable
     private Task loop = Task.CompletedTask;
     private bool started;
 
-    public PostgresWorkListener(PostgresDatabase database, string channel, TimeSpan keepAlive)
+    public PostgresWorkListener(PostgresDatabase database, string channel, string sender, TimeSpan keepAlive)
     {
         this.database = database;
         this.channel = channel;
+        this.sender = sender;
         this.keepAlive = keepAlive;
     }
 
@@ -60,7 +62,7 @@ internal sealed class PostgresWorkListener : IAsyncDisposable
         {
             try
             {
-                await using NpgsqlConnection connection = await this.database.Source.OpenConnectionAsync(token).ConfigureAwait(false);
+                await using NpgsqlConnection connection = await this.database.ListenSource.OpenConnectionAsync(token).ConfigureAwait(false);
                 connection.Notification += (_, e) => this.Dispatch(e.Payload);
                 await using (NpgsqlCommand listen = new($"LISTEN \"{this.channel}\"", connection))
                 {
@@ -100,21 +102,21 @@ internal sealed class PostgresWorkListener : IAsyncDisposable
         }
     }
 
-    /// <summary>Routes "kind:hub" to that hub's subscribers; null (a reconnect) wakes everyone for everything.</summary>
+    /// <summary>Routes "kind:sender:hub" to that hub's subscribers; null (a reconnect) wakes everyone for everything.</summary>
     private void Dispatch(string? payload)
     {
         string kind = string.Empty;
         string? hub = null;
         if (payload is not null)
         {
-            int colon = payload.IndexOf(':', StringComparison.Ordinal);
-            if (colon < 0)
+            string[] parts = payload.Split(':', 3);
+            if (parts.Length < 3 || parts[1] == this.sender)
             {
                 return;
             }
 
-            kind = payload[..colon];
-            hub = payload[(colon + 1)..];
+            kind = parts[0];
+            hub = parts[2];
         }
 
         Subscription[] targets;

@@ -51,6 +51,26 @@ public sealed class PostgresWorkArrivalTests : PostgresStoreFixture
     }
 
     [Fact]
+    public async Task SubscribeToWorkArrival_OwnWriteThenOtherHostWrite_OnlyTheOtherWakes()
+    {
+        // Arrange: the engine wakes itself after its own writes; an echo through the server would only cost it an
+        // empty lease and a wake-up query per write.
+        PostgresOrchestrationStore hostA = await this.OpenAsync();
+        PostgresOrchestrationStore hostB = await this.OpenAsync();
+        await this.CreateAsync(hostA, "verify-other");
+        OrchestrationWorkItem item = (await hostA.LeaseOrchestrationAsync("host-a", LeaseDuration, 100, IOrchestrationStore.NoInstances, this.Token))!;
+        using WakeUps wakeUps = await WakeUps.ListenAsync(hostB, this.Token);
+
+        // Act: notifications reach a listener in commit order, so an echo of the own write would come first.
+        await this.CreateAsync(hostB, "verify-own");
+        await hostA.CompleteOrchestrationAsync(item, this.Episode(item, scheduleActivity: true), this.Token);
+
+        // Assert
+        await wakeUps.Activities.WaitAsync(this.Token);
+        Assert.Equal(0, wakeUps.OrchestrationCount);
+    }
+
+    [Fact]
     public async Task SubscribeToWorkArrival_OtherHubWritesFirst_OnlyOwnHubWakes()
     {
         // Arrange
