@@ -3,14 +3,16 @@ using System.Collections.Concurrent;
 namespace Durable.Testing.Twilio;
 
 /// <summary>
-/// A Twilio-compatible Messages API on 127.0.0.1 for every test project: <c>POST</c> creates (records) an SMS, <c>GET</c>
-/// lists them newest first, filtered by <c>To</c>. Faults are scripted per phone number (<see cref="AddFaults"/>), the
-/// list can lag behind accepted messages (<see cref="SetListLag"/>), and the whole server can speak HTTP/1.0 and close
-/// every connection after its answer, as Python's <c>http.server</c> does.
+/// The one Twilio-compatible Messages API on 127.0.0.1, for every test project and the load-test tool: <c>POST</c>
+/// creates (records) an SMS, <c>GET</c> lists them newest first, filtered by <c>To</c>. Faults are scripted per phone
+/// number (<see cref="AddFaults"/>), the list can lag behind accepted messages (<see cref="SetListLag"/>), and the whole
+/// server can speak HTTP/1.0 and close every connection after its answer, as Python's <c>http.server</c> does.
 /// </summary>
 /// <remarks>
 /// Written on a raw socket rather than Kestrel: Kestrel always answers HTTP/1.1 and cannot drop a connection at the
-/// exact points the faults need. Unscripted sends are accepted with 201 and Twilio-shaped JSON.
+/// exact points the faults need. Unscripted sends are accepted with 201 and Twilio-shaped JSON. Under load (the tool's
+/// 100,000 waiting flows) it holds only what is not yet <see cref="Forget">forgotten</see>, and keeps no request log
+/// unless asked to.
 /// </remarks>
 public sealed partial class FakeTwilioServer : IAsyncDisposable
 {
@@ -21,14 +23,9 @@ public sealed partial class FakeTwilioServer : IAsyncDisposable
     public const string AuthToken = "fake-token-7c41e09b5d2a";
 
     private readonly object gate = new();
-    private readonly List<Entry> accepted = [];
-    private readonly Dictionary<string, List<Entry>> acceptedByTo = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Queue<TwilioFault>> faults = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Queue<TwilioFault>> listFaults = new(StringComparer.Ordinal);
-    private readonly List<(string To, int Count, TaskCompletionSource Done)> waiters = [];
-    private readonly HashSet<string> sentTo = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> listLag = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<FakeTwilioRequest> requests = new();
+    private readonly ConcurrentQueue<FakeTwilioRequest>? requests;
     private TaskCompletionSource<FakeTwilioMessage>? holdNext;
     private int lookups;
 
@@ -39,19 +36,9 @@ public sealed partial class FakeTwilioServer : IAsyncDisposable
     public bool Http10CloseAfterResponse { get; }
 
     /// <summary>Every request so far, in arrival order.</summary>
-    public IReadOnlyList<FakeTwilioRequest> Requests => [.. this.requests];
-
-    /// <summary>Every SMS accepted so far, oldest first.</summary>
-    public IReadOnlyList<FakeTwilioMessage> Accepted
-    {
-        get
-        {
-            lock (this.gate)
-            {
-                return [.. this.accepted.Select(e => e.Message)];
-            }
-        }
-    }
+    /// <exception cref="InvalidOperationException">The server was started without recording requests.</exception>
+    public IReadOnlyList<FakeTwilioRequest> Requests =>
+        this.requests is null ? throw new InvalidOperationException("This fake was started with recordRequests: false.") : [.. this.requests];
 
     /// <summary>How many list (<c>GET</c>) requests were answered: each is an "was it sent?" look-up.</summary>
     public int Lookups => Volatile.Read(ref this.lookups);
@@ -62,45 +49,23 @@ public sealed partial class FakeTwilioServer : IAsyncDisposable
     /// <summary>How many TCP connections the server accepted.</summary>
     public int Connections => Volatile.Read(ref this.connections);
 
-    /// <summary>Starts the server on a free loopback port.</summary>
+    /// <summary>Starts the server on a loopback port.</summary>
     /// <param name="http10CloseAfterResponse">Answer <c>HTTP/1.0</c> without a <c>Connection</c> header and close after each answer.</param>
-    /// <param name="authToken">The auth token requests must carry with <see cref="AccountSid"/> (default <see cref="AuthToken"/>).</param>
+    /// <param name="authToken">
+    /// The auth token requests must carry with <see cref="AccountSid"/> (default <see cref="AuthToken"/>); null accepts any
+    /// Basic credentials, for a host whose settings the caller does not choose (the load-test tool's <c>--base-url</c>).
+    /// </param>
+    /// <param name="port">The port; 0 (default) takes a free one.</param>
+    /// <param name="recordRequests">
+    /// Keep every request for <see cref="Requests"/> (default). The load-test tool turns it off: a log of every request
+    /// of a long run would only grow.
+    /// </param>
     /// <returns>The running server.</returns>
-    public static FakeTwilioServer Start(bool http10CloseAfterResponse = false, string authToken = AuthToken)
+    public static FakeTwilioServer Start(bool http10CloseAfterResponse = false, string? authToken = AuthToken, int port = 0, bool recordRequests = true)
     {
-        FakeTwilioServer server = new(http10CloseAfterResponse, authToken);
-        server.Listen();
+        FakeTwilioServer server = new(http10CloseAfterResponse, authToken, recordRequests);
+        server.Listen(port);
         return server;
-    }
-
-    /// <summary>The SMS accepted for <paramref name="to"/>, oldest first.</summary>
-    /// <param name="to">The recipient.</param>
-    /// <returns>The messages.</returns>
-    public IReadOnlyList<FakeTwilioMessage> AcceptedFor(string to)
-    {
-        lock (this.gate)
-        {
-            return this.acceptedByTo.TryGetValue(to, out List<Entry>? entries) ? [.. entries.Select(e => e.Message)] : [];
-        }
-    }
-
-    /// <summary>Completes when at least <paramref name="count"/> SMS were accepted for <paramref name="to"/>.</summary>
-    /// <param name="to">The recipient.</param>
-    /// <param name="count">How many.</param>
-    /// <returns>A task that completes then (no timeout: bound it with <c>WaitAsync</c>).</returns>
-    public Task WhenAcceptedAsync(string to, int count = 1)
-    {
-        lock (this.gate)
-        {
-            if (this.acceptedByTo.TryGetValue(to, out List<Entry>? entries) && entries.Count >= count)
-            {
-                return Task.CompletedTask;
-            }
-
-            TaskCompletionSource done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-            this.waiters.Add((to, count, done));
-            return done.Task;
-        }
     }
 
     /// <summary>
@@ -131,49 +96,6 @@ public sealed partial class FakeTwilioServer : IAsyncDisposable
     /// <param name="sequence">The faults, in order.</param>
     public void AddListFaults(string to, params TwilioFault[] sequence) => this.Enqueue(this.listFaults, to, sequence);
 
-    /// <summary>Records a message as if it had been accepted at <paramref name="created"/> (an earlier verification, say).</summary>
-    /// <param name="to">The recipient.</param>
-    /// <param name="body">The text.</param>
-    /// <param name="created">When Twilio accepted it.</param>
-    public void Seed(string to, string body, DateTimeOffset created)
-    {
-        lock (this.gate)
-        {
-            this.Add(new Entry(new FakeTwilioMessage("SM" + Guid.NewGuid().ToString("N"), to, "+15005550006", body, created), 0));
-        }
-    }
-
-    /// <summary>Hides each SMS accepted for <paramref name="to"/> from the first <paramref name="lookups"/> list requests that would show it.</summary>
-    /// <param name="to">The recipient.</param>
-    /// <param name="lookups">How many look-ups miss a just-accepted message (Twilio's list lags a moment).</param>
-    public void SetListLag(string to, int lookups)
-    {
-        lock (this.gate)
-        {
-            this.listLag[to] = lookups;
-        }
-    }
-
-    /// <summary>Called under the lock.</summary>
-    private void Add(Entry entry)
-    {
-        this.accepted.Add(entry);
-        if (!this.acceptedByTo.TryGetValue(entry.Message.To, out List<Entry>? entries))
-        {
-            this.acceptedByTo[entry.Message.To] = entries = [];
-        }
-
-        entries.Add(entry);
-        for (int i = this.waiters.Count - 1; i >= 0; i--)
-        {
-            if (this.waiters[i].To == entry.Message.To && entries.Count >= this.waiters[i].Count)
-            {
-                this.waiters[i].Done.TrySetResult();
-                this.waiters.RemoveAt(i);
-            }
-        }
-    }
-
     private void Enqueue(Dictionary<string, Queue<TwilioFault>> table, string to, TwilioFault[] sequence)
     {
         lock (this.gate)
@@ -196,25 +118,5 @@ public sealed partial class FakeTwilioServer : IAsyncDisposable
         {
             return table.TryGetValue(to, out Queue<TwilioFault>? queue) && queue.TryDequeue(out TwilioFault? fault) ? fault : null;
         }
-    }
-
-    private FakeTwilioMessage Record(IReadOnlyDictionary<string, string> form)
-    {
-        string to = form.GetValueOrDefault("To", string.Empty);
-        FakeTwilioMessage message = new("SM" + Guid.NewGuid().ToString("N"), to, form.GetValueOrDefault("From", string.Empty), form.GetValueOrDefault("Body", string.Empty), DateTimeOffset.UtcNow);
-        lock (this.gate)
-        {
-            this.Add(new Entry(message, this.listLag.GetValueOrDefault(to)));
-        }
-
-        return message;
-    }
-
-    /// <summary>An accepted message and how many more look-ups it stays hidden from.</summary>
-    private sealed class Entry(FakeTwilioMessage message, int hiddenLookups)
-    {
-        public FakeTwilioMessage Message { get; } = message;
-
-        public int HiddenLookups { get; set; } = hiddenLookups;
     }
 }

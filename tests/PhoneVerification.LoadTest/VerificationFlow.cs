@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Durable.Testing.Twilio;
 
 namespace PhoneVerification.LoadTest;
 
@@ -23,11 +24,11 @@ internal sealed class VerificationFlow
     private const string EventName = "SmsChallengeResponse";
     private static readonly TimeSpan CodeDeadline = TimeSpan.FromSeconds(60);
     private readonly HttpClient client;
-    private readonly TwilioSink sink;
+    private readonly FakeTwilioServer sink;
     private readonly LoadTestOptions options;
     private readonly Uri baseUrl;
 
-    public VerificationFlow(HttpClient client, TwilioSink sink, LoadTestOptions options, Uri baseUrl)
+    public VerificationFlow(HttpClient client, FakeTwilioServer sink, LoadTestOptions options, Uri baseUrl)
     {
         this.client = client;
         this.sink = sink;
@@ -37,7 +38,7 @@ internal sealed class VerificationFlow
 
     public async Task<FlowResult> RunAsync(string phone, CancellationToken cancellationToken)
     {
-        Task<int> codeTask = this.sink.CodeFor(phone);
+        Task<FakeTwilioMessage> sms = this.sink.WhenAcceptedAsync(phone);
         long begin = Stopwatch.GetTimestamp();
         string startBody;
         using (StringContent content = Json($"\"{phone}\""))
@@ -59,7 +60,11 @@ internal sealed class VerificationFlow
         int code;
         try
         {
-            code = await codeTask.WaitAsync(CodeDeadline, cancellationToken).ConfigureAwait(false);
+            FakeTwilioMessage message = await sms.WaitAsync(CodeDeadline, cancellationToken).ConfigureAwait(false);
+            if (!int.TryParse(message.Code, NumberStyles.None, CultureInfo.InvariantCulture, out code))
+            {
+                return Failed(id, $"the SMS does not end in a 4-digit code: {message.Body}", startTo202);
+            }
         }
         catch (TimeoutException)
         {
