@@ -47,6 +47,7 @@ internal sealed class VerificationFlow
             startBody = await started.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             if (started.StatusCode != HttpStatusCode.Accepted)
             {
+                this.sink.Forget(phone);
                 return Failed(string.Empty, $"start gave {(int)started.StatusCode}: {startBody}", Stopwatch.GetElapsedTime(begin));
             }
         }
@@ -63,7 +64,7 @@ internal sealed class VerificationFlow
             FakeTwilioMessage message = await sms.WaitAsync(CodeDeadline, cancellationToken).ConfigureAwait(false);
             if (!int.TryParse(message.Code, NumberStyles.None, CultureInfo.InvariantCulture, out code))
             {
-                return Failed(id, $"the SMS does not end in a 4-digit code: {message.Body}", startTo202);
+                return Failed(id, "the SMS does not end in a 4-digit code", startTo202);
             }
         }
         catch (TimeoutException)
