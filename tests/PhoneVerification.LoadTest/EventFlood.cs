@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Durable.Testing.Twilio;
 
 namespace PhoneVerification.LoadTest;
 
@@ -17,14 +18,14 @@ internal sealed class EventFlood
 {
     private const string EventName = "Flood";
     private readonly HttpClient client;
-    private readonly TwilioSink sink;
+    private readonly FakeTwilioServer sink;
     private readonly LoadTestOptions options;
     private readonly Uri baseUrl;
     private readonly Dictionary<int, int> statuses = [];
     private Uri? raise;
     private double peakRssMb;
 
-    public EventFlood(HttpClient client, TwilioSink sink, LoadTestOptions options, Uri baseUrl)
+    public EventFlood(HttpClient client, FakeTwilioServer sink, LoadTestOptions options, Uri baseUrl)
     {
         this.client = client;
         this.sink = sink;
@@ -35,7 +36,7 @@ internal sealed class EventFlood
     /// <summary>Starts the target instance and waits until it has sent its SMS (it then waits for answers).</summary>
     public async Task PrepareAsync(string phone, CancellationToken cancellationToken)
     {
-        Task<int> code = this.sink.CodeFor(phone);
+        Task<FakeTwilioMessage> sms = this.sink.WhenAcceptedAsync(phone);
         using StringContent content = new($"\"{phone}\"", Encoding.UTF8, "application/json");
         using HttpResponseMessage started = await this.client.PostAsync(new Uri(this.baseUrl, "orchestrators/E4_SmsPhoneVerification"), content, cancellationToken).ConfigureAwait(false);
         string body = await started.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
@@ -46,7 +47,7 @@ internal sealed class EventFlood
 
         using JsonDocument links = JsonDocument.Parse(body);
         this.raise = new Uri(links.RootElement.GetProperty("sendEventPostUri").GetString()!.Replace("{eventName}", EventName, StringComparison.Ordinal));
-        await code.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+        await sms.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
         this.sink.Forget(phone);
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Durable.Testing.Twilio;
 
 namespace PhoneVerification.LoadTest;
 
@@ -30,7 +31,7 @@ internal sealed class LoadTarget : IAsyncDisposable
     /// <summary>The PostgreSQL server, when the store is PostgreSQL.</summary>
     public PostgresTarget? Postgres { get; }
 
-    public static async Task<LoadTarget> StartAsync(LoadTestOptions o, TwilioSink sink, HttpClient client, TextWriter output)
+    public static async Task<LoadTarget> StartAsync(LoadTestOptions o, FakeTwilioServer sink, HttpClient client, TextWriter output)
     {
         PostgresTarget? postgres = o.Store == StoreKind.Postgres ? await PostgresTarget.OpenAsync(o, output).ConfigureAwait(false) : null;
         LoadTarget target = new(postgres);

@@ -33,7 +33,7 @@ internal sealed class LoadTestOptions
           --poll-ms N                status polling interval while waiting for completion (default 2)
           --base-url URL             drive a running host; its TwilioApiBaseUrl must point at --sink-port
           --key KEY                  function key sent as x-functions-key (a host that enforces keys)
-          --sink-port N              port of the Twilio-compatible sink on 127.0.0.1 (default: free port)
+          --sink-port N              port of the sink, the fake Twilio server, on 127.0.0.1 (default 0: a free port)
           --host-pid N               read the host's RSS from /proc/N/status
           --db PATH                  the host's SQLite file: its size (+WAL) per waiting instance is reported
           --start-host               start FunctionsHost as a child process (on a temp app folder unless --db)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Durable.Testing.Twilio;
 
 namespace PhoneVerification.LoadTest;
 
@@ -27,12 +28,12 @@ internal sealed class VerificationFlow
     private const string EventName = "SmsChallengeResponse";
     private static readonly TimeSpan CodeDeadline = TimeSpan.FromSeconds(60);
     private readonly HttpClient client;
-    private readonly TwilioSink sink;
+    private readonly FakeTwilioServer sink;
     private readonly LoadTestOptions options;
     private readonly IReadOnlyList<Uri> hosts;
     private int started = -1;
 
-    public VerificationFlow(HttpClient client, TwilioSink sink, LoadTestOptions options, IReadOnlyList<Uri> hosts)
+    public VerificationFlow(HttpClient client, FakeTwilioServer sink, LoadTestOptions options, IReadOnlyList<Uri> hosts)
     {
         this.client = client;
         this.sink = sink;
@@ -45,7 +46,7 @@ internal sealed class VerificationFlow
 
     public async Task<FlowResult> RunAsync(string phone, CancellationToken cancellationToken)
     {
-        Task<int> codeTask = this.sink.CodeFor(phone);
+        Task<FakeTwilioMessage> sms = this.sink.WhenAcceptedAsync(phone);
         int turn = (int)((uint)Interlocked.Increment(ref this.started) % (uint)this.hosts.Count);
         Uri baseUrl = this.hosts[turn];
         long begin = Stopwatch.GetTimestamp();
@@ -56,6 +57,7 @@ internal sealed class VerificationFlow
             startBody = await started.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             if (started.StatusCode != HttpStatusCode.Accepted)
             {
+                this.sink.Forget(phone);
                 return Failed(string.Empty, $"start gave {(int)started.StatusCode}: {startBody}", Stopwatch.GetElapsedTime(begin));
             }
         }
@@ -74,7 +76,11 @@ internal sealed class VerificationFlow
         int code;
         try
         {
-            code = await codeTask.WaitAsync(CodeDeadline, cancellationToken).ConfigureAwait(false);
+            FakeTwilioMessage message = await sms.WaitAsync(CodeDeadline, cancellationToken).ConfigureAwait(false);
+            if (!int.TryParse(message.Code, NumberStyles.None, CultureInfo.InvariantCulture, out code))
+            {
+                return Failed(id, "the SMS does not end in a 4-digit code", startTo202);
+            }
         }
         catch (TimeoutException)
         {

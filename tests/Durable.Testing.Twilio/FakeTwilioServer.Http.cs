@@ -17,12 +17,14 @@ public sealed partial class FakeTwilioServer
     private int connections;
     private int disposed;
 
-    private readonly string authToken;
+    /// <summary>The <c>Authorization</c> header every request must carry; null: any Basic credentials.</summary>
+    private readonly string? expectedAuthorization;
 
-    private FakeTwilioServer(bool http10CloseAfterResponse, string authToken)
+    private FakeTwilioServer(bool http10CloseAfterResponse, string? authToken, bool recordRequests)
     {
         this.Http10CloseAfterResponse = http10CloseAfterResponse;
-        this.authToken = authToken;
+        this.expectedAuthorization = authToken is null ? null : "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{AccountSid}:{authToken}"));
+        this.requests = recordRequests ? new ConcurrentQueue<FakeTwilioRequest>() : null;
     }
 
     /// <summary>Stops listening and closes every connection; a held (slow) answer is abandoned.</summary>
@@ -46,9 +48,9 @@ public sealed partial class FakeTwilioServer
         this.stopping.Dispose();
     }
 
-    private void Listen()
+    private void Listen(int port)
     {
-        this.listener = new TcpListener(IPAddress.Loopback, 0);
+        this.listener = new TcpListener(IPAddress.Loopback, port);
         this.listener.Start(backlog: 512);
         this.BaseUrl = new Uri($"http://127.0.0.1:{((IPEndPoint)this.listener.LocalEndpoint).Port}");
         this.acceptLoop = Task.Run(this.AcceptLoopAsync);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Text;
 
 namespace Durable.Testing.Twilio;
 
@@ -10,15 +9,14 @@ public sealed partial class FakeTwilioServer
     /// <summary>Answers one request; null means "close the connection without answering".</summary>
     private async Task<Response?> HandleAsync(FakeTwilioRequest request, CancellationToken stopping)
     {
-        this.requests.Enqueue(request);
+        this.requests?.Enqueue(request);
         // Any prefix before /2010-04-01 is accepted: a base URL may carry a path (a fake mounted under /edge, say).
         if (!request.Path.Contains("/2010-04-01/Accounts/", StringComparison.Ordinal) || !request.Path.EndsWith("/Messages.json", StringComparison.Ordinal))
         {
             return Response.Json(404, """{"code":20404,"message":"The requested resource was not found","more_info":"https://www.twilio.com/docs/errors/20404","status":404}""");
         }
 
-        string expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{AccountSid}:{this.authToken}"));
-        if (request.Authorization != expected)
+        if (this.expectedAuthorization is { } expected ? request.Authorization != expected : !request.Authorization.StartsWith("Basic ", StringComparison.Ordinal))
         {
             return Response.Json(401, """{"code":20003,"message":"Authenticate","more_info":"https://www.twilio.com/docs/errors/20003","status":401}""");
         }
@@ -34,14 +32,9 @@ public sealed partial class FakeTwilioServer
         }
 
         string to = request.Form.GetValueOrDefault("To", string.Empty);
-        bool firstSend;
-        lock (this.gate)
-        {
-            firstSend = this.sentTo.Add(to);
-        }
 
         // Only a number's first send is held: holding every resend of one activity would only test the poison cap.
-        if (firstSend && Interlocked.Exchange(ref this.holdNext, null) is { } hold)
+        if (this.FirstSendTo(to) && Interlocked.Exchange(ref this.holdNext, null) is { } hold)
         {
             hold.TrySetResult(this.Record(request.Form));
             await Task.Delay(Timeout.Infinite, stopping).ContinueWith(_ => { }, TaskScheduler.Default);
@@ -82,22 +75,8 @@ public sealed partial class FakeTwilioServer
         {
             return fault.Kind == TwilioFaultKind.Answer ? new Response(fault.Status, fault.ContentType, fault.Body, fault.RetryAfter) : null;
         }
-        List<FakeTwilioMessage> visible = [];
-        lock (this.gate)
-        {
-            IEnumerable<Entry> candidates = to is null ? this.accepted : this.acceptedByTo.GetValueOrDefault(to) ?? [];
-            foreach (Entry entry in candidates)
-            {
-                if (entry.HiddenLookups > 0)
-                {
-                    entry.HiddenLookups--;
-                    continue;
-                }
 
-                visible.Add(entry.Message);
-            }
-        }
-
+        List<FakeTwilioMessage> visible = this.ListVisible(to);
         visible.Reverse();
         string items = string.Join(',', visible.Select(MessageJson));
         return Response.Json(200, $$"""{"messages":[{{items}}],"page_size":{{visible.Count}},"page":0}""");
