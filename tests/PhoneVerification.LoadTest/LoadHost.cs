@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Durable.Testing.Processes;
 
@@ -38,6 +39,9 @@ internal sealed class LoadHost : IAsyncDisposable
     public Uri BaseUrl => new($"http://127.0.0.1:{this.options.Port.ToString(CultureInfo.InvariantCulture)}/");
 
     public string DatabasePath { get; }
+
+    /// <summary>The <see cref="Stopwatch"/> timestamp taken just before the last start spawned the process.</summary>
+    public long SpawnedAt { get; private set; }
 
     /// <summary>Prepares (does not start) a host whose SMS go to <paramref name="twilioBaseUrl"/>.</summary>
     /// <param name="twilioBaseUrl">The sink.</param>
@@ -84,6 +88,7 @@ internal sealed class LoadHost : IAsyncDisposable
     {
         this.log ??= this.logPath is null ? null : new StreamWriter(this.logPath, append: true) { AutoFlush = true };
         this.process?.Dispose();
+        this.SpawnedAt = Stopwatch.GetTimestamp();
         this.process = HostProcess.Start(this.options);
         return await this.process.WaitUntilServingAsync(client, StartDeadline).ConfigureAwait(false);
     }

@@ -26,6 +26,7 @@ internal sealed class VerificationFlow
     private readonly TwilioSink sink;
     private readonly LoadTestOptions options;
     private readonly Uri baseUrl;
+    private long firstAccepted;
 
     public VerificationFlow(HttpClient client, TwilioSink sink, LoadTestOptions options, Uri baseUrl)
     {
@@ -34,6 +35,9 @@ internal sealed class VerificationFlow
         this.options = options;
         this.baseUrl = baseUrl;
     }
+
+    /// <summary>The <see cref="Stopwatch"/> timestamp of the first 202 to a start; null before one came.</summary>
+    public long? FirstAcceptedAt => Interlocked.Read(ref this.firstAccepted) is long at and not 0 ? at : null;
 
     public async Task<FlowResult> RunAsync(string phone, CancellationToken cancellationToken)
     {
@@ -50,7 +54,9 @@ internal sealed class VerificationFlow
             }
         }
 
-        TimeSpan startTo202 = Stopwatch.GetElapsedTime(begin);
+        long accepted = Stopwatch.GetTimestamp();
+        Interlocked.CompareExchange(ref this.firstAccepted, accepted, 0);
+        TimeSpan startTo202 = Stopwatch.GetElapsedTime(begin, accepted);
         using JsonDocument links = JsonDocument.Parse(startBody);
         string id = links.RootElement.GetProperty("id").GetString()!;
         Uri status = new(links.RootElement.GetProperty("statusQueryGetUri").GetString()!);
