@@ -18,11 +18,12 @@ internal sealed class LoadHost : IAsyncDisposable
     private HostProcess? process;
     private StreamWriter? log;
 
-    private LoadHost(string appFolder, IReadOnlyDictionary<string, string?> environment, string? logPath, string ownedFolder, string databasePath)
+    private LoadHost(string appFolder, IReadOnlyDictionary<string, string?> environment, string? logPath, string ownedFolder, string databasePath, string? hostDirectory)
     {
         this.options = new HostProcessOptions
         {
             AppFolder = appFolder,
+            HostDirectory = hostDirectory,
             Port = HostProcess.FreePort(),
             Environment = environment,
             Arguments = ["--script-root", appFolder],
@@ -49,7 +50,8 @@ internal sealed class LoadHost : IAsyncDisposable
     /// <param name="databasePath">The SQLite file; null: one in the temp folder, deleted on dispose.</param>
     /// <param name="settings">Extra environment variables (win over the defaults here).</param>
     /// <param name="logPath">Host output file; null discards it.</param>
-    public static LoadHost Create(Uri twilioBaseUrl, int windowSeconds, string? databasePath, IReadOnlyDictionary<string, string> settings, string? logPath)
+    /// <param name="hostDirectory">The folder of the FunctionsHost.dll to start; null: the one beside the tool.</param>
+    public static LoadHost Create(Uri twilioBaseUrl, int windowSeconds, string? databasePath, IReadOnlyDictionary<string, string> settings, string? logPath, string? hostDirectory = null)
     {
         // The app folder (host.json) and the store sit side by side, not one inside the other: the host watches its
         // app folder for configuration changes, and every SQLite write inside it would wake that watcher.
@@ -80,7 +82,7 @@ internal sealed class LoadHost : IAsyncDisposable
             environment[key] = value;
         }
 
-        return new LoadHost(folder, environment, logPath, root, databasePath);
+        return new LoadHost(folder, environment, logPath, root, databasePath, hostDirectory);
     }
 
     /// <summary>Starts the process and waits until it answers HTTP; returns the time from spawn to first answer.</summary>

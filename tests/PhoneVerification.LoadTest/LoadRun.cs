@@ -47,7 +47,7 @@ internal sealed class LoadRun
             TimeSpan? servingCpu = null;
             if (o.StartHost)
             {
-                host = LoadHost.Create(sink.BaseUrl, o.EffectiveWindowSeconds, o.DatabasePath, o.HostSettings, o.HostLog);
+                host = LoadHost.Create(sink.BaseUrl, o.EffectiveWindowSeconds, o.DatabasePath, o.HostSettings, o.HostLog, o.HostDirectory);
                 serving = await host.StartAsync(client).ConfigureAwait(false);
                 servingCpu = HostMetrics.CpuTime(host.Pid);
                 this.output.WriteLine($"host pid {host.Pid!.Value} serving {host.BaseUrl} after {serving.Value.TotalMilliseconds:0} ms; SQLite {host.DatabasePath}; Twilio sink {sink.BaseUrl}");
@@ -119,7 +119,7 @@ internal sealed class LoadRun
                 TimeSpan firstAccepted = Stopwatch.GetElapsedTime(host.SpawnedAt, accepted);
                 figures["hostServingMs"] = Math.Round(serving!.Value.TotalMilliseconds, 0);
                 figures["firstAcceptedMs"] = Math.Round(firstAccepted.TotalMilliseconds, 0);
-                figures["hostCpuAtServingMs"] = servingCpu?.TotalMilliseconds;
+                figures["hostCpuAtServingMs"] = servingCpu is { } cpu ? Math.Round(cpu.TotalMilliseconds, 0) : null;
                 this.output.WriteLine($"cold start: serving {serving.Value.TotalMilliseconds:0} ms (host CPU {servingCpu?.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) ?? "n/a"} ms), first 202 to a start {firstAccepted.TotalMilliseconds:0} ms after spawn");
             }
 
