@@ -85,7 +85,7 @@ public sealed class HostProcess : IDisposable, IAsyncDisposable
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "FunctionsHost.dll"));
+        start.ArgumentList.Add(Path.Combine(options.HostDirectory ?? AppContext.BaseDirectory, "FunctionsHost.dll"));
         if (options.PortFlag)
         {
             start.ArgumentList.Add("--port");

@@ -6,6 +6,9 @@ public sealed class HostProcessOptions
     /// <summary>The function app folder (host.json); the process runs in it.</summary>
     public required string AppFolder { get; init; }
 
+    /// <summary>The folder holding FunctionsHost.dll (e.g. a ReadyToRun publish output); null: beside the running assembly.</summary>
+    public string? HostDirectory { get; init; }
+
     /// <summary>The loopback port to serve on; 0 picks a free one.</summary>
     public int Port { get; init; }
 

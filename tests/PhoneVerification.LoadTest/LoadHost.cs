@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Durable.Testing.Processes;
 
@@ -17,11 +18,12 @@ internal sealed class LoadHost : IAsyncDisposable
     private HostProcess? process;
     private StreamWriter? log;
 
-    private LoadHost(string appFolder, IReadOnlyDictionary<string, string?> environment, string? logPath, string ownedFolder, string databasePath)
+    private LoadHost(string appFolder, IReadOnlyDictionary<string, string?> environment, string? logPath, string ownedFolder, string databasePath, string? hostDirectory)
     {
         this.options = new HostProcessOptions
         {
             AppFolder = appFolder,
+            HostDirectory = hostDirectory,
             Port = HostProcess.FreePort(),
             Environment = environment,
             Arguments = ["--script-root", appFolder],
@@ -39,13 +41,17 @@ internal sealed class LoadHost : IAsyncDisposable
 
     public string DatabasePath { get; }
 
+    /// <summary>The <see cref="Stopwatch"/> timestamp taken just before the last start spawned the process.</summary>
+    public long SpawnedAt { get; private set; }
+
     /// <summary>Prepares (does not start) a host whose SMS go to <paramref name="twilioBaseUrl"/>.</summary>
     /// <param name="twilioBaseUrl">The sink.</param>
     /// <param name="windowSeconds">SmsChallengeTimeoutSeconds.</param>
     /// <param name="databasePath">The SQLite file; null: one in the temp folder, deleted on dispose.</param>
     /// <param name="settings">Extra environment variables (win over the defaults here).</param>
     /// <param name="logPath">Host output file; null discards it.</param>
-    public static LoadHost Create(Uri twilioBaseUrl, int windowSeconds, string? databasePath, IReadOnlyDictionary<string, string> settings, string? logPath)
+    /// <param name="hostDirectory">The folder of the FunctionsHost.dll to start; null: the one beside the tool.</param>
+    public static LoadHost Create(Uri twilioBaseUrl, int windowSeconds, string? databasePath, IReadOnlyDictionary<string, string> settings, string? logPath, string? hostDirectory = null)
     {
         // The app folder (host.json) and the store sit side by side, not one inside the other: the host watches its
         // app folder for configuration changes, and every SQLite write inside it would wake that watcher.
@@ -76,7 +82,7 @@ internal sealed class LoadHost : IAsyncDisposable
             environment[key] = value;
         }
 
-        return new LoadHost(folder, environment, logPath, root, databasePath);
+        return new LoadHost(folder, environment, logPath, root, databasePath, hostDirectory);
     }
 
     /// <summary>Starts the process and waits until it answers HTTP; returns the time from spawn to first answer.</summary>
@@ -84,6 +90,7 @@ internal sealed class LoadHost : IAsyncDisposable
     {
         this.log ??= this.logPath is null ? null : new StreamWriter(this.logPath, append: true) { AutoFlush = true };
         this.process?.Dispose();
+        this.SpawnedAt = Stopwatch.GetTimestamp();
         this.process = HostProcess.Start(this.options);
         return await this.process.WaitUntilServingAsync(client, StartDeadline).ConfigureAwait(false);
     }

@@ -109,6 +109,17 @@ internal sealed class LoadRun
         figures["hosts"] = target.BaseUrls.Count;
         figures["crossHost"] = o.CrossHost;
         figures["perHost"] = perHost;
+        if (target.Started.Count > 0 && flow.FirstAcceptedAt is long accepted)
+        {
+            // Cold start as a client sees it: spawn to the first answer, and to the first verification accepted
+            // (with --warmup 0 the measured flows begin the moment the host serves).
+            TimeSpan firstAccepted = Stopwatch.GetElapsedTime(target.Started[0].SpawnedAt, accepted);
+            figures["hostServingMs"] = Math.Round(target.FirstServing!.Value.TotalMilliseconds, 0);
+            figures["firstAcceptedMs"] = Math.Round(firstAccepted.TotalMilliseconds, 0);
+            figures["hostCpuAtServingMs"] = target.FirstServingCpu is { } cpu ? Math.Round(cpu.TotalMilliseconds, 0) : null;
+            this.output.WriteLine($"cold start: serving {target.FirstServing.Value.TotalMilliseconds:0} ms (host CPU {target.FirstServingCpu?.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) ?? "n/a"} ms), first 202 to a start {firstAccepted.TotalMilliseconds:0} ms after spawn");
+        }
+
         this.output.WriteLine($"CPU per flow: host{(target.BaseUrls.Count > 1 ? "s together" : string.Empty)} {figures["hostCpuMsPerFlow"]?.ToString() ?? "n/a"} ms, database {figures["dbCpuMsPerFlow"]?.ToString() ?? "n/a"} ms, tool {figures["toolCpuMsPerFlow"]} ms");
         if (o.PgStatStatements)
         {

@@ -31,6 +31,12 @@ internal sealed class LoadTarget : IAsyncDisposable
     /// <summary>The PostgreSQL server, when the store is PostgreSQL.</summary>
     public PostgresTarget? Postgres { get; }
 
+    /// <summary>The first started host's time from spawn to its first HTTP answer; null when driving a running host.</summary>
+    public TimeSpan? FirstServing { get; private set; }
+
+    /// <summary>The first started host's CPU time when it first answered (start-up cost, which load disturbs less than wall time).</summary>
+    public TimeSpan? FirstServingCpu { get; private set; }
+
     public static async Task<LoadTarget> StartAsync(LoadTestOptions o, FakeTwilioServer sink, HttpClient client, TextWriter output)
     {
         PostgresTarget? postgres = o.Store == StoreKind.Postgres ? await PostgresTarget.OpenAsync(o, output).ConfigureAwait(false) : null;
@@ -56,11 +62,13 @@ internal sealed class LoadTarget : IAsyncDisposable
             {
                 // Several hosts get a log each (FILE, FILE.1, FILE.2, ...): one file written by several would mix lines.
                 string? log = o.HostLog is null || i == 0 ? o.HostLog : o.HostLog + "." + i.ToString(CultureInfo.InvariantCulture);
-                target.started.Add(LoadHost.Create(sink.BaseUrl, o.EffectiveWindowSeconds, o.DatabasePath, settings, log));
+                target.started.Add(LoadHost.Create(sink.BaseUrl, o.EffectiveWindowSeconds, o.DatabasePath, settings, log, o.HostDirectory));
             }
 
             // Together: the first to reach the database creates the schema, the others wait on its advisory lock.
             TimeSpan[] ready = await Task.WhenAll(target.started.Select(h => h.StartAsync(client))).ConfigureAwait(false);
+            target.FirstServing = ready[0];
+            target.FirstServingCpu = HostMetrics.CpuTime(target.started[0].Pid);
             for (int i = 0; i < target.started.Count; i++)
             {
                 LoadHost host = target.started[i];

@@ -52,6 +52,7 @@ internal sealed class LoadTestOptions
           --window N                 SmsChallengeTimeoutSeconds for a started host (default 90; 3600 in idle mode)
           --host-setting KEY=VALUE   extra environment variable for a started host (repeatable)
           --host-log FILE            where a started host's output goes (default: discarded)
+          --host-dir DIR             start DIR/FunctionsHost.dll (a ReadyToRun publish output; default: the one beside the tool)
           --restart                  idle mode with --start-host: restart the host and time it until it serves
           --flood-events N           meanwhile send N events of --flood-bytes to one other waiting instance (default 0)
           --flood-bytes N            body size of each flood event, a JSON string (default 4096, the host's default
@@ -93,6 +94,8 @@ internal sealed class LoadTestOptions
     public Dictionary<string, string> HostSettings { get; } = new(StringComparer.Ordinal);
 
     public string? HostLog { get; set; }
+
+    public string? HostDirectory { get; set; }
 
     public bool Restart { get; set; }
 
@@ -162,6 +165,7 @@ internal sealed class LoadTestOptions
                     o.HostSettings[setting[..eq]] = setting[(eq + 1)..];
                     break;
                 case "--host-log": o.HostLog = Path.GetFullPath(Next()); break;
+                case "--host-dir": o.HostDirectory = Path.GetFullPath(Next()); break;
                 case "--restart": o.Restart = true; break;
                 case "--label": o.Label = Next(); break;
                 case "--flood-events": o.FloodEvents = NextInt(0); break;

@@ -31,6 +31,7 @@ internal sealed class VerificationFlow
     private readonly FakeTwilioServer sink;
     private readonly LoadTestOptions options;
     private readonly IReadOnlyList<Uri> hosts;
+    private long firstAccepted;
     private int started = -1;
 
     public VerificationFlow(HttpClient client, FakeTwilioServer sink, LoadTestOptions options, IReadOnlyList<Uri> hosts)
@@ -43,6 +44,9 @@ internal sealed class VerificationFlow
 
     /// <summary>The same link on another host (same path and query: every host serves every instance).</summary>
     internal static Uri OnHost(Uri link, Uri host) => new UriBuilder(link) { Scheme = host.Scheme, Host = host.Host, Port = host.Port }.Uri;
+
+    /// <summary>The <see cref="Stopwatch"/> timestamp of the first 202 to a start; null before one came.</summary>
+    public long? FirstAcceptedAt => Interlocked.Read(ref this.firstAccepted) is long at and not 0 ? at : null;
 
     public async Task<FlowResult> RunAsync(string phone, CancellationToken cancellationToken)
     {
@@ -62,7 +66,9 @@ internal sealed class VerificationFlow
             }
         }
 
-        TimeSpan startTo202 = Stopwatch.GetElapsedTime(begin);
+        long accepted = Stopwatch.GetTimestamp();
+        Interlocked.CompareExchange(ref this.firstAccepted, accepted, 0);
+        TimeSpan startTo202 = Stopwatch.GetElapsedTime(begin, accepted);
         using JsonDocument links = JsonDocument.Parse(startBody);
         string id = links.RootElement.GetProperty("id").GetString()!;
         Uri status = new(links.RootElement.GetProperty("statusQueryGetUri").GetString()!);
