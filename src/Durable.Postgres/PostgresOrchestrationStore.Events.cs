@@ -17,44 +17,40 @@ public sealed partial class PostgresOrchestrationStore
         return this.Db.WriteAsync(
             async s =>
             {
-                // FOR UPDATE (not the FOR SHARE of other messages) queues concurrent events to one instance, from any
-                // host, behind each other: each counts what the one before it inserted. It also waits for an episode
-                // committing the instance right now, as FOR SHARE does.
-                object? status = await s.ScalarAsync(
-                    this.Sql("SELECT status FROM $s.instances WHERE hub = @hub AND instance_id = @id FOR UPDATE"),
-                    cancellationToken,
-                    ("hub", this.hub),
-                    ("id", instanceId)).ConfigureAwait(false);
-                if (status is not int current)
-                {
-                    return EnqueueResult.NotFound;
-                }
-
-                if (((OrchestrationStatus)current).IsTerminal())
-                {
-                    return EnqueueResult.Gone;
-                }
-
-                // Rows are counted, never read: the history stays in the database. Counted in a statement after the lock,
-                // so its snapshot includes what the event before this one inserted.
-                List<bool> queued = await s.QueryAsync(
-                    this.Sql(
-                        "WITH used AS (SELECT (SELECT COUNT(*) FROM $s.history WHERE hub = @hub AND instance_id = @id AND event_type = @raised) " +
-                        "  + (SELECT COUNT(*) FROM $s.inbox WHERE hub = @hub AND instance_id = @id AND (payload::jsonb ->> 'EventType')::int = @raised) AS n), " +
-                        "queued AS (INSERT INTO $s.inbox (hub, instance_id, execution_id, visible_time, payload) " +
-                        "  SELECT @hub, @id, NULL, @now, @payload FROM used WHERE used.n < @max RETURNING 1) " +
-                        "SELECT pg_notify(@channel, @notice) FROM queued"),
+                // One round trip. FOR UPDATE (not the FOR SHARE of other messages) queues concurrent events to one
+                // instance, from any host, behind each other, and waits for an episode committing it right now. The
+                // second statement starts after the lock is held, so its snapshot counts what the event before this one
+                // inserted; rows are counted, never read (the history stays in the database). It inserts only into a
+                // live instance under the cap, and wakes other hosts only if it did.
+                (List<int> status, List<bool> queued) = await s.QueryBothAsync(
+                    new PostgresStatement(
+                        this.Sql("SELECT status FROM $s.instances WHERE hub = @hub AND instance_id = @id FOR UPDATE"),
+                        ("hub", this.hub),
+                        ("id", instanceId)),
+                    r => r.GetInt32(0),
+                    new PostgresStatement(
+                        this.Sql(
+                            "WITH used AS (SELECT (SELECT COUNT(*) FROM $s.history WHERE hub = @hub AND instance_id = @id AND event_type = @raised) " +
+                            "  + (SELECT COUNT(*) FROM $s.inbox WHERE hub = @hub AND instance_id = @id AND (payload::jsonb ->> 'EventType')::int = @raised) AS n), " +
+                            "queued AS (INSERT INTO $s.inbox (hub, instance_id, execution_id, visible_time, payload) " +
+                            "  SELECT @hub, @id, NULL, @now, @payload FROM used WHERE used.n < @max " +
+                            "  AND EXISTS (SELECT 1 FROM $s.instances WHERE hub = @hub AND instance_id = @id AND status <> ALL(@terminal)) RETURNING 1) " +
+                            "SELECT pg_notify(@channel, @notice) FROM queued"),
+                        ("hub", this.hub),
+                        ("id", instanceId),
+                        ("raised", (int)EventType.EventRaised),
+                        ("now", PostgresRows.Ticks(this.time.GetUtcNow())),
+                        ("payload", payload),
+                        ("max", (long)maxEvents),
+                        ("terminal", PostgresRows.TerminalStatuses),
+                        ("channel", this.channel),
+                        ("notice", this.Notice(OrchestrationWork))),
                     _ => true,
-                    cancellationToken,
-                    ("hub", this.hub),
-                    ("id", instanceId),
-                    ("raised", (int)EventType.EventRaised),
-                    ("now", PostgresRows.Ticks(this.time.GetUtcNow())),
-                    ("payload", payload),
-                    ("max", (long)maxEvents),
-                    ("channel", this.channel),
-                    ("notice", this.Notice(OrchestrationWork))).ConfigureAwait(false);
-                return queued.Count > 0 ? EnqueueResult.Accepted : EnqueueResult.LimitReached;
+                    cancellationToken).ConfigureAwait(false);
+                return status.Count == 0 ? EnqueueResult.NotFound
+                    : ((OrchestrationStatus)status[0]).IsTerminal() ? EnqueueResult.Gone
+                    : queued.Count > 0 ? EnqueueResult.Accepted
+                    : EnqueueResult.LimitReached;
             },
             cancellationToken);
     }

@@ -42,32 +42,44 @@ public sealed partial class PostgresOrchestrationStore
         long expiration = now + leaseDuration.Ticks;
         long token = LeaseTokens.New();
 
-        // One statement, one round trip: the claim, and its messages (one row each, the instance's columns repeated).
-        List<(InstanceRecord Instance, OrchestrationMessage? Message)> rows = await this.Db.ClaimAsync(
-            s => s.QueryAsync(
-                this.Sql(
-                    "WITH leased AS (" +
-                    "  UPDATE $s.instances SET locked_by = @owner, lease_token = @token, lock_expiration = @exp WHERE hub = @hub AND instance_id = (" +
-                    "    SELECT c.instance_id FROM $s.inbox m JOIN $s.instances c ON c.hub = m.hub AND c.instance_id = m.instance_id" +
-                    "    WHERE m.hub = @hub AND m.visible_time <= @now AND (c.locked_by IS NULL OR c.lock_expiration <= @now)" +
-                    "    AND NOT (m.instance_id = ANY(@skip))" +
-                    "    ORDER BY m.visible_time, m.sequence LIMIT 1 FOR UPDATE OF c, m SKIP LOCKED) " +
-                    $"  RETURNING {PostgresRows.InstanceColumns}), " +
-                    "taken AS (" +
-                    "  UPDATE $s.inbox SET dequeue_count = dequeue_count + 1 WHERE sequence IN (" +
-                    "    SELECT sequence FROM $s.inbox WHERE hub = @hub AND instance_id = (SELECT instance_id FROM leased) AND visible_time <= @now" +
-                    "    ORDER BY visible_time, sequence LIMIT @max) " +
-                    $"  RETURNING {PostgresRows.MessageColumns}) " +
-                    "SELECT leased.*, taken.* FROM leased LEFT JOIN taken ON true"),
+        // One round trip: the claim with its messages (one row each, the instance's columns repeated), then the leased
+        // instance's history, found by this very lease (the partial lease index serves lock_expiration = @exp).
+        (List<(InstanceRecord Instance, OrchestrationMessage? Message)> rows, List<(long Sequence, string Payload)> historyRows) = await this.Db.ClaimAsync(
+            s => s.QueryBothAsync(
+                new PostgresStatement(
+                    this.Sql(
+                        "WITH leased AS (" +
+                        "  UPDATE $s.instances SET locked_by = @owner, lease_token = @token, lock_expiration = @exp WHERE hub = @hub AND instance_id = (" +
+                        "    SELECT c.instance_id FROM $s.inbox m JOIN $s.instances c ON c.hub = m.hub AND c.instance_id = m.instance_id" +
+                        "    WHERE m.hub = @hub AND m.visible_time <= @now AND (c.locked_by IS NULL OR c.lock_expiration <= @now)" +
+                        "    AND NOT (m.instance_id = ANY(@skip))" +
+                        "    ORDER BY m.visible_time, m.sequence LIMIT 1 FOR UPDATE OF c, m SKIP LOCKED) " +
+                        $"  RETURNING {PostgresRows.InstanceColumns}), " +
+                        "taken AS (" +
+                        "  UPDATE $s.inbox SET dequeue_count = dequeue_count + 1 WHERE sequence IN (" +
+                        "    SELECT sequence FROM $s.inbox WHERE hub = @hub AND instance_id = (SELECT instance_id FROM leased) AND visible_time <= @now" +
+                        "    ORDER BY visible_time, sequence LIMIT @max) " +
+                        $"  RETURNING {PostgresRows.MessageColumns}) " +
+                        "SELECT leased.*, taken.* FROM leased LEFT JOIN taken ON true"),
+                    ("owner", owner),
+                    ("token", token),
+                    ("exp", expiration),
+                    ("hub", this.hub),
+                    ("now", now),
+                    ("skip", skip),
+                    ("max", maxMessages)),
                 r => (PostgresRows.ReadInstance(r), r.IsDBNull(PostgresRows.InstanceColumnCount) ? null : PostgresRows.ReadMessage(r, PostgresRows.InstanceColumnCount)),
-                cancellationToken,
-                ("owner", owner),
-                ("token", token),
-                ("exp", expiration),
-                ("hub", this.hub),
-                ("now", now),
-                ("skip", skip),
-                ("max", maxMessages)),
+                new PostgresStatement(
+                    this.Sql(
+                        "SELECT sequence, payload FROM $s.history WHERE hub = @hub AND instance_id = (" +
+                        "  SELECT instance_id FROM $s.instances WHERE hub = @hub AND lock_expiration = @exp AND locked_by = @owner AND lease_token = @token) " +
+                        "ORDER BY sequence"),
+                    ("hub", this.hub),
+                    ("exp", expiration),
+                    ("owner", owner),
+                    ("token", token)),
+                r => (r.GetInt64(0), r.GetString(1)),
+                cancellationToken),
             cancellationToken).ConfigureAwait(false);
         if (rows.Count == 0)
         {
@@ -94,8 +106,7 @@ public sealed partial class PostgresOrchestrationStore
         // RETURNING yields rows in no promised order; the contract's order is visibility, then arrival.
         messages.Sort((a, b) => a.VisibleTime != b.VisibleTime ? a.VisibleTime.CompareTo(b.VisibleTime) : a.SequenceNumber.CompareTo(b.SequenceNumber));
 
-        // Outside the claim: only the lease holder appends history, and the lease is now this one.
-        List<Durable.Core.History.HistoryEvent> history = await this.Db.ReadAsync(s => this.ReadHistoryCachedAsync(s, instance, cancellationToken), cancellationToken).ConfigureAwait(false);
+        List<Durable.Core.History.HistoryEvent> history = this.ParseHistory(instance, historyRows);
         return new OrchestrationWorkItem(instance, history, messages, owner, token, PostgresRows.Time(expiration));
     }
 

@@ -345,21 +345,23 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
             ("hub", this.hub),
             ("id", instanceId));
 
-    /// <summary>The instance's history: the cached prefix plus the rows after it, parsed once each.</summary>
-    private async Task<List<HistoryEvent>> ReadHistoryCachedAsync(PostgresSession s, InstanceRecord instance, CancellationToken cancellationToken)
+    /// <summary>The instance's whole history from its rows: the cached prefix plus the rows after it, each parsed once.</summary>
+    private List<HistoryEvent> ParseHistory(InstanceRecord instance, List<(long Sequence, string Payload)> rows)
     {
         (List<HistoryEvent> history, long last) = this.historyCache.Prefix(instance);
-        List<(long Sequence, HistoryEvent Event)> rows = await s.QueryAsync(
-            this.Sql("SELECT sequence, payload FROM $s.history WHERE hub = @hub AND instance_id = @id AND sequence > @after ORDER BY sequence"),
-            r => (r.GetInt64(0), PostgresRows.Deserialize(r.GetString(1))),
-            cancellationToken,
-            ("hub", this.hub),
-            ("id", instance.InstanceId),
-            ("after", last)).ConfigureAwait(false);
-        foreach ((long sequence, HistoryEvent historyEvent) in rows)
+        if (rows.Count > 0 && rows[^1].Sequence < last)
         {
-            history.Add(historyEvent);
-            last = sequence;
+            // Shorter than the cache (replaced meanwhile, which a live lease rules out): trust the rows.
+            (history, last) = ([], -1);
+        }
+
+        foreach ((long sequence, string payload) in rows)
+        {
+            if (sequence > last)
+            {
+                history.Add(PostgresRows.Deserialize(payload));
+                last = sequence;
+            }
         }
 
         this.historyCache.Keep(instance, history, last);

@@ -76,6 +76,34 @@ internal sealed class PostgresSession
         return rows;
     }
 
+    /// <summary>Two queries in one round trip, each read with its own reader function.</summary>
+    public async Task<(List<T1> First, List<T2> Second)> QueryBothAsync<T1, T2>(
+        PostgresStatement first,
+        Func<NpgsqlDataReader, T1> readFirst,
+        PostgresStatement second,
+        Func<NpgsqlDataReader, T2> readSecond,
+        CancellationToken cancellationToken)
+    {
+        await using NpgsqlBatch batch = this.Batch([first, second]);
+        await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        List<T1> firstRows = [];
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            firstRows.Add(readFirst(reader));
+        }
+
+        List<T2> secondRows = [];
+        if (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                secondRows.Add(readSecond(reader));
+            }
+        }
+
+        return (firstRows, secondRows);
+    }
+
     public async Task<T?> FirstAsync<T>(string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
         where T : class
     {
