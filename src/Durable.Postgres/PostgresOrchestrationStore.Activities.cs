@@ -36,19 +36,19 @@ public sealed partial class PostgresOrchestrationStore
     }
 
     /// <inheritdoc/>
-    public Task CompleteActivityAsync(ActivityWorkItem workItem, HistoryEvent result, CancellationToken cancellationToken)
+    public async Task CompleteActivityAsync(ActivityWorkItem workItem, HistoryEvent result, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workItem);
         ArgumentNullException.ThrowIfNull(result);
         string payload = PostgresRows.Serialize(result);
-        return this.Db.WriteAsync(
+        await this.Db.WriteAsync(
             async s =>
             {
                 long now = PostgresRows.Ticks(this.time.GetUtcNow());
 
                 // The fence: zero rows deleted means the task was leased again (by anyone) or is gone, and require_lease
                 // then stops the batch, so the result is not delivered twice. The result goes only to the execution that
-                // asked, and only while it can still use it; the wake-up only with it.
+                // asked, and only while it can still use it.
                 try
                 {
                     await s.ExecuteBatchAsync(
@@ -67,15 +67,13 @@ public sealed partial class PostgresOrchestrationStore
                                     "WITH delivered AS (INSERT INTO $s.inbox (hub, instance_id, execution_id, visible_time, payload) " +
                                     "  SELECT hub, instance_id, execution_id, @now, @payload FROM $s.instances " +
                                     "  WHERE hub = @hub AND instance_id = @id AND execution_id = @exec AND status <> ALL(@terminal) FOR SHARE RETURNING 1) " +
-                                    "SELECT pg_notify(@channel, @notice) FROM delivered"),
+                                    "SELECT count(*) FROM delivered"),
                                 ("now", now),
                                 ("payload", payload),
                                 ("hub", this.hub),
                                 ("id", workItem.Task.InstanceId),
                                 ("exec", workItem.Task.ExecutionId),
-                                ("terminal", PostgresRows.TerminalStatuses),
-                                ("channel", this.channel),
-                                ("notice", this.Notice(OrchestrationWork))),
+                                ("terminal", PostgresRows.TerminalStatuses)),
                         ],
                         cancellationToken).ConfigureAwait(false);
                 }
@@ -88,32 +86,30 @@ public sealed partial class PostgresOrchestrationStore
 
                 return 0;
             },
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+
+        // Also when the result was dropped (the execution finished meanwhile): a spurious wake-up costs one lease.
+        this.Notify(OrchestrationWork);
     }
 
     /// <inheritdoc/>
-    public Task AbandonActivityAsync(ActivityWorkItem workItem, TimeSpan retryDelay, CancellationToken cancellationToken)
+    public async Task AbandonActivityAsync(ActivityWorkItem workItem, TimeSpan retryDelay, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workItem);
-        return this.Db.WriteAsync(
-            async s =>
-            {
-                int released = await s.ExecuteAsync(
-                    this.Sql("UPDATE $s.tasks SET locked_by = NULL, lock_expiration = NULL, visible_time = @visible WHERE sequence = @seq AND hub = @hub AND locked_by = @owner AND lease_token = @token"),
-                    cancellationToken,
-                    ("visible", PostgresRows.Ticks(this.time.GetUtcNow() + retryDelay)),
-                    ("seq", workItem.SequenceNumber),
-                    ("hub", this.hub),
-                    ("owner", workItem.Owner),
-                    ("token", workItem.LeaseToken)).ConfigureAwait(false);
-                if (released > 0)
-                {
-                    await this.NotifyAsync(s, ActivityWork, cancellationToken).ConfigureAwait(false);
-                }
-
-                return released;
-            },
-            cancellationToken);
+        int released = await this.Db.WriteAsync(
+            s => s.ExecuteAsync(
+                this.Sql("UPDATE $s.tasks SET locked_by = NULL, lock_expiration = NULL, visible_time = @visible WHERE sequence = @seq AND hub = @hub AND locked_by = @owner AND lease_token = @token"),
+                cancellationToken,
+                ("visible", PostgresRows.Ticks(this.time.GetUtcNow() + retryDelay)),
+                ("seq", workItem.SequenceNumber),
+                ("hub", this.hub),
+                ("owner", workItem.Owner),
+                ("token", workItem.LeaseToken)),
+            cancellationToken).ConfigureAwait(false);
+        if (released > 0)
+        {
+            this.Notify(ActivityWork);
+        }
     }
 
     /// <inheritdoc/>

@@ -9,19 +9,19 @@ namespace Durable.Postgres;
 public sealed partial class PostgresOrchestrationStore
 {
     /// <inheritdoc/>
-    public Task<EnqueueResult> EnqueueEventAsync(string instanceId, HistoryEvent raised, int maxEvents, CancellationToken cancellationToken)
+    public async Task<EnqueueResult> EnqueueEventAsync(string instanceId, HistoryEvent raised, int maxEvents, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instanceId);
         EventBudget.Check(raised, maxEvents);
         string payload = PostgresRows.Serialize(raised);
-        return this.Db.WriteAsync(
+        EnqueueResult result = await this.Db.WriteAsync(
             async s =>
             {
                 // One round trip. FOR UPDATE (not the FOR SHARE of other messages) queues concurrent events to one
                 // instance, from any host, behind each other, and waits for an episode committing it right now. The
                 // second statement starts after the lock is held, so its snapshot counts what the event before this one
                 // inserted; rows are counted, never read (the history stays in the database). It inserts only into a
-                // live instance under the cap, and wakes other hosts only if it did.
+                // live instance under the cap.
                 (List<int> status, List<bool> queued) = await s.QueryBothAsync(
                     new PostgresStatement(
                         this.Sql("SELECT status FROM $s.instances WHERE hub = @hub AND instance_id = @id FOR UPDATE"),
@@ -35,16 +35,14 @@ public sealed partial class PostgresOrchestrationStore
                             "queued AS (INSERT INTO $s.inbox (hub, instance_id, execution_id, visible_time, payload) " +
                             "  SELECT @hub, @id, NULL, @now, @payload FROM used WHERE used.n < @max " +
                             "  AND EXISTS (SELECT 1 FROM $s.instances WHERE hub = @hub AND instance_id = @id AND status <> ALL(@terminal)) RETURNING 1) " +
-                            "SELECT pg_notify(@channel, @notice) FROM queued"),
+                            "SELECT true FROM queued"),
                         ("hub", this.hub),
                         ("id", instanceId),
                         ("raised", (int)EventType.EventRaised),
                         ("now", PostgresRows.Ticks(this.time.GetUtcNow())),
                         ("payload", payload),
                         ("max", (long)maxEvents),
-                        ("terminal", PostgresRows.TerminalStatuses),
-                        ("channel", this.channel),
-                        ("notice", this.Notice(OrchestrationWork))),
+                        ("terminal", PostgresRows.TerminalStatuses)),
                     _ => true,
                     cancellationToken).ConfigureAwait(false);
                 return status.Count == 0 ? EnqueueResult.NotFound
@@ -52,6 +50,12 @@ public sealed partial class PostgresOrchestrationStore
                     : queued.Count > 0 ? EnqueueResult.Accepted
                     : EnqueueResult.LimitReached;
             },
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+        if (result == EnqueueResult.Accepted)
+        {
+            this.Notify(OrchestrationWork);
+        }
+
+        return result;
     }
 }

@@ -4,10 +4,10 @@ namespace Durable.Postgres;
 public sealed partial class PostgresOrchestrationStore
 {
     /// <inheritdoc/>
-    public Task<int> ReleaseLeasesAsync(Func<string, bool> ownerIsGone, CancellationToken cancellationToken)
+    public async Task<int> ReleaseLeasesAsync(Func<string, bool> ownerIsGone, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ownerIsGone);
-        return this.Db.WriteAsync(
+        (int released, int releasedTasks) = await this.Db.WriteAsync(
             async s =>
             {
                 List<string> owners = await s.QueryAsync(
@@ -21,7 +21,7 @@ public sealed partial class PostgresOrchestrationStore
                 string[] gone = [.. owners.Where(ownerIsGone)];
                 if (gone.Length == 0)
                 {
-                    return 0;
+                    return (0, 0);
                 }
 
                 // A gone owner takes no new leases, so reading the owners first and releasing after cannot race
@@ -37,18 +37,19 @@ public sealed partial class PostgresOrchestrationStore
                     cancellationToken,
                     ("hub", this.hub),
                     ("gone", gone)).ConfigureAwait(false);
-                if (released > 0)
-                {
-                    await this.NotifyAsync(s, OrchestrationWork, cancellationToken).ConfigureAwait(false);
-                }
-
-                if (releasedTasks > 0)
-                {
-                    await this.NotifyAsync(s, ActivityWork, cancellationToken).ConfigureAwait(false);
-                }
-
-                return released + releasedTasks;
+                return (released, releasedTasks);
             },
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+        if (released > 0)
+        {
+            this.Notify(OrchestrationWork);
+        }
+
+        if (releasedTasks > 0)
+        {
+            this.Notify(ActivityWork);
+        }
+
+        return released + releasedTasks;
     }
 }

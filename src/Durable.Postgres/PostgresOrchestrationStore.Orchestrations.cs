@@ -118,7 +118,7 @@ public sealed partial class PostgresOrchestrationStore
     /// and then sees it released, or has already taken it and this commit writes nothing. The whole episode is one
     /// batch (one round trip) plus the COMMIT; new sub-orchestrations, rare, take their own round trips between.
     /// </remarks>
-    public Task CompleteOrchestrationAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken)
+    public async Task CompleteOrchestrationAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workItem);
         ArgumentNullException.ThrowIfNull(commit);
@@ -132,7 +132,7 @@ public sealed partial class PostgresOrchestrationStore
         string[] messagePayloads = [.. commit.Messages.Select(m => PostgresRows.Serialize(m.Event))];
         string[] childPayloads = [.. commit.NewInstances.Select(c => PostgresRows.Serialize(c.StartEvent))];
 
-        return this.Db.WriteAsync(
+        await this.Db.WriteAsync(
             async s =>
             {
                 long now = PostgresRows.Ticks(this.time.GetUtcNow());
@@ -192,7 +192,6 @@ public sealed partial class PostgresOrchestrationStore
                 if (commit.ActivityTasks.Count > 0)
                 {
                     batch.Add(this.InsertTasks(commit.ActivityTasks, now));
-                    batch.Add(this.Notify(ActivityWork));
                 }
 
                 if (commit.NewInstances.Count > 0)
@@ -211,11 +210,6 @@ public sealed partial class PostgresOrchestrationStore
                     batch.Add(this.InsertMessages(commit.Messages, messagePayloads, now));
                 }
 
-                if (commit.Messages.Count > 0 || commit.NewInstances.Count > 0)
-                {
-                    batch.Add(this.Notify(OrchestrationWork));
-                }
-
                 if (terminal)
                 {
                     // Timers and late results for the finished execution can never be used: don't leave them behind.
@@ -229,40 +223,44 @@ public sealed partial class PostgresOrchestrationStore
                 await this.SendFencedAsync(s, batch, workItem, cancellationToken).ConfigureAwait(false);
                 return 0;
             },
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+        if (commit.ActivityTasks.Count > 0)
+        {
+            this.Notify(ActivityWork);
+        }
+
+        if (commit.Messages.Count > 0 || commit.NewInstances.Count > 0)
+        {
+            this.Notify(OrchestrationWork);
+        }
     }
 
     /// <inheritdoc/>
-    public Task AbandonOrchestrationAsync(OrchestrationWorkItem workItem, TimeSpan retryDelay, CancellationToken cancellationToken)
+    public async Task AbandonOrchestrationAsync(OrchestrationWorkItem workItem, TimeSpan retryDelay, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workItem);
-        return this.Db.WriteAsync(
-            async s =>
-            {
-                // The instance, not its messages, waits out the delay: rewriting visible times would reorder them
-                // against events that arrive meanwhile. An expired lease nobody took is still this lease's to hand
-                // back; a lease taken since (by anyone, this owner too) is not touched.
-                int released = await s.ExecuteAsync(
-                    this.Sql(
-                        "UPDATE $s.instances SET locked_by = @abandoned, lock_expiration = @until " +
-                        "WHERE hub = @hub AND instance_id = @id AND execution_id = @leasedExec AND locked_by = @owner AND lease_token = @token"),
-                    cancellationToken,
-                    ("abandoned", AbandonedOwner),
-                    ("until", PostgresRows.Ticks(this.time.GetUtcNow() + retryDelay)),
-                    ("hub", this.hub),
-                    ("id", workItem.Instance.InstanceId),
-                    ("leasedExec", workItem.Instance.ExecutionId),
-                    ("owner", workItem.Owner),
-                    ("token", workItem.LeaseToken)).ConfigureAwait(false);
-                if (released > 0)
-                {
-                    // Other hosts re-read their next wake-up time, which now includes the retry time.
-                    await this.NotifyAsync(s, OrchestrationWork, cancellationToken).ConfigureAwait(false);
-                }
-
-                return released;
-            },
-            cancellationToken);
+        // The instance, not its messages, waits out the delay: rewriting visible times would reorder them against
+        // events that arrive meanwhile. An expired lease nobody took is still this lease's to hand back; a lease taken
+        // since (by anyone, this owner too) is not touched.
+        int released = await this.Db.WriteAsync(
+            s => s.ExecuteAsync(
+                this.Sql(
+                    "UPDATE $s.instances SET locked_by = @abandoned, lock_expiration = @until " +
+                    "WHERE hub = @hub AND instance_id = @id AND execution_id = @leasedExec AND locked_by = @owner AND lease_token = @token"),
+                cancellationToken,
+                ("abandoned", AbandonedOwner),
+                ("until", PostgresRows.Ticks(this.time.GetUtcNow() + retryDelay)),
+                ("hub", this.hub),
+                ("id", workItem.Instance.InstanceId),
+                ("leasedExec", workItem.Instance.ExecutionId),
+                ("owner", workItem.Owner),
+                ("token", workItem.LeaseToken)),
+            cancellationToken).ConfigureAwait(false);
+        if (released > 0)
+        {
+            // Other hosts re-read their next wake-up time, which now includes the retry time.
+            this.Notify(OrchestrationWork);
+        }
     }
 
     /// <inheritdoc/>

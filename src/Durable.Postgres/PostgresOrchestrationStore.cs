@@ -36,6 +36,7 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
     // Parsed history between episodes (see HistoryCache): a lease then reads only the rows written since.
     private readonly HistoryCache historyCache = new(HistoryCache.DefaultCapacity);
     private PostgresDatabase? database;
+    private PostgresWorkNotifier? notifier;
     private PostgresWorkListener? listener;
     private bool disposed;
 
@@ -75,6 +76,7 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
         {
             ObjectDisposedException.ThrowIf(this.disposed, this);
             this.database ??= PostgresDatabase.Open(this.options);
+            this.notifier ??= new PostgresWorkNotifier(this.database, this.channel, this.Notice);
         }
 
         await this.Db.WriteAtStartupAsync(
@@ -110,22 +112,22 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
     }
 
     /// <inheritdoc/>
-    public Task<CreateInstanceResult> CreateInstanceAsync(NewInstance instance, CancellationToken cancellationToken)
+    public async Task<CreateInstanceResult> CreateInstanceAsync(NewInstance instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         string payload = PostgresRows.Serialize(instance.StartEvent);
-        return this.Db.WriteAsync(
+        CreateInstanceResult created = await this.Db.WriteAsync(
             async s =>
             {
                 long now = PostgresRows.Ticks(this.time.GetUtcNow());
 
                 // The common case, a new id, in one statement: the row, its start message and the wake-up.
-                List<bool> created = await s.QueryAsync(
+                List<bool> inserted = await s.QueryAsync(
                     this.Sql(
                         "WITH created AS (INSERT INTO $s.instances (hub, instance_id, execution_id, name, status, input, created_time, last_updated_time, parent_instance_id) " +
                         "  VALUES (@hub, @id, @exec, @name, @status, @input, @created, @created, @parent) ON CONFLICT DO NOTHING RETURNING instance_id), " +
                         "queued AS (INSERT INTO $s.inbox (hub, instance_id, execution_id, visible_time, payload) SELECT @hub, instance_id, NULL, @now, @payload FROM created) " +
-                        "SELECT pg_notify(@channel, @notice) FROM created"),
+                        "SELECT true FROM created"),
                     _ => true,
                     cancellationToken,
                     ("hub", this.hub),
@@ -137,33 +139,31 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
                     ("created", PostgresRows.Ticks(instance.CreatedTime)),
                     ("parent", instance.ParentInstanceId),
                     ("now", now),
-                    ("payload", payload),
-                    ("channel", this.channel),
-                    ("notice", this.Notice(OrchestrationWork))).ConfigureAwait(false);
-                if (created.Count > 0)
+                    ("payload", payload)).ConfigureAwait(false);
+                if (inserted.Count > 0)
                 {
                     return CreateInstanceResult.Created;
                 }
 
                 // The id is taken: by a running instance (refused) or a finished one (replaced).
-                CreateInstanceResult result = await this.CreateAsync(s, instance, payload, now, cancellationToken).ConfigureAwait(false);
-                if (result == CreateInstanceResult.Created)
-                {
-                    await this.NotifyAsync(s, OrchestrationWork, cancellationToken).ConfigureAwait(false);
-                }
-
-                return result;
+                return await this.CreateAsync(s, instance, payload, now, cancellationToken).ConfigureAwait(false);
             },
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+        if (created == CreateInstanceResult.Created)
+        {
+            this.Notify(OrchestrationWork);
+        }
+
+        return created;
     }
 
     /// <inheritdoc/>
-    public Task<EnqueueResult> EnqueueMessageAsync(string instanceId, HistoryEvent message, CancellationToken cancellationToken)
+    public async Task<EnqueueResult> EnqueueMessageAsync(string instanceId, HistoryEvent message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instanceId);
         ArgumentNullException.ThrowIfNull(message);
         string payload = PostgresRows.Serialize(message);
-        return this.Db.WriteAsync(
+        EnqueueResult result = await this.Db.WriteAsync(
             async s =>
             {
                 // FOR SHARE waits for an episode committing this instance right now and re-reads its status, so a
@@ -184,10 +184,15 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
                 }
 
                 await this.InsertMessageAsync(s, new NewMessage(instanceId, null, message), payload, PostgresRows.Ticks(this.time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
-                await this.NotifyAsync(s, OrchestrationWork, cancellationToken).ConfigureAwait(false);
                 return EnqueueResult.Accepted;
             },
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+        if (result == EnqueueResult.Accepted)
+        {
+            this.Notify(OrchestrationWork);
+        }
+
+        return result;
     }
 
     /// <inheritdoc/>
@@ -234,14 +239,22 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
     public async ValueTask DisposeAsync()
     {
         PostgresDatabase? db;
+        PostgresWorkNotifier? notifying;
         PostgresWorkListener? listening;
         lock (this.openGate)
         {
             db = this.database;
+            notifying = this.notifier;
             listening = this.listener;
             this.database = null;
+            this.notifier = null;
             this.listener = null;
             this.disposed = true;
+        }
+
+        if (notifying is not null)
+        {
+            await notifying.DisposeAsync().ConfigureAwait(false);
         }
 
         if (listening is not null)
@@ -258,13 +271,8 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
     /// <summary>The SQL text with <c>$s</c> replaced by the (validated) schema name.</summary>
     private string Sql(string text) => text.Replace("$s", this.schema, StringComparison.Ordinal);
 
-    /// <summary>Queues a wake-up for every listening host; PostgreSQL delivers it only if the transaction commits.</summary>
-    private Task<int> NotifyAsync(PostgresSession s, string kind, CancellationToken cancellationToken) =>
-        s.ExecuteAsync(this.Notify(kind), cancellationToken);
-
-    /// <summary>The statement of <see cref="NotifyAsync"/>, for a batch.</summary>
-    private PostgresStatement Notify(string kind) =>
-        new("SELECT pg_notify(@channel, @payload)", ("channel", this.channel), ("payload", this.Notice(kind)));
+    /// <summary>Wakes the other hosts for <paramref name="kind"/> of work; called after the write committed.</summary>
+    private void Notify(string kind) => this.notifier?.Signal(kind);
 
     /// <summary>
     /// A notification's text, "kind:sender:hub". The sender lets this store's own listener skip what this store wrote:
