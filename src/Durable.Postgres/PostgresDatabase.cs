@@ -25,7 +25,15 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     /// transaction pooling, where startup options do not. It is sent with the transaction's first statement (and the
     /// deferred BEGIN), so it costs no round trip of its own.
     /// </summary>
-    private static readonly PostgresStatement DurableCommit = new("SET LOCAL synchronous_commit = on");
+    private static readonly PostgresStatement[] DurableCommit = [new("SET LOCAL synchronous_commit = on")];
+
+    /// <summary>
+    /// A claim needs no durable commit (see <see cref="ClaimAsync"/>), so its COMMIT does not wait for the WAL flush.
+    /// Bitmap scans are off for it: a claim reads the first due rows of a queue whose index is full of entries for rows
+    /// consumed since the last vacuum, and only a plain index scan in index order stops at the first live one (and
+    /// marks the dead ones it passes, so later scans skip them); a bitmap scan visits every dead entry, every time.
+    /// </summary>
+    private static readonly PostgresStatement[] ClaimSettings = [new("SET LOCAL synchronous_commit = off"), new("SET LOCAL enable_bitmapscan = off")];
 
     /// <summary>Connections per host when the connection string does not say (Npgsql's own default is 100).</summary>
     internal const int DefaultMaxPoolSize = 30;
@@ -130,6 +138,15 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         // themselves. The store keeps no session state on pooled connections (settings are SET LOCAL, advisory locks
         // are transaction-scoped, LISTEN has its own unpooled connection), so there is nothing to reset.
         builder.NoResetOnClose = true;
+
+        // JIT compiling never pays for the store's short statements, and a plan whose estimate is off (one made while a
+        // new database's tables were still nearly empty) can cross jit_above_cost and spend tens of milliseconds
+        // compiling on every run. A connection string's own Options win.
+        if (string.IsNullOrEmpty(builder.Options))
+        {
+            builder.Options = "-c jit=off";
+        }
+
         string server = $"{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
         NpgsqlDataSource source = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
         NpgsqlConnectionStringBuilder listen = new(builder.ConnectionString) { Pooling = false };
@@ -148,27 +165,26 @@ internal sealed class PostgresDatabase : IAsyncDisposable
 
     /// <summary>Runs <paramref name="body"/> in one transaction and commits it; retried as a whole on transient failures.</summary>
     public Task<T> WriteAsync<T>(Func<PostgresSession, Task<T>> body, CancellationToken cancellationToken) =>
-        this.RunAsync(body, transactional: true, this.retryTimeout, cancellationToken);
+        this.RunAsync(body, DurableCommit, this.retryTimeout, cancellationToken);
 
     /// <summary>
     /// <see cref="WriteAsync"/> with a retry budget of at most <see cref="StartupRetryTimeout"/>: at start a server
     /// that does not answer is more likely a wrong address than a blip, and the host should say so promptly.
     /// </summary>
     public Task<T> WriteAtStartupAsync<T>(Func<PostgresSession, Task<T>> body, CancellationToken cancellationToken) =>
-        this.RunAsync(body, transactional: true, this.retryTimeout < StartupRetryTimeout ? this.retryTimeout : StartupRetryTimeout, cancellationToken);
+        this.RunAsync(body, DurableCommit, this.retryTimeout < StartupRetryTimeout ? this.retryTimeout : StartupRetryTimeout, cancellationToken);
 
     /// <summary>Runs <paramref name="body"/> on a pooled connection without a transaction (single-statement reads).</summary>
     public Task<T> ReadAsync<T>(Func<PostgresSession, Task<T>> body, CancellationToken cancellationToken) =>
-        this.RunAsync(body, transactional: false, this.retryTimeout, cancellationToken);
+        this.RunAsync(body, transaction: null, this.retryTimeout, cancellationToken);
 
     /// <summary>
-    /// Runs one self-contained statement that claims work (a lease) in its own implicit transaction: one round trip.
-    /// It needs no durable commit: a claim lost in a server crash is only a lease nobody holds, and the fenced commit
-    /// of its holder is then refused. Retried like a read: a claim whose outcome is unknown is at worst a lease that
-    /// lapses.
+    /// Runs a claim of work (a lease) in its own transaction, its statements in one round trip with the settings, plus
+    /// the COMMIT. The commit need not be durable: a claim lost in a server crash is only a lease nobody holds, and the
+    /// fenced commit of its holder is then refused.
     /// </summary>
     public Task<T> ClaimAsync<T>(Func<PostgresSession, Task<T>> body, CancellationToken cancellationToken) =>
-        this.RunAsync(body, transactional: false, this.retryTimeout, cancellationToken);
+        this.RunAsync(body, ClaimSettings, this.retryTimeout, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
@@ -176,7 +192,11 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         await this.source.DisposeAsync().ConfigureAwait(false);
     }
 
-    private async Task<T> RunAsync<T>(Func<PostgresSession, Task<T>> body, bool transactional, TimeSpan budget, CancellationToken cancellationToken)
+    /// <param name="body">The work, on a session of the connection.</param>
+    /// <param name="transaction">The settings that open the transaction's first round trip; null: no transaction.</param>
+    /// <param name="budget">How long transient failures are retried.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    private async Task<T> RunAsync<T>(Func<PostgresSession, Task<T>> body, IReadOnlyList<PostgresStatement>? transaction, TimeSpan budget, CancellationToken cancellationToken)
     {
         Stopwatch elapsed = Stopwatch.StartNew();
         TimeSpan delay = FirstRetryDelay;
@@ -186,15 +206,15 @@ internal sealed class PostgresDatabase : IAsyncDisposable
             try
             {
                 await using NpgsqlConnection connection = await this.source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                if (!transactional)
+                if (transaction is null)
                 {
                     return await body(new PostgresSession(connection, null)).ConfigureAwait(false);
                 }
 
-                await using NpgsqlTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                T result = await body(new PostgresSession(connection, transaction, DurableCommit)).ConfigureAwait(false);
+                await using NpgsqlTransaction open = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                T result = await body(new PostgresSession(connection, open, transaction)).ConfigureAwait(false);
                 committing = true;
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                await open.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return result;
             }
             catch (Exception e) when (e is NpgsqlException && !cancellationToken.IsCancellationRequested)

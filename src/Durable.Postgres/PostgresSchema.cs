@@ -53,8 +53,11 @@ internal static class PostgresSchema
 
         // Version 3: a commit is sent as one batch of statements, so its fence cannot be a row count read back between
         // them; this makes it an error instead, which stops the batch and dooms the transaction. Called as
-        // require_lease(count(*)) over the fencing UPDATE's (or DELETE's) RETURNING rows.
+        // require_lease(count(*)) over the fencing UPDATE's (or DELETE's) RETURNING rows. The inbox and tasks are
+        // queues: few live rows, many dead ones, so autovacuum visits them by count of changed rows, not by share.
         """
+        ALTER TABLE {0}.inbox SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000, autovacuum_analyze_scale_factor = 0, autovacuum_analyze_threshold = 1000);
+        ALTER TABLE {0}.tasks SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000, autovacuum_analyze_scale_factor = 0, autovacuum_analyze_threshold = 1000);
         CREATE FUNCTION {0}.require_lease(held bigint) RETURNS void LANGUAGE plpgsql AS $$
         BEGIN
             IF held = 0 THEN

@@ -12,13 +12,13 @@ internal sealed class PostgresSession
 {
     private readonly NpgsqlConnection connection;
     private readonly NpgsqlTransaction? transaction;
-    private PostgresStatement? prelude;
+    private IReadOnlyList<PostgresStatement> prelude;
 
-    public PostgresSession(NpgsqlConnection connection, NpgsqlTransaction? transaction, PostgresStatement? prelude = null)
+    public PostgresSession(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<PostgresStatement>? prelude = null)
     {
         this.connection = connection;
         this.transaction = transaction;
-        this.prelude = prelude;
+        this.prelude = prelude ?? [];
     }
 
     public async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
@@ -45,7 +45,7 @@ internal sealed class PostgresSession
     /// </summary>
     public async Task ExecuteBatchAsync(IReadOnlyList<PostgresStatement> statements, CancellationToken cancellationToken)
     {
-        if (statements.Count == 0 && this.prelude is null)
+        if (statements.Count == 0 && this.prelude.Count == 0)
         {
             return;
         }
@@ -65,7 +65,7 @@ internal sealed class PostgresSession
     {
         await using NpgsqlBatch batch = this.Batch([new PostgresStatement(sql, parameters)]);
 
-        // The prelude returns no rows, so the reader starts at the statement's own result.
+        // The prelude (SET LOCAL) returns no rows, so the reader starts at the statement's own result.
         await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         List<T> rows = [];
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -114,11 +114,12 @@ internal sealed class PostgresSession
     private NpgsqlBatch Batch(IReadOnlyList<PostgresStatement> statements)
     {
         NpgsqlBatch batch = new(this.connection, this.transaction);
-        if (this.prelude is { } first)
+        foreach (PostgresStatement setting in this.prelude)
         {
-            this.prelude = null;
-            batch.BatchCommands.Add(Command(first));
+            batch.BatchCommands.Add(Command(setting));
         }
+
+        this.prelude = [];
 
         foreach (PostgresStatement statement in statements)
         {
