@@ -27,14 +27,6 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     /// </summary>
     private static readonly PostgresStatement[] DurableCommit = [new("SET LOCAL synchronous_commit = on")];
 
-    /// <summary>
-    /// A claim needs no durable commit (see <see cref="ClaimAsync"/>), so its COMMIT does not wait for the WAL flush.
-    /// Bitmap scans are off for it: a claim reads the first due rows of a queue whose index is full of entries for rows
-    /// consumed since the last vacuum, and only a plain index scan in index order stops at the first live one (and
-    /// marks the dead ones it passes, so later scans skip them); a bitmap scan visits every dead entry, every time.
-    /// </summary>
-    private static readonly PostgresStatement[] ClaimSettings = [new("SET LOCAL synchronous_commit = off"), new("SET LOCAL enable_bitmapscan = off")];
-
     /// <summary>Connections per host when the connection string does not say (Npgsql's own default is 100).</summary>
     internal const int DefaultMaxPoolSize = 30;
 
@@ -139,13 +131,19 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         // are transaction-scoped, LISTEN has its own unpooled connection), so there is nothing to reset.
         builder.NoResetOnClose = true;
 
-        // JIT compiling never pays for the store's short statements, and a plan whose estimate is off (one made while a
-        // new database's tables were still nearly empty) can cross jit_above_cost and spend tens of milliseconds
-        // compiling on every run. A connection string's own Options win.
-        if (string.IsNullOrEmpty(builder.Options))
-        {
-            builder.Options = "-c jit=off";
-        }
+        // Session defaults, ahead of a connection string's own Options (which win where they overlap):
+        // - synchronous_commit off: a claim (ClaimAsync) needs no durable commit, so it commits in the same round trip
+        //   without waiting for the WAL flush. Every other write sets it back on for its transaction (DurableCommit).
+        // - no bitmap scans: a claim reads the first due rows of a queue whose index holds entries for every row
+        //   consumed since the last vacuum; only a plain index scan in index order stops at the first live one (and
+        //   marks the dead ones it passed, so later scans skip them), where a bitmap scan visits every dead entry,
+        //   every time. Every other statement of the store is an index lookup or an ordered index range.
+        // - no JIT: it never pays for short statements, and a plan whose estimate is off (one made while a new
+        //   database's tables were still nearly empty) can cross jit_above_cost and spend tens of milliseconds
+        //   compiling on every run.
+        // Behind a pooler that drops startup options (PgBouncer's ignore_startup_parameters), claims are durable commits
+        // and bitmap scans allowed: slower, equally correct.
+        builder.Options = ("-c synchronous_commit=off -c enable_bitmapscan=off -c jit=off " + builder.Options).Trim();
 
         string server = $"{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
         NpgsqlDataSource source = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
@@ -179,12 +177,14 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         this.RunAsync(body, transaction: null, this.retryTimeout, cancellationToken);
 
     /// <summary>
-    /// Runs a claim of work (a lease) in its own transaction, its statements in one round trip with the settings, plus
-    /// the COMMIT. The commit need not be durable: a claim lost in a server crash is only a lease nobody holds, and the
-    /// fenced commit of its holder is then refused.
+    /// Runs a claim of work (a lease): its statements in one batch, which PostgreSQL runs as one implicit transaction
+    /// committed at its end, so one round trip. The commit need not be durable (the session default is
+    /// <c>synchronous_commit = off</c>, see <see cref="Open"/>): a claim lost in a server crash is only a lease nobody
+    /// holds, and the fenced commit of its holder is then refused. Retried like a read: a claim whose outcome is
+    /// unknown is at worst a lease that lapses.
     /// </summary>
     public Task<T> ClaimAsync<T>(Func<PostgresSession, Task<T>> body, CancellationToken cancellationToken) =>
-        this.RunAsync(body, ClaimSettings, this.retryTimeout, cancellationToken);
+        this.RunAsync(body, transaction: null, this.retryTimeout, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
