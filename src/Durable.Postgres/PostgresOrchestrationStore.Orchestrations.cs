@@ -16,14 +16,15 @@ public sealed partial class PostgresOrchestrationStore
 
     /// <inheritdoc/>
     /// <remarks>
-    /// Walks the inbox in visibility order and claims the first instance that is free, skipping instance rows
-    /// another host is claiming or committing right now (<c>FOR UPDATE SKIP LOCKED</c>), so hosts never queue
-    /// behind each other and never claim the same instance. The pick is an uncorrelated scalar subquery, run once:
-    /// joined as a derived table it may be re-scanned per candidate row, and each re-scan skips the row just
-    /// updated and picks the next, claiming every instance at once. The inbox row is locked too: under READ COMMITTED
-    /// a host that saw the instance free in its snapshot re-checks only the rows it locks, so without it another
-    /// host's episode that consumed that row and finished the instance meanwhile would go unnoticed, and the instance
-    /// would be leased with nothing to do.
+    /// Walks the inbox in visibility order and claims the instance of the first message whose instance is free,
+    /// skipping messages and instance rows another claim or commit holds right now (<c>SKIP LOCKED</c> on both), so
+    /// hosts never queue behind each other and never claim the same instance. The instance check is a correlated
+    /// subquery kept apart from the scan (<c>OFFSET 0</c>): a primary key lookup per message whatever the statistics
+    /// say, where a join may be planned (and kept, in a prepared statement's generic plan made while the tables were
+    /// nearly empty) as a scan of every instance per message. The pick is an uncorrelated scalar subquery, run once:
+    /// joined as a derived table it may be re-scanned per candidate row, claiming every instance at once. The message
+    /// row is locked too, so a message another host's episode consumed meanwhile is noticed; a claim that comes back
+    /// without messages all the same is released.
     /// </remarks>
     public async Task<OrchestrationWorkItem?> LeaseOrchestrationAsync(string owner, TimeSpan leaseDuration, int maxMessages, IReadOnlySet<string> skipInstanceIds, CancellationToken cancellationToken)
     {
@@ -49,11 +50,13 @@ public sealed partial class PostgresOrchestrationStore
                 new PostgresStatement(
                     this.Sql(
                         "WITH leased AS (" +
-                        "  UPDATE $s.instances SET locked_by = @owner, lease_token = @token, lock_expiration = @exp WHERE hub = @hub AND instance_id = (" +
-                        "    SELECT c.instance_id FROM $s.inbox m JOIN $s.instances c ON c.hub = m.hub AND c.instance_id = m.instance_id" +
-                        "    WHERE m.hub = @hub AND m.visible_time <= @now AND (c.locked_by IS NULL OR c.lock_expiration <= @now)" +
-                        "    AND NOT (m.instance_id = ANY(@skip))" +
-                        "    ORDER BY m.visible_time, m.sequence LIMIT 1 FOR UPDATE OF c, m SKIP LOCKED) " +
+                        "  UPDATE $s.instances SET locked_by = @owner, lease_token = @token, lock_expiration = @exp " +
+                        "  WHERE hub = @hub AND (locked_by IS NULL OR lock_expiration <= @now) AND instance_id = (" +
+                        "    SELECT m.instance_id FROM $s.inbox m" +
+                        "    WHERE m.hub = @hub AND m.visible_time <= @now AND NOT (m.instance_id = ANY(@skip))" +
+                        "    AND EXISTS (SELECT 1 FROM $s.instances c WHERE c.hub = @hub AND c.instance_id = m.instance_id" +
+                        "      AND (c.locked_by IS NULL OR c.lock_expiration <= @now) OFFSET 0 FOR UPDATE SKIP LOCKED)" +
+                        "    ORDER BY m.visible_time, m.sequence LIMIT 1 FOR UPDATE OF m SKIP LOCKED) " +
                         $"  RETURNING {PostgresRows.InstanceColumns}), " +
                         "taken AS (" +
                         "  UPDATE $s.inbox SET dequeue_count = dequeue_count + 1 WHERE sequence IN (" +
