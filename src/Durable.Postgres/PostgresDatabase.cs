@@ -134,6 +134,10 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         // Session defaults, ahead of a connection string's own Options (which win where they overlap):
         // - synchronous_commit off: a claim (ClaimAsync) needs no durable commit, so it commits in the same round trip
         //   without waiting for the WAL flush. Every other write sets it back on for its transaction (DurableCommit).
+        // - no whole-table scans where an index serves: PostgreSQL keeps a prepared statement's generic plan until the
+        //   table is next analyzed, and a plan made while a new database's tables were nearly empty (a sequential
+        //   scan of one page beats any index) would otherwise go on scanning them whole as they grow. Every
+        //   statement of the store has an index made for it.
         // - no bitmap scans: a claim reads the first due rows of a queue whose index holds entries for every row
         //   consumed since the last vacuum; only a plain index scan in index order stops at the first live one (and
         //   marks the dead ones it passed, so later scans skip them), where a bitmap scan visits every dead entry,
@@ -142,8 +146,8 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         //   database's tables were still nearly empty) can cross jit_above_cost and spend tens of milliseconds
         //   compiling on every run.
         // Behind a pooler that drops startup options (PgBouncer's ignore_startup_parameters), claims are durable commits
-        // and bitmap scans allowed: slower, equally correct.
-        builder.Options = ("-c synchronous_commit=off -c enable_bitmapscan=off -c jit=off " + builder.Options).Trim();
+        // and whole-table and bitmap scans allowed: slower, equally correct.
+        builder.Options = ("-c synchronous_commit=off -c enable_seqscan=off -c enable_bitmapscan=off -c jit=off " + builder.Options).Trim();
 
         string server = $"{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
         NpgsqlDataSource source = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
