@@ -37,6 +37,7 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
     private readonly HistoryCache historyCache = new(HistoryCache.DefaultCapacity);
     private PostgresDatabase? database;
     private PostgresWorkNotifier? notifier;
+    private PostgresEarlyAnalyze? earlyAnalyze;
     private PostgresWorkListener? listener;
     private bool disposed;
 
@@ -109,6 +110,11 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
                 return 0;
             },
             cancellationToken).ConfigureAwait(false);
+        lock (this.openGate)
+        {
+            ObjectDisposedException.ThrowIf(this.disposed, this);
+            this.earlyAnalyze ??= new PostgresEarlyAnalyze(this.Db, this.Sql("ANALYZE $s.instances, $s.inbox, $s.tasks, $s.history"));
+        }
     }
 
     /// <inheritdoc/>
@@ -240,16 +246,24 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
     {
         PostgresDatabase? db;
         PostgresWorkNotifier? notifying;
+        PostgresEarlyAnalyze? analyzing;
         PostgresWorkListener? listening;
         lock (this.openGate)
         {
             db = this.database;
             notifying = this.notifier;
+            analyzing = this.earlyAnalyze;
+            this.earlyAnalyze = null;
             listening = this.listener;
             this.database = null;
             this.notifier = null;
             this.listener = null;
             this.disposed = true;
+        }
+
+        if (analyzing is not null)
+        {
+            await analyzing.DisposeAsync().ConfigureAwait(false);
         }
 
         if (notifying is not null)
