@@ -12,7 +12,7 @@ namespace Durable.Postgres;
 /// </summary>
 internal sealed class PostgresEarlyAnalyze : IAsyncDisposable
 {
-    // Seconds after start: while a new database fills, then settles.
+    // The waits before each run (so 5, 15, 35, 75 and 155 s after start): while a new database fills, then settles.
     private static readonly TimeSpan[] Delays = [TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(40), TimeSpan.FromSeconds(80)];
 
     private readonly CancellationTokenSource stop = new();
