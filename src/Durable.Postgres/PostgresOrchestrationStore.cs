@@ -127,26 +127,8 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
             {
                 long now = PostgresRows.Ticks(this.time.GetUtcNow());
 
-                // The common case, a new id, in one statement: the row, its start message and the wake-up.
-                List<bool> inserted = await s.QueryAsync(
-                    this.Sql(
-                        "WITH created AS (INSERT INTO $s.instances (hub, instance_id, execution_id, name, status, input, created_time, last_updated_time, parent_instance_id) " +
-                        "  VALUES (@hub, @id, @exec, @name, @status, @input, @created, @created, @parent) ON CONFLICT DO NOTHING RETURNING instance_id), " +
-                        "queued AS (INSERT INTO $s.inbox (hub, instance_id, execution_id, visible_time, payload) SELECT @hub, instance_id, NULL, @now, @payload FROM created) " +
-                        "SELECT true FROM created"),
-                    _ => true,
-                    cancellationToken,
-                    ("hub", this.hub),
-                    ("id", instance.InstanceId),
-                    ("exec", instance.ExecutionId),
-                    ("name", instance.Name),
-                    ("status", (int)OrchestrationStatus.Pending),
-                    ("input", instance.Input),
-                    ("created", PostgresRows.Ticks(instance.CreatedTime)),
-                    ("parent", instance.ParentInstanceId),
-                    ("now", now),
-                    ("payload", payload)).ConfigureAwait(false);
-                if (inserted.Count > 0)
+                // The common case, a new id, in one statement: the row and its start message.
+                if (await this.TryInsertAsync(s, instance, payload, now, cancellationToken).ConfigureAwait(false))
                 {
                     return CreateInstanceResult.Created;
                 }
@@ -312,11 +294,22 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
             await this.DeleteInstanceAsync(s, instance.InstanceId, cancellationToken).ConfigureAwait(false);
         }
 
-        // ON CONFLICT: two creators that both found no row; the second one learns it lost.
-        int inserted = await s.ExecuteAsync(
+        // Two creators that both found no row: the second one learns it lost.
+        return await this.TryInsertAsync(s, instance, startPayload, now, cancellationToken).ConfigureAwait(false)
+            ? CreateInstanceResult.Created
+            : CreateInstanceResult.AlreadyExists;
+    }
+
+    /// <summary>Inserts the instance row and its start message in one statement; false when the id is taken (ON CONFLICT).</summary>
+    private async Task<bool> TryInsertAsync(PostgresSession s, NewInstance instance, string startPayload, long now, CancellationToken cancellationToken)
+    {
+        List<bool> inserted = await s.QueryAsync(
             this.Sql(
-                "INSERT INTO $s.instances (hub, instance_id, execution_id, name, status, input, created_time, last_updated_time, parent_instance_id) " +
-                "VALUES (@hub, @id, @exec, @name, @status, @input, @created, @created, @parent) ON CONFLICT DO NOTHING"),
+                "WITH created AS (INSERT INTO $s.instances (hub, instance_id, execution_id, name, status, input, created_time, last_updated_time, parent_instance_id) " +
+                "  VALUES (@hub, @id, @exec, @name, @status, @input, @created, @created, @parent) ON CONFLICT DO NOTHING RETURNING instance_id), " +
+                "queued AS (INSERT INTO $s.inbox (hub, instance_id, execution_id, visible_time, payload) SELECT @hub, instance_id, NULL, @now, @payload FROM created) " +
+                "SELECT true FROM created"),
+            _ => true,
             cancellationToken,
             ("hub", this.hub),
             ("id", instance.InstanceId),
@@ -325,17 +318,13 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
             ("status", (int)OrchestrationStatus.Pending),
             ("input", instance.Input),
             ("created", PostgresRows.Ticks(instance.CreatedTime)),
-            ("parent", instance.ParentInstanceId)).ConfigureAwait(false);
-        if (inserted == 0)
-        {
-            return CreateInstanceResult.AlreadyExists;
-        }
-
-        await this.InsertMessageAsync(s, new NewMessage(instance.InstanceId, null, instance.StartEvent), startPayload, now, cancellationToken).ConfigureAwait(false);
-        return CreateInstanceResult.Created;
+            ("parent", instance.ParentInstanceId),
+            ("now", now),
+            ("payload", startPayload)).ConfigureAwait(false);
+        return inserted.Count > 0;
     }
 
-    private async Task DeleteInstanceAsync(PostgresSession s, string instanceId, CancellationToken cancellationToken)
+        private async Task DeleteInstanceAsync(PostgresSession s, string instanceId, CancellationToken cancellationToken)
     {
         // Fixed table order in every multi-table change (history, inbox, tasks, instances).
         this.historyCache.Remove(instanceId);
