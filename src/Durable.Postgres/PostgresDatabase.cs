@@ -145,9 +145,14 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         // - no JIT: it never pays for short statements, and a plan whose estimate is off (one made while a new
         //   database's tables were still nearly empty) can cross jit_above_cost and spend tens of milliseconds
         //   compiling on every run.
+        // - generic plans only: the store sends the same few dozen statements all day, each written to be served by one
+        //   index path whatever its values, yet PostgreSQL's default re-plans a prepared statement for its values while
+        //   it estimates that pays, which was 7% of the server's CPU under load with one host and 23% with three (perf).
+        //   The instance list and purge, whose best plan depends on the filter's values, ask for custom plans
+        //   (PostgresSession.UseCustomPlans).
         // Behind a pooler that drops startup options (PgBouncer's ignore_startup_parameters), claims are durable commits
         // and whole-table and bitmap scans allowed: slower, equally correct.
-        builder.Options = ("-c synchronous_commit=off -c enable_seqscan=off -c enable_bitmapscan=off -c jit=off " + builder.Options).Trim();
+        builder.Options = ("-c synchronous_commit=off -c enable_seqscan=off -c enable_bitmapscan=off -c jit=off -c plan_cache_mode=force_generic_plan " + builder.Options).Trim();
 
         string server = $"{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
         NpgsqlDataSource source = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
@@ -168,6 +173,16 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     /// <summary>Runs <paramref name="body"/> in one transaction and commits it; retried as a whole on transient failures.</summary>
     public Task<T> WriteAsync<T>(Func<PostgresSession, Task<T>> body, CancellationToken cancellationToken) =>
         this.RunAsync(body, DurableCommit, this.retryTimeout, cancellationToken);
+
+    /// <summary>
+    /// Runs a write that is one round trip: <paramref name="body"/> sends one batch (a second throws), which PostgreSQL
+    /// runs as one implicit transaction, committed when the batch ends or rolled back whole when a statement fails, so
+    /// no BEGIN and no COMMIT round trip of its own. Durable like <see cref="WriteAsync"/> (the same setting rides first in
+    /// the batch). A lost connection while the batch is out may have committed it: that is reported as an unknown
+    /// outcome, never run again.
+    /// </summary>
+    public Task<T> WriteInOneRoundTripAsync<T>(Func<PostgresSession, Task<T>> body, CancellationToken cancellationToken) =>
+        this.RunAsync(body, DurableCommit, this.retryTimeout, cancellationToken, implicitTransaction: true);
 
     /// <summary>
     /// <see cref="WriteAsync"/> with a retry budget of at most <see cref="StartupRetryTimeout"/>: at start a server
@@ -200,7 +215,8 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     /// <param name="transaction">The settings that open the transaction's first round trip; null: no transaction.</param>
     /// <param name="budget">How long transient failures are retried.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    private async Task<T> RunAsync<T>(Func<PostgresSession, Task<T>> body, IReadOnlyList<PostgresStatement>? transaction, TimeSpan budget, CancellationToken cancellationToken)
+    /// <param name="implicitTransaction">The body is one round trip, its batch the transaction (see <see cref="WriteInOneRoundTripAsync"/>).</param>
+    private async Task<T> RunAsync<T>(Func<PostgresSession, Task<T>> body, IReadOnlyList<PostgresStatement>? transaction, TimeSpan budget, CancellationToken cancellationToken, bool implicitTransaction = false)
     {
         Stopwatch elapsed = Stopwatch.StartNew();
         TimeSpan delay = FirstRetryDelay;
@@ -210,6 +226,13 @@ internal sealed class PostgresDatabase : IAsyncDisposable
             try
             {
                 await using NpgsqlConnection connection = await this.source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                if (implicitTransaction)
+                {
+                    // From here on the batch may reach the server and commit, whatever happens to the connection.
+                    committing = true;
+                    return await body(new PostgresSession(connection, null, transaction, singleRoundTrip: true)).ConfigureAwait(false);
+                }
+
                 if (transaction is null)
                 {
                     return await body(new PostgresSession(connection, null)).ConfigureAwait(false);

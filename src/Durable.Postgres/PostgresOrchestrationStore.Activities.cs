@@ -41,7 +41,7 @@ public sealed partial class PostgresOrchestrationStore
         ArgumentNullException.ThrowIfNull(workItem);
         ArgumentNullException.ThrowIfNull(result);
         string payload = PostgresRows.Serialize(result);
-        await this.Db.WriteAsync(
+        await this.Db.WriteInOneRoundTripAsync(
             async s =>
             {
                 long now = PostgresRows.Ticks(this.time.GetUtcNow());
@@ -96,7 +96,7 @@ public sealed partial class PostgresOrchestrationStore
     public async Task AbandonActivityAsync(ActivityWorkItem workItem, TimeSpan retryDelay, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workItem);
-        int released = await this.Db.WriteAsync(
+        int released = await this.Db.WriteInOneRoundTripAsync(
             s => s.ExecuteAsync(
                 this.Sql("UPDATE $s.tasks SET locked_by = NULL, lock_expiration = NULL, visible_time = @visible WHERE sequence = @seq AND hub = @hub AND locked_by = @owner AND lease_token = @token"),
                 cancellationToken,
@@ -118,7 +118,7 @@ public sealed partial class PostgresOrchestrationStore
         ArgumentNullException.ThrowIfNull(workItem);
         DateTimeOffset now = this.time.GetUtcNow();
         DateTimeOffset expiration = now + leaseDuration;
-        bool renewed = await this.Db.WriteAsync(
+        bool renewed = await this.Db.WriteInOneRoundTripAsync(
             async s => await s.ExecuteAsync(
                 this.Sql("UPDATE $s.tasks SET lock_expiration = @exp WHERE sequence = @seq AND hub = @hub AND locked_by = @owner AND lease_token = @token AND lock_expiration > @now"),
                 cancellationToken,

@@ -14,10 +14,10 @@ public sealed partial class PostgresOrchestrationStore
         ArgumentNullException.ThrowIfNull(instanceId);
         EventBudget.Check(raised, maxEvents);
         string payload = PostgresRows.Serialize(raised);
-        EnqueueResult result = await this.Db.WriteAsync(
+        EnqueueResult result = await this.Db.WriteInOneRoundTripAsync(
             async s =>
             {
-                // One round trip. FOR UPDATE (not the FOR SHARE of other messages) queues concurrent events to one
+                // One round trip, the whole transaction. FOR UPDATE (not the FOR SHARE of other messages) queues concurrent events to one
                 // instance, from any host, behind each other, and waits for an episode committing it right now. The
                 // second statement starts after the lock is held, so its snapshot counts what the event before this one
                 // inserted; rows are counted, never read (the history stays in the database). It inserts only into a

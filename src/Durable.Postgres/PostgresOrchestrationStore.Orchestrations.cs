@@ -94,7 +94,7 @@ public sealed partial class PostgresOrchestrationStore
         if (messages.Count == 0)
         {
             // Belt and braces: an instance is leased only with work (the claim locked a visible message of it).
-            await this.Db.WriteAsync(
+            await this.Db.WriteInOneRoundTripAsync(
                 s => s.ExecuteAsync(
                     this.Sql("UPDATE $s.instances SET locked_by = NULL, lock_expiration = NULL WHERE hub = @hub AND instance_id = @id AND locked_by = @owner AND lease_token = @token"),
                     cancellationToken,
@@ -119,7 +119,7 @@ public sealed partial class PostgresOrchestrationStore
     /// is live by the store's clock, and otherwise <c>require_lease</c> raises, which stops the batch and rolls the
     /// transaction back. It also takes the row lock, so a host claiming the expired lease at this moment either waits
     /// and then sees it released, or has already taken it and this commit writes nothing. The whole episode is one
-    /// batch (one round trip) plus the COMMIT; new sub-orchestrations, rare, take their own round trips between.
+    /// batch, one round trip and its own transaction; new sub-orchestrations, rare, take their own round trips between.
     /// </remarks>
     public async Task CompleteOrchestrationAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken)
     {
@@ -135,7 +135,7 @@ public sealed partial class PostgresOrchestrationStore
         string[] messagePayloads = [.. commit.Messages.Select(m => PostgresRows.Serialize(m.Event))];
         string[] childPayloads = [.. commit.NewInstances.Select(c => PostgresRows.Serialize(c.StartEvent))];
 
-        await this.Db.WriteAsync(
+        Func<PostgresSession, Task<int>> write =
             async s =>
             {
                 long now = PostgresRows.Ticks(this.time.GetUtcNow());
@@ -225,8 +225,11 @@ public sealed partial class PostgresOrchestrationStore
 
                 await this.SendFencedAsync(s, batch, workItem, cancellationToken).ConfigureAwait(false);
                 return 0;
-            },
-            cancellationToken).ConfigureAwait(false);
+            };
+
+        // Almost every episode is one batch, and then its own transaction; new sub-orchestrations take round trips of
+        // their own (CreateAsync), so those episodes run in an explicit transaction.
+        await (commit.NewInstances.Count == 0 ? this.Db.WriteInOneRoundTripAsync(write, cancellationToken) : this.Db.WriteAsync(write, cancellationToken)).ConfigureAwait(false);
         if (commit.ActivityTasks.Count > 0)
         {
             this.Notify(ActivityWork);
@@ -245,7 +248,7 @@ public sealed partial class PostgresOrchestrationStore
         // The instance, not its messages, waits out the delay: rewriting visible times would reorder them against
         // events that arrive meanwhile. An expired lease nobody took is still this lease's to hand back; a lease taken
         // since (by anyone, this owner too) is not touched.
-        int released = await this.Db.WriteAsync(
+        int released = await this.Db.WriteInOneRoundTripAsync(
             s => s.ExecuteAsync(
                 this.Sql(
                     "UPDATE $s.instances SET locked_by = @abandoned, lock_expiration = @until " +
@@ -272,7 +275,7 @@ public sealed partial class PostgresOrchestrationStore
         ArgumentNullException.ThrowIfNull(workItem);
         DateTimeOffset now = this.time.GetUtcNow();
         DateTimeOffset expiration = now + leaseDuration;
-        bool renewed = await this.Db.WriteAsync(
+        bool renewed = await this.Db.WriteInOneRoundTripAsync(
             async s => await s.ExecuteAsync(
                 this.Sql($"UPDATE $s.instances SET lock_expiration = @exp WHERE {LeaseHeld}"),
                 cancellationToken,

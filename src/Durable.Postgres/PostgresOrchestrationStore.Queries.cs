@@ -66,6 +66,9 @@ public sealed partial class PostgresOrchestrationStore
         return this.Db.ReadAsync(
             async s =>
             {
+                // Whether a status or time filter is selective decides the index: plan for these values.
+                s.UseCustomPlans();
+
                 // One row more than the page tells whether another page exists.
                 List<InstanceRecord> rows = await s.QueryAsync(text, PostgresRows.ReadInstance, cancellationToken, [.. parameters]).ConfigureAwait(false);
                 string? token = null;
@@ -126,6 +129,8 @@ public sealed partial class PostgresOrchestrationStore
         return this.Db.WriteAsync(
             async s =>
             {
+                s.UseCustomPlans();
+
                 // The instance rows define the set: lock and delete them first (RETURNING the ids), then their dependents.
                 List<string> ids = await s.QueryAsync(
                     this.Sql($"DELETE FROM $s.instances WHERE {match} RETURNING instance_id"),

@@ -122,21 +122,21 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
     {
         ArgumentNullException.ThrowIfNull(instance);
         string payload = PostgresRows.Serialize(instance.StartEvent);
-        CreateInstanceResult created = await this.Db.WriteAsync(
-            async s =>
-            {
-                long now = PostgresRows.Ticks(this.time.GetUtcNow());
 
-                // The common case, a new id, in one statement: the row and its start message.
-                if (await this.TryInsertAsync(s, instance, payload, now, cancellationToken).ConfigureAwait(false))
-                {
-                    return CreateInstanceResult.Created;
-                }
-
-                // The id is taken: by a running instance (refused) or a finished one (replaced).
-                return await this.CreateAsync(s, instance, payload, now, cancellationToken).ConfigureAwait(false);
-            },
+        // The common case, a new id: one statement, the row and its start message, one round trip in all.
+        CreateInstanceResult created = await this.Db.WriteInOneRoundTripAsync(
+            async s => await this.TryInsertAsync(s, instance, payload, PostgresRows.Ticks(this.time.GetUtcNow()), cancellationToken).ConfigureAwait(false)
+                ? CreateInstanceResult.Created
+                : CreateInstanceResult.AlreadyExists,
             cancellationToken).ConfigureAwait(false);
+        if (created == CreateInstanceResult.AlreadyExists)
+        {
+            // The id is taken: by a running instance (refused) or a finished one (replaced).
+            created = await this.Db.WriteAsync(
+                s => this.CreateAsync(s, instance, payload, PostgresRows.Ticks(this.time.GetUtcNow()), cancellationToken),
+                cancellationToken).ConfigureAwait(false);
+        }
+
         if (created == CreateInstanceResult.Created)
         {
             this.Notify(OrchestrationWork);

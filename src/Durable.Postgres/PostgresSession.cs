@@ -10,16 +10,35 @@ namespace Durable.Postgres;
 /// </summary>
 internal sealed class PostgresSession
 {
+    private static readonly PostgresStatement CustomPlans = new("SET LOCAL plan_cache_mode = force_custom_plan");
+
     private readonly NpgsqlConnection connection;
     private readonly NpgsqlTransaction? transaction;
+    private readonly bool singleRoundTrip;
     private IReadOnlyList<PostgresStatement> prelude;
+    private bool sent;
 
-    public PostgresSession(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<PostgresStatement>? prelude = null)
+    /// <param name="connection">The open connection.</param>
+    /// <param name="transaction">Its open transaction, if any.</param>
+    /// <param name="prelude">Settings sent ahead of the first statement.</param>
+    /// <param name="singleRoundTrip">
+    /// The session's one batch is its transaction (implicit, committed at the batch's end): a second batch would be a
+    /// transaction of its own, so it throws instead of silently splitting the write in two.
+    /// </param>
+    public PostgresSession(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<PostgresStatement>? prelude = null, bool singleRoundTrip = false)
     {
         this.connection = connection;
         this.transaction = transaction;
         this.prelude = prelude ?? [];
+        this.singleRoundTrip = singleRoundTrip;
     }
+
+    /// <summary>
+    /// Has the session's next statements planned for their parameter values (the pooled sessions use generic plans,
+    /// see <see cref="PostgresDatabase.Open"/>): for queries whose best plan depends on them, like a filter on a status
+    /// that is rare or common. Sent as SET LOCAL with the next round trip; it ends with that transaction.
+    /// </summary>
+    public void UseCustomPlans() => this.prelude = [.. this.prelude, CustomPlans];
 
     public async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
@@ -33,6 +52,11 @@ internal sealed class PostgresSession
     /// <summary>A script of several statements separated by ';' (schema migrations), sent as one simple query.</summary>
     public async Task ExecuteScriptAsync(string script, CancellationToken cancellationToken)
     {
+        if (this.singleRoundTrip)
+        {
+            throw new InvalidOperationException("A script takes more than one round trip: run it in a transaction.");
+        }
+
         // A batch command holds one statement; the prelude, if still pending, goes first on its own.
         await this.ExecuteBatchAsync([], cancellationToken).ConfigureAwait(false);
         await using NpgsqlCommand command = new(script, this.connection, this.transaction);
@@ -113,6 +137,12 @@ internal sealed class PostgresSession
 
     private NpgsqlBatch Batch(IReadOnlyList<PostgresStatement> statements)
     {
+        if (this.singleRoundTrip && this.sent)
+        {
+            throw new InvalidOperationException("A one-round-trip write sends one batch: a second would commit apart from the first.");
+        }
+
+        this.sent = true;
         NpgsqlBatch batch = new(this.connection, this.transaction);
         foreach (PostgresStatement setting in this.prelude)
         {

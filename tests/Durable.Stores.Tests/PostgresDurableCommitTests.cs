@@ -30,4 +30,56 @@ public sealed class PostgresDurableCommitTests : PostgresStoreFixture
         Assert.Equal("off", outside);
         Assert.Equal("on", inWrite);
     }
+
+    [Fact]
+    public async Task WriteInOneRoundTrip_ServerDefaultSynchronousCommitOff_RunsWithItOn()
+    {
+        // Arrange
+        await using PostgresDatabase database = PostgresDatabase.Open(new PostgresStoreOptions { ConnectionString = this.Cluster.ConnectionString });
+
+        // Act
+        object? inWrite = await database.WriteInOneRoundTripAsync(s => s.ScalarAsync("SHOW synchronous_commit", this.Token), this.Token);
+        object? outside = await database.ReadAsync(s => s.ScalarAsync("SHOW synchronous_commit", this.Token), this.Token);
+
+        // Assert
+        Assert.Equal("off", outside);
+        Assert.Equal("on", inWrite);
+    }
+
+    [Fact]
+    public async Task WriteInOneRoundTrip_LaterStatementFails_EarlierOnesRolledBack()
+    {
+        // Arrange: the batch is the transaction, so a failing statement must undo the ones before it.
+        await using PostgresDatabase database = PostgresDatabase.Open(new PostgresStoreOptions { ConnectionString = this.Cluster.ConnectionString });
+        string table = "one_round_trip_" + Guid.NewGuid().ToString("N");
+        await database.WriteAsync(s => s.ExecuteAsync($"CREATE TABLE {table} (x integer)", this.Token), this.Token);
+
+        // Act
+        await Assert.ThrowsAsync<Npgsql.PostgresException>(() => database.WriteInOneRoundTripAsync(
+            async s =>
+            {
+                await s.ExecuteBatchAsync([new($"INSERT INTO {table} VALUES (1)"), new("SELECT 1 / 0")], this.Token);
+                return 0;
+            },
+            this.Token));
+
+        // Assert
+        Assert.Equal(0L, await database.ReadAsync(s => s.ScalarAsync($"SELECT count(*) FROM {table}", this.Token), this.Token));
+    }
+
+    [Fact]
+    public async Task WriteInOneRoundTrip_SecondRoundTrip_RefusedBeforeItIsSent()
+    {
+        // Arrange
+        await using PostgresDatabase database = PostgresDatabase.Open(new PostgresStoreOptions { ConnectionString = this.Cluster.ConnectionString });
+
+        // Act + Assert: a second batch would be a transaction of its own.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => database.WriteInOneRoundTripAsync(
+            async s =>
+            {
+                await s.ExecuteAsync("SELECT 1", this.Token);
+                return await s.ExecuteAsync("SELECT 2", this.Token);
+            },
+            this.Token));
+    }
 }
