@@ -79,7 +79,11 @@ public sealed class DurableEngine : IAsyncDisposable
             this.signals.Activities,
             timeProvider,
             new PollingBackoff(options.MinPollingInterval, pollingCap),
-            logger);
+            logger,
+
+            // A running activity holds no other work back, and the one change to the next wake-up it can make, a retry
+            // delay, is signalled where it is written (ActivityProcessor.AbandonAsync).
+            lookAgainAfterEachItem: false);
     }
 
     /// <summary>The client for this engine's task hub.</summary>

@@ -61,8 +61,13 @@ internal sealed class ActivityProcessor : WorkItemProcessor<ActivityWorkItem, Hi
     protected override Task<bool> RenewLeaseAsync(ActivityWorkItem workItem, CancellationToken cancellationToken) =>
         this.store.RenewActivityLeaseAsync(workItem, this.Options.LeaseDuration, cancellationToken);
 
-    protected override Task AbandonAsync(ActivityWorkItem workItem, TimeSpan retryDelay) =>
-        this.store.AbandonActivityAsync(workItem, retryDelay, CancellationToken.None);
+    protected override async Task AbandonAsync(ActivityWorkItem workItem, TimeSpan retryDelay)
+    {
+        await this.store.AbandonActivityAsync(workItem, retryDelay, CancellationToken.None).ConfigureAwait(false);
+
+        // The task is due again after the delay: the dispatcher reads its next wake-up anew.
+        this.signals.Activities.Notify();
+    }
 
     protected override void OnCommitted(ActivityWorkItem workItem, HistoryEvent result) => this.signals.Orchestrations.Notify();
 

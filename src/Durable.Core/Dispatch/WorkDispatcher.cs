@@ -30,6 +30,7 @@ internal sealed class WorkDispatcher<TItem>
     private readonly TimeProvider time;
     private readonly PollingBackoff polling;
     private readonly ILogger logger;
+    private readonly bool lookAgainAfterEachItem;
     private readonly HashSet<Task> inFlight = [];
 
     // Keys of the items being processed (guarded by itself): what the next lease calls skip.
@@ -51,7 +52,8 @@ internal sealed class WorkDispatcher<TItem>
         WorkSignal signal,
         TimeProvider time,
         PollingBackoff polling,
-        ILogger logger)
+        ILogger logger,
+        bool lookAgainAfterEachItem = true)
     {
         this.name = name;
         this.maxConcurrency = maxConcurrency;
@@ -63,6 +65,7 @@ internal sealed class WorkDispatcher<TItem>
         this.time = time;
         this.polling = polling;
         this.logger = logger;
+        this.lookAgainAfterEachItem = lookAgainAfterEachItem;
     }
 
     /// <summary>Runs until <paramref name="stopLeasing"/> is cancelled; then waits for work in flight.</summary>
@@ -73,6 +76,7 @@ internal sealed class WorkDispatcher<TItem>
         using SemaphoreSlim slots = new(this.maxConcurrency, this.maxConcurrency);
         TimeSpan errorBackoff = TimeSpan.Zero;
         int width = 1;
+        int fullRounds = 0;
         while (!stopLeasing.IsCancellationRequested)
         {
             try
@@ -124,6 +128,7 @@ internal sealed class WorkDispatcher<TItem>
             {
                 errorBackoff = errorBackoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromTicks(Math.Min(errorBackoff.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
                 Logs.LeaseFailed(this.logger, this.name, errorBackoff.TotalMilliseconds, error);
+                fullRounds = 0;
                 width = 1;
                 await this.DelayAsync(errorBackoff, stopLeasing).ConfigureAwait(false);
                 continue;
@@ -138,11 +143,18 @@ internal sealed class WorkDispatcher<TItem>
 
             if (leased.Items.Count == round)
             {
+                // Wider only from the second full round in a row: one item found is most often the one just announced,
+                // and asking for two at once next would most often cost two empty lease queries instead of one.
                 this.polling.Reset();
-                width = Math.Min(width * 2, MaxLeasesAtOnce);
+                if (++fullRounds >= 2)
+                {
+                    width = Math.Min(width * 2, MaxLeasesAtOnce);
+                }
+
                 continue;
             }
 
+            fullRounds = 0;
             width = 1;
             if (leased.Items.Count > 0)
             {
@@ -274,9 +286,12 @@ internal sealed class WorkDispatcher<TItem>
 
             slots.Release();
 
-            // Look again after every item: work that arrived while it was leased (an event for an instance
-            // mid-episode) could not be leased then, and new timers or retries change the next wake-up.
-            this.signal.Notify();
+            // Look again after every item that held work back while it ran: work that arrived while it was leased (an
+            // event for an instance mid-episode) could not be leased then, and its new timers change the next wake-up.
+            if (this.lookAgainAfterEachItem)
+            {
+                this.signal.Notify();
+            }
         }
     }
 

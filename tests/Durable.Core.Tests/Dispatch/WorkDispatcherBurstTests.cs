@@ -63,8 +63,8 @@ public sealed class WorkDispatcherBurstTests
                 int call = Interlocked.Increment(ref calls);
                 await Task.Delay(5);
 
-                // Calls 1-3 lease items (the loop widens to 2, then 4 at once); in the round of four, call 4 fails
-                // and call 5 leases an item.
+                // Calls 1-3 lease items (one, one again, then two at once); in the round of two, call 4 fails, and
+                // call 5, one at a time again after the back-off, leases an item.
                 return call switch
                 {
                     <= 3 or 5 => call,
