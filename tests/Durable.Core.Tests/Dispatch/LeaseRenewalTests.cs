@@ -5,6 +5,12 @@ using Xunit;
 namespace Durable.Core.Tests.Dispatch;
 
 /// <summary>Every work item starts and ends a renewal; ending one must be cheap.</summary>
+/// <remarks>
+/// Alone, not beside other tests: it counts first-chance exceptions process-wide, and an engine test shutting down in
+/// parallel (its work aborted mid-renewal) would be counted too.
+/// </remarks>
+[Collection(nameof(LeaseRenewalTests))]
+[CollectionDefinition(nameof(LeaseRenewalTests), DisableParallelization = true)]
 public sealed class LeaseRenewalTests
 {
     [Fact]
