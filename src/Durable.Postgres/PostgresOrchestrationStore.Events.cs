@@ -17,11 +17,11 @@ public sealed partial class PostgresOrchestrationStore
         EnqueueResult result = await this.Db.WriteInOneRoundTripAsync(
             async s =>
             {
-                // One round trip, the whole transaction. FOR UPDATE (not the FOR SHARE of other messages) queues concurrent events to one
-                // instance, from any host, behind each other, and waits for an episode committing it right now. The
-                // second statement starts after the lock is held, so its snapshot counts what the event before this one
-                // inserted; rows are counted, never read (the history stays in the database). It inserts only into a
-                // live instance under the cap.
+                // One round trip, the whole transaction. FOR UPDATE (not the FOR SHARE of other messages) queues
+                // concurrent events to one instance, from any host, behind each other, and waits for an episode
+                // committing it right now. The second statement starts after the lock is held, so its snapshot (READ
+                // COMMITTED) counts what the event before this one inserted; rows are counted, never read (the history
+                // stays in the database). It inserts only into a live instance under the cap.
                 (List<int> status, List<bool> queued) = await s.QueryBothAsync(
                     new PostgresStatement(
                         this.Sql("SELECT status FROM $s.instances WHERE hub = @hub AND instance_id = @id FOR UPDATE"),

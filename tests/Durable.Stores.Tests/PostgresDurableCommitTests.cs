@@ -47,6 +47,28 @@ public sealed class PostgresDurableCommitTests : PostgresStoreFixture
     }
 
     [Fact]
+    public async Task WriteInOneRoundTrip_DatabaseDefaultRepeatableRead_RunsReadCommitted()
+    {
+        // Arrange: a batch's implicit transaction takes the session's default isolation, and the store's statements
+        // count on READ COMMITTED (a raised event's count sees the event committed while it waited for the lock).
+        string connectionString = await this.Cluster.CreateDatabaseAsync("isolation_" + Guid.NewGuid().ToString("N"));
+        await using (PostgresDatabase admin = PostgresDatabase.Open(new PostgresStoreOptions { ConnectionString = connectionString }))
+        {
+            await admin.ReadAsync(s => s.ExecuteAsync("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET default_transaction_isolation = ''repeatable read''', current_database()); END $$", this.Token), this.Token);
+        }
+
+        await using PostgresDatabase database = PostgresDatabase.Open(new PostgresStoreOptions { ConnectionString = connectionString });
+
+        // Act
+        object? inWrite = await database.WriteInOneRoundTripAsync(s => s.ScalarAsync("SHOW transaction_isolation", this.Token), this.Token);
+        object? inClaim = await database.ClaimAsync(s => s.ScalarAsync("SHOW transaction_isolation", this.Token), this.Token);
+
+        // Assert
+        Assert.Equal("read committed", inWrite);
+        Assert.Equal("read committed", inClaim);
+    }
+
+    [Fact]
     public async Task WriteInOneRoundTrip_LaterStatementFails_EarlierOnesRolledBack()
     {
         // Arrange: the batch is the transaction, so a failing statement must undo the ones before it.

@@ -286,8 +286,8 @@ internal sealed class WorkDispatcher<TItem>
 
             slots.Release();
 
-            // Look again after every item that held work back while it ran: work that arrived while it was leased (an
-            // event for an instance mid-episode) could not be leased then, and its new timers change the next wake-up.
+            // Orchestrations look again after every item: work that arrived while it was leased (an event for an
+            // instance mid-episode) could not be leased then, and its new timers change the next wake-up.
             if (this.lookAgainAfterEachItem)
             {
                 this.signal.Notify();
