@@ -160,7 +160,8 @@ internal sealed class PostgresDatabase : IAsyncDisposable
 
         string server = $"{builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
         NpgsqlDataSource source = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
-        NpgsqlConnectionStringBuilder listen = new(builder.ConnectionString) { Pooling = false };
+        // Unpooled, so never multiplexed either (an opt-in of the connection string that LISTEN cannot share).
+        NpgsqlConnectionStringBuilder listen = new(builder.ConnectionString) { Pooling = false, Multiplexing = false };
         NpgsqlDataSource listenSource = new NpgsqlDataSourceBuilder(listen.ConnectionString).Build();
         return new PostgresDatabase(source, listenSource, server, options.RetryTimeout);
     }

@@ -34,6 +34,24 @@ public sealed class PostgresWorkArrivalTests : PostgresStoreFixture
     }
 
     [Fact]
+    public async Task SubscribeToWorkArrival_ConnectionStringMultiplexes_ListenerStillWakes()
+    {
+        // Arrange: Npgsql multiplexing (an opt-in of the connection string) shares physical connections between
+        // commands, which LISTEN cannot: the listener's own connection must not multiplex.
+        string multiplexed = this.Cluster.ConnectionString + ";Multiplexing=true";
+        PostgresOrchestrationStore hostA = await this.OpenAsync(connectionString: multiplexed);
+        PostgresOrchestrationStore hostB = await this.OpenAsync(connectionString: multiplexed);
+        using WakeUps wakeUps = await WakeUps.ListenAsync(hostB, this.Token);
+
+        // Act
+        await this.CreateAsync(hostA, "verify-multiplexed");
+
+        // Assert
+        await wakeUps.Orchestrations.WaitAsync(this.Token);
+        Assert.NotNull(await hostB.LeaseOrchestrationAsync("host-b", LeaseDuration, 100, IOrchestrationStore.NoInstances, this.Token));
+    }
+
+    [Fact]
     public async Task SubscribeToWorkArrival_OtherHostSchedulesActivity_ActivityWakeUp()
     {
         // Arrange
