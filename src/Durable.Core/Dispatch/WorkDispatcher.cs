@@ -75,7 +75,6 @@ internal sealed class WorkDispatcher<TItem>
     {
         using SemaphoreSlim slots = new(this.maxConcurrency, this.maxConcurrency);
         TimeSpan errorBackoff = TimeSpan.Zero;
-        int width = 1;
         int fullRounds = 0;
         while (!stopLeasing.IsCancellationRequested)
         {
@@ -91,6 +90,7 @@ internal sealed class WorkDispatcher<TItem>
             // While leases keep finding work, ask for several at once (one free slot each): a store call's round trip,
             // not the store, is what bounds a serial loop in a burst (a thousand timers due together), and a store
             // with one writer commits leases asked together in one transaction. One at a time again once one is empty.
+            int width = WidthAfter(fullRounds);
             int round = 1;
             while (round < width && slots.Wait(0))
             {
@@ -129,7 +129,6 @@ internal sealed class WorkDispatcher<TItem>
                 errorBackoff = errorBackoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromTicks(Math.Min(errorBackoff.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
                 Logs.LeaseFailed(this.logger, this.name, errorBackoff.TotalMilliseconds, error);
                 fullRounds = 0;
-                width = 1;
                 await this.DelayAsync(errorBackoff, stopLeasing).ConfigureAwait(false);
                 continue;
             }
@@ -143,19 +142,13 @@ internal sealed class WorkDispatcher<TItem>
 
             if (leased.Items.Count == round)
             {
-                // Wider only from the second full round in a row: one item found is most often the one just announced,
-                // and asking for two at once next would most often cost two empty lease queries instead of one.
                 this.polling.Reset();
-                if (++fullRounds >= 2)
-                {
-                    width = Math.Min(width * 2, MaxLeasesAtOnce);
-                }
-
+                // Capped past the widest round: no count to overflow in a host that runs for years.
+                fullRounds = Math.Min(fullRounds + 1, 8);
                 continue;
             }
 
             fullRounds = 0;
-            width = 1;
             if (leased.Items.Count > 0)
             {
                 this.polling.Reset();
@@ -181,6 +174,14 @@ internal sealed class WorkDispatcher<TItem>
 
         await Task.WhenAll(remaining).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// How many leases to ask for at once after <paramref name="fullRounds"/> rounds in a row that found work: one, then
+    /// twice as many from the second full round on, up to <see cref="MaxLeasesAtOnce"/>. Not wider after the first: one
+    /// item found is most often the one just announced, and asking for two at once next would most often cost two
+    /// empty lease queries instead of one.
+    /// </summary>
+    private static int WidthAfter(int fullRounds) => fullRounds < 2 ? 1 : Math.Min(1 << Math.Min(fullRounds - 1, 4), MaxLeasesAtOnce);
 
     /// <summary>Asks the store for <paramref name="count"/> work items at once; keeps whatever was leased even when a call failed.</summary>
     private async Task<LeaseRound> LeaseAsync(int count, CancellationToken stopLeasing)
