@@ -20,7 +20,7 @@ public sealed class PostgresDurableCommitTests : PostgresStoreFixture
     public async Task WriteTransaction_ServerDefaultSynchronousCommitOff_RunsWithItOn()
     {
         // Arrange
-        await using PostgresDatabase database = PostgresDatabase.Open(new PostgresStoreOptions { ConnectionString = this.Cluster.ConnectionString });
+        await using PostgresDatabase database = OpenDatabase(this.Cluster.ConnectionString);
 
         // Act
         object? inWrite = await database.WriteAsync(s => s.ScalarAsync("SHOW synchronous_commit", this.Token), this.Token);
@@ -35,7 +35,7 @@ public sealed class PostgresDurableCommitTests : PostgresStoreFixture
     public async Task WriteInOneRoundTrip_ServerDefaultSynchronousCommitOff_RunsWithItOn()
     {
         // Arrange
-        await using PostgresDatabase database = PostgresDatabase.Open(new PostgresStoreOptions { ConnectionString = this.Cluster.ConnectionString });
+        await using PostgresDatabase database = OpenDatabase(this.Cluster.ConnectionString);
 
         // Act
         object? inWrite = await database.WriteInOneRoundTripAsync(s => s.ScalarAsync("SHOW synchronous_commit", this.Token), this.Token);
@@ -52,12 +52,12 @@ public sealed class PostgresDurableCommitTests : PostgresStoreFixture
         // Arrange: a batch's implicit transaction takes the session's default isolation, and the store's statements
         // count on READ COMMITTED (a raised event's count sees the event committed while it waited for the lock).
         string connectionString = await this.Cluster.CreateDatabaseAsync("isolation_" + Guid.NewGuid().ToString("N"));
-        await using (PostgresDatabase admin = PostgresDatabase.Open(new PostgresStoreOptions { ConnectionString = connectionString }))
+        await using (PostgresDatabase admin = OpenDatabase(connectionString))
         {
             await admin.ReadAsync(s => s.ExecuteAsync("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET default_transaction_isolation = ''repeatable read''', current_database()); END $$", this.Token), this.Token);
         }
 
-        await using PostgresDatabase database = PostgresDatabase.Open(new PostgresStoreOptions { ConnectionString = connectionString });
+        await using PostgresDatabase database = OpenDatabase(connectionString);
 
         // Act
         object? inWrite = await database.WriteInOneRoundTripAsync(s => s.ScalarAsync("SHOW transaction_isolation", this.Token), this.Token);
@@ -72,7 +72,7 @@ public sealed class PostgresDurableCommitTests : PostgresStoreFixture
     public async Task WriteInOneRoundTrip_LaterStatementFails_EarlierOnesRolledBack()
     {
         // Arrange: the batch is the transaction, so a failing statement must undo the ones before it.
-        await using PostgresDatabase database = PostgresDatabase.Open(new PostgresStoreOptions { ConnectionString = this.Cluster.ConnectionString });
+        await using PostgresDatabase database = OpenDatabase(this.Cluster.ConnectionString);
         string table = "one_round_trip_" + Guid.NewGuid().ToString("N");
         await database.WriteAsync(s => s.ExecuteAsync($"CREATE TABLE {table} (x integer)", this.Token), this.Token);
 
@@ -93,7 +93,7 @@ public sealed class PostgresDurableCommitTests : PostgresStoreFixture
     public async Task WriteInOneRoundTrip_SecondRoundTrip_RefusedBeforeItIsSent()
     {
         // Arrange
-        await using PostgresDatabase database = PostgresDatabase.Open(new PostgresStoreOptions { ConnectionString = this.Cluster.ConnectionString });
+        await using PostgresDatabase database = OpenDatabase(this.Cluster.ConnectionString);
 
         // Act + Assert: a second batch would be a transaction of its own.
         await Assert.ThrowsAsync<InvalidOperationException>(() => database.WriteInOneRoundTripAsync(

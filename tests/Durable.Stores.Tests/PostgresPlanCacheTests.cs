@@ -20,7 +20,7 @@ public sealed class PostgresPlanCacheTests : PostgresStoreFixture
     public async Task Session_GenericPlans_CustomOnlyWhereAskedAndNotLeftOnThePooledConnection()
     {
         // Arrange: one pooled connection, so the last read runs where the custom-plan one did.
-        await using PostgresDatabase database = PostgresDatabase.Open(new PostgresStoreOptions { ConnectionString = this.Cluster.ConnectionString + ";Maximum Pool Size=1" });
+        await using PostgresDatabase database = OpenDatabase(this.Cluster.ConnectionString + ";Maximum Pool Size=1");
 
         // Act
         object? plain = await database.ReadAsync(s => s.ScalarAsync("SHOW plan_cache_mode", this.Token), this.Token);

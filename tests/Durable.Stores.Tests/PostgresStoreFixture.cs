@@ -42,6 +42,10 @@ public abstract class PostgresStoreFixture : IAsyncLifetime
         this.timeout.Dispose();
     }
 
+    /// <summary>The store's pool and retry policy on a server, for tests of its session settings.</summary>
+    private protected static PostgresDatabase OpenDatabase(string connectionString) =>
+        PostgresDatabase.Open(new PostgresStoreOptions { ConnectionString = connectionString });
+
     /// <summary>Opens (and initializes) a store on this test's schema: a second call stands for a second host.</summary>
     protected async Task<PostgresOrchestrationStore> OpenAsync(string hub = "TestHubName", string? connectionString = null)
     {
