@@ -17,6 +17,17 @@ public sealed class LoadTestOptionsTests
         Assert.False(o.CrossHost);
         Assert.False(o.PgStatStatements);
         Assert.Null(o.PgConnection);
+        Assert.Equal(TimeSpan.FromSeconds(3), o.ToolWarmupTime);
+    }
+
+    [Fact]
+    public void Parse_ToolWarmupSecondsZero_TurnsTheToolsWarmupOff()
+    {
+        // Act
+        LoadTestOptions o = LoadTestOptions.Parse(["--start-host", "--tool-warmup-seconds", "0"]);
+
+        // Assert
+        Assert.Equal(TimeSpan.Zero, o.ToolWarmupTime);
     }
 
     [Fact]

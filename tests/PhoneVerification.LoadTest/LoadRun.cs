@@ -43,6 +43,12 @@ internal sealed class LoadRun
             client.DefaultRequestHeaders.Add("x-functions-key", o.Key);
         }
 
+        if (o.StartHost && o.ToolWarmupTime > TimeSpan.Zero)
+        {
+            int rounds = await ToolWarmup.RunAsync(client, sink, o.ToolWarmupTime, o.Concurrency, cancellationToken).ConfigureAwait(false);
+            this.output.WriteLine($"tool warm-up: {rounds} rounds in {o.ToolWarmupTime.TotalSeconds:0.#} s, before the host was spawned");
+        }
+
         await using LoadTarget target = await LoadTarget.StartAsync(o, sink, client, this.output).ConfigureAwait(false);
         Uri baseUrl = target.BaseUrls[0];
         int? pid = target.Pids[0];
@@ -102,6 +108,7 @@ internal sealed class LoadRun
         JsonArray perHost = await spread.EndAsync(client, o.Flows, this.output, cancellationToken).ConfigureAwait(false);
         JsonObject figures = this.Summarize(results, elapsed, warmed, loadBefore, loadAfter);
         figures["warmupElapsedS"] = Math.Round(warmupTook.TotalSeconds, 3);
+        figures["toolWarmupS"] = o.StartHost ? o.ToolWarmupTime.TotalSeconds : 0;
         figures["hostCpuMsPerFlow"] = spread.TotalCpuMsPerFlow;
         figures["dbCpuMsPerFlow"] = dbCpu is { } d ? Math.Round(d.TotalMilliseconds / o.Flows, 2) : null;
         figures["toolCpuMsPerFlow"] = Math.Round(toolCpu.TotalMilliseconds / o.Flows, 2);

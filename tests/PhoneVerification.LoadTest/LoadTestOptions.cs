@@ -37,6 +37,9 @@ internal sealed class LoadTestOptions
           --host-pid N               read the host's RSS from /proc/N/status
           --db PATH                  the host's SQLite file: its size (+WAL) per waiting instance is reported
           --start-host               start FunctionsHost as a child process (on a temp app folder unless --db)
+          --tool-warmup-seconds S    with --start-host: warm the tool's own code (its HTTP client, the sink, JSON)
+                                     for S seconds before spawning the host, so a cold run measures a cold host, not
+                                     a cold tool on the same cores (default 3)
           --store sqlite|postgres    the started hosts' store (default sqlite). postgres without --pg-connection:
                                      the tool starts a throwaway PostgreSQL server (initdb on a free loopback port,
                                      fsync and synchronous_commit on) and deletes it afterwards
@@ -88,6 +91,8 @@ internal sealed class LoadTestOptions
     public string? DatabasePath { get; set; }
 
     public bool StartHost { get; set; }
+
+    public TimeSpan ToolWarmupTime { get; set; } = TimeSpan.FromSeconds(3);
 
     public int? WindowSeconds { get; set; }
 
@@ -153,6 +158,7 @@ internal sealed class LoadTestOptions
                 case "--host-pid": o.HostPid = NextInt(1); break;
                 case "--db": o.DatabasePath = Path.GetFullPath(Next()); break;
                 case "--start-host": o.StartHost = true; break;
+                case "--tool-warmup-seconds": o.ToolWarmupTime = TimeSpan.FromSeconds(NextInt(0)); break;
                 case "--window": o.WindowSeconds = NextInt(1); break;
                 case "--host-setting":
                     string setting = Next();
