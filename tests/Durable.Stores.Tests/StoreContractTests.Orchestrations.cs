@@ -280,6 +280,35 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task CompleteOrchestration_ContinueAsNewLeaseLost_OldHistoryKept()
+    {
+        // Arrange: a first episode's history, then a continue-as-new by a lease that lapsed and was taken over.
+        await this.CreateAsync("verify-1");
+        OrchestrationCommit first = await this.RunEpisodeAsync("verify-1", item => this.Episode(item));
+        await this.Store.EnqueueMessageAsync("verify-1", this.EventRaised("Restart"), this.Token);
+        OrchestrationWorkItem stale = await this.LeaseExpectedAsync("verify-1", OwnerA);
+        this.Time.Advance(LeaseDuration + TimeSpan.FromSeconds(1));
+        OrchestrationWorkItem current = await this.LeaseExpectedAsync("verify-1", OwnerB);
+        OrchestrationCommit restart = new()
+        {
+            ExecutionId = NewExecutionId(),
+            NewHistory = [new HistoryEvent { EventType = EventType.OrchestratorStarted, Timestamp = this.Now }],
+            Status = OrchestrationStatus.Running,
+            UpdatedTime = this.Now,
+            ConsumedMessages = [.. stale.Messages.Select(m => m.SequenceNumber)],
+        };
+
+        // Act
+        await Assert.ThrowsAsync<LeaseLostException>(() => this.Store.CompleteOrchestrationAsync(stale, restart, this.Token));
+
+        // Assert: the old execution's history is whole, for the store and for the lease that holds it.
+        Assert.Equal(first.NewHistory, await this.Store.GetHistoryAsync("verify-1", this.Token));
+        Assert.Equal(first.NewHistory, current.History);
+        InstanceRecord? record = await this.Store.GetInstanceAsync("verify-1", this.Token);
+        Assert.Equal(stale.Instance.ExecutionId, record?.ExecutionId);
+    }
+
+    [Fact]
     public async Task LeaseOrchestration_AfterAnotherProcessCommitted_HistoryHasItsEvents()
     {
         // Arrange: this store leases (a store may keep parsed history between leases), then a second store object
