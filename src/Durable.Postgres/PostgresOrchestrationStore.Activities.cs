@@ -47,34 +47,28 @@ public sealed partial class PostgresOrchestrationStore
                 long now = PostgresRows.Ticks(this.time.GetUtcNow());
 
                 // The fence: zero rows deleted means the task was leased again (by anyone) or is gone, and require_lease
-                // then stops the batch, so the result is not delivered twice. The result goes only to the execution that
-                // asked, and only while it can still use it.
+                // then raises, so the result is not delivered twice. The result hangs off the fence's row (one statement,
+                // so it runs after it), goes only to the execution that asked, and only while it can still use it: FOR
+                // SHARE re-reads an instance row changed since the statement began, so a just-finished one is seen.
                 try
                 {
-                    await s.ExecuteBatchAsync(
-                        [
-                            new(
-                                this.Sql(
-                                    "WITH fenced AS (DELETE FROM $s.tasks WHERE sequence = @seq AND hub = @hub AND locked_by = @owner AND lease_token = @token AND lock_expiration > @now RETURNING 1) " +
-                                    "SELECT $s.require_lease(count(*)) FROM fenced"),
-                                ("seq", workItem.SequenceNumber),
-                                ("hub", this.hub),
-                                ("owner", workItem.Owner),
-                                ("token", workItem.LeaseToken),
-                                ("now", now)),
-                            new(
-                                this.Sql(
-                                    "WITH delivered AS (INSERT INTO $s.inbox (hub, instance_id, execution_id, visible_time, payload) " +
-                                    "  SELECT hub, instance_id, execution_id, @now, @payload FROM $s.instances " +
-                                    "  WHERE hub = @hub AND instance_id = @id AND execution_id = @exec AND status <> ALL(@terminal) FOR SHARE RETURNING 1) " +
-                                    "SELECT count(*) FROM delivered"),
-                                ("now", now),
-                                ("payload", payload),
-                                ("hub", this.hub),
-                                ("id", workItem.Task.InstanceId),
-                                ("exec", workItem.Task.ExecutionId),
-                                ("terminal", PostgresRows.TerminalStatuses)),
-                        ],
+                    await s.ExecuteAsync(
+                        new PostgresStatement(
+                            this.Sql(
+                                "WITH fenced AS (DELETE FROM $s.tasks WHERE sequence = @seq AND hub = @hub AND locked_by = @owner AND lease_token = @token AND lock_expiration > @now RETURNING 1), " +
+                                "delivered AS (INSERT INTO $s.inbox (hub, instance_id, execution_id, visible_time, payload) " +
+                                "  SELECT i.hub, i.instance_id, i.execution_id, @now, @payload FROM $s.instances i, fenced " +
+                                "  WHERE i.hub = @hub AND i.instance_id = @id AND i.execution_id = @exec AND i.status <> ALL(@terminal) FOR SHARE OF i) " +
+                                "SELECT $s.require_lease(count(*)) FROM fenced"),
+                            ("seq", workItem.SequenceNumber),
+                            ("hub", this.hub),
+                            ("owner", workItem.Owner),
+                            ("token", workItem.LeaseToken),
+                            ("now", now),
+                            ("payload", payload),
+                            ("id", workItem.Task.InstanceId),
+                            ("exec", workItem.Task.ExecutionId),
+                            ("terminal", PostgresRows.TerminalStatuses)),
                         cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (PostgresErrors.IsLeaseLost(e))
