@@ -72,7 +72,7 @@ public sealed class DurableClient
         }
 
         this.telemetry.Started(orchestratorName, instanceId);
-        this.signals.Orchestrations.Notify();
+        this.signals.Orchestrations.Notify(instanceId);
         return instanceId;
     }
 
@@ -118,7 +118,7 @@ public sealed class DurableClient
         EnqueueResult result = await this.store.EnqueueEventAsync(instanceId, raised, maxEvents, cancellationToken).ConfigureAwait(false);
         if (result == EnqueueResult.Accepted)
         {
-            this.signals.Orchestrations.Notify();
+            this.signals.Orchestrations.Notify(instanceId);
         }
 
         return result;
@@ -231,7 +231,7 @@ public sealed class DurableClient
         EnqueueResult result = await this.store.EnqueueMessageAsync(instanceId, message, cancellationToken).ConfigureAwait(false);
         if (result == EnqueueResult.Accepted)
         {
-            this.signals.Orchestrations.Notify();
+            this.signals.Orchestrations.Notify(instanceId);
         }
 
         return result;

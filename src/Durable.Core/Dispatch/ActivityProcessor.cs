@@ -69,7 +69,7 @@ internal sealed class ActivityProcessor : WorkItemProcessor<ActivityWorkItem, Hi
         this.signals.Activities.Notify();
     }
 
-    protected override void OnCommitted(ActivityWorkItem workItem, HistoryEvent result) => this.signals.Orchestrations.Notify();
+    protected override void OnCommitted(ActivityWorkItem workItem, HistoryEvent result) => this.signals.Orchestrations.Notify(workItem.Task.InstanceId);
 
     protected override void LogAbandoned(ActivityWorkItem workItem, TimeSpan retryDelay, Exception error)
     {

@@ -29,12 +29,29 @@ internal sealed class EngineSignals
         }
     }
 
-    /// <summary>After an episode committed.</summary>
-    public void Committed(string instanceId, OrchestrationCommit commit)
+    /// <summary>
+    /// After an episode committed. Its messages and new instances are announced by instance (they may be its own, or for
+    /// one leased right now), and so are timers due within <paramref name="soon"/> of <paramref name="now"/>: an idle
+    /// dispatcher asks the store for its next due time at least that often, so a later one is found then.
+    /// </summary>
+    public void Committed(string instanceId, OrchestrationCommit commit, DateTimeOffset now, TimeSpan soon)
     {
         if (commit.ActivityTasks.Count > 0)
         {
             this.Activities.Notify();
+        }
+
+        foreach (NewMessage message in commit.Messages)
+        {
+            if (message.VisibleTime is not { } visible || visible - now <= soon)
+            {
+                this.Orchestrations.Notify(message.InstanceId);
+            }
+        }
+
+        foreach (NewInstance child in commit.NewInstances)
+        {
+            this.Orchestrations.Notify(child.InstanceId);
         }
 
         if (!commit.Status.IsTerminal())

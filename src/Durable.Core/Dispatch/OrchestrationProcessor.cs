@@ -51,12 +51,20 @@ internal sealed class OrchestrationProcessor : WorkItemProcessor<OrchestrationWo
     protected override Task<bool> RenewLeaseAsync(OrchestrationWorkItem workItem, CancellationToken cancellationToken) =>
         this.store.RenewOrchestrationLeaseAsync(workItem, this.Options.LeaseDuration, cancellationToken);
 
-    protected override Task AbandonAsync(OrchestrationWorkItem workItem, TimeSpan retryDelay) =>
-        this.store.AbandonOrchestrationAsync(workItem, retryDelay, CancellationToken.None);
+    protected override async Task AbandonAsync(OrchestrationWorkItem workItem, TimeSpan retryDelay)
+    {
+        await this.store.AbandonOrchestrationAsync(workItem, retryDelay, CancellationToken.None).ConfigureAwait(false);
+
+        // The dispatcher looks again after the item, and so learns the retry time.
+        this.signals.Orchestrations.Notify(workItem.Instance.InstanceId);
+    }
+
+    // Its messages are still there (a lapsed lease nobody took is this host's to take again once the item is done).
+    protected override void OnLeaseLost(OrchestrationWorkItem workItem) => this.signals.Orchestrations.Notify(workItem.Instance.InstanceId);
 
     protected override void OnCommitted(OrchestrationWorkItem workItem, OrchestrationCommit result)
     {
-        this.signals.Committed(workItem.Instance.InstanceId, result);
+        this.signals.Committed(workItem.Instance.InstanceId, result, this.Time.GetUtcNow(), this.Options.MaxPollingInterval ?? DurableEngineOptions.DefaultMaxPollingIntervalWithNotifications);
         if (result.Status.IsTerminal())
         {
             Logs.InstanceFinished(this.Logger, workItem.Instance.InstanceId, workItem.Instance.Name, result.Status);

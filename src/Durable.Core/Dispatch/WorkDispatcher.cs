@@ -98,6 +98,7 @@ internal sealed class WorkDispatcher<TItem>
             }
 
             DateTimeOffset leaseStarted = this.time.GetUtcNow();
+            long notificationsBefore = this.signal.Notifications;
             LeaseRound leased = await this.LeaseAsync(round, stopLeasing).ConfigureAwait(false);
             foreach (TItem item in leased.Items)
             {
@@ -107,6 +108,11 @@ internal sealed class WorkDispatcher<TItem>
                     lock (this.running)
                     {
                         this.running.Add(key);
+                    }
+
+                    if (this.lookAgainAfterEachItem)
+                    {
+                        this.signal.Watch(key, notificationsBefore);
                     }
                 }
 
@@ -265,6 +271,7 @@ internal sealed class WorkDispatcher<TItem>
 
     private async Task RunItemAsync(TItem item, string? key, SemaphoreSlim slots, CancellationToken abortWork)
     {
+        bool crashed = false;
         try
         {
             // Yield so the lease loop goes on leasing while this item runs.
@@ -273,6 +280,7 @@ internal sealed class WorkDispatcher<TItem>
         }
         catch (Exception ex)
         {
+            crashed = true;
             Logs.WorkItemCrashed(this.logger, this.name, ex);
         }
         finally
@@ -287,11 +295,12 @@ internal sealed class WorkDispatcher<TItem>
 
             slots.Release();
 
-            // Orchestrations look again after every item: work that arrived while it was leased (an event for an
-            // instance mid-episode) could not be leased then, and its new timers change the next wake-up.
-            if (this.lookAgainAfterEachItem)
+            // Orchestrations look again after an item when work may have arrived for its instance while it was leased
+            // (an event mid-episode): that work could not be leased then. The processor announces what the item itself
+            // wrote (messages, timers due soon, a hand-back) by instance, so that is seen here too.
+            if (this.lookAgainAfterEachItem && (key is null || this.signal.Unwatch(key) || crashed))
             {
-                this.signal.Notify();
+                this.signal.Notify(key);
             }
         }
     }
@@ -305,6 +314,12 @@ internal sealed class WorkDispatcher<TItem>
         Task notified = this.signal.WaitAsync();
         try
         {
+            if (notified.IsCompleted)
+            {
+                // Work was announced meanwhile: lease it now, and ask for the next due time when idle.
+                return Wake.Notified;
+            }
+
             try
             {
                 DateTimeOffset? due = await this.nextWakeUpAsync(cancellationToken).ConfigureAwait(false);
@@ -325,9 +340,10 @@ internal sealed class WorkDispatcher<TItem>
 
             TimeSpan wait = this.polling.Current;
             bool forDue = false;
+            DateTimeOffset sleepFrom = this.time.GetUtcNow();
             if (this.pendingDue is { } pending)
             {
-                TimeSpan untilDue = pending - this.time.GetUtcNow();
+                TimeSpan untilDue = pending - sleepFrom;
                 if (untilDue <= wait)
                 {
                     wait = untilDue < TimeSpan.Zero ? TimeSpan.Zero : untilDue;
@@ -347,7 +363,10 @@ internal sealed class WorkDispatcher<TItem>
 
             using CancellationTokenSource delayCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             Task delay = Task.Delay(wait, this.time, delayCancellation.Token);
-            Task first = await Task.WhenAny(notified, delay).ConfigureAwait(false);
+
+            // A delay counts from when it is made: a clock that moved past the wake-up since it was computed (a test's
+            // fake clock advanced in between) would otherwise hold this sleep until it moves again.
+            Task first = this.time.GetUtcNow() - sleepFrom >= wait ? delay : await Task.WhenAny(notified, delay).ConfigureAwait(false);
             delayCancellation.Cancel();
             return first == notified ? Wake.Notified : forDue ? Wake.Due : Wake.PollElapsed;
         }

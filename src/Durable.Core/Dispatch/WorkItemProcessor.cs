@@ -104,6 +104,7 @@ internal abstract class WorkItemProcessor<TWorkItem, TResult>
         {
             scope.LeaseLost();
             Logs.LeaseLost(this.Logger, this.kind, instanceId);
+            this.OnLeaseLost(workItem);
             return;
         }
         catch (Exception ex)
@@ -158,6 +159,11 @@ internal abstract class WorkItemProcessor<TWorkItem, TResult>
 
     /// <summary>Tells whoever waits that the result is stored.</summary>
     protected abstract void OnCommitted(TWorkItem workItem, TResult result);
+
+    /// <summary>After a commit found the lease gone: nothing was written, and the work is still there for the next lease.</summary>
+    protected virtual void OnLeaseLost(TWorkItem workItem)
+    {
+    }
 
     /// <summary>Says that the item failed to run and is handed back.</summary>
     protected virtual void LogAbandoned(TWorkItem workItem, TimeSpan retryDelay, Exception error) =>

@@ -6,18 +6,62 @@ namespace Durable.Core.Dispatch;
 /// so work committed between "lease found nothing" and "start waiting" is never slept through. One waiter
 /// (the dispatcher) at a time.
 /// </summary>
+/// <remarks>
+/// It also tells the dispatcher whether to look again after a work item: work for an instance that arrives while the
+/// instance is leased cannot be leased then, so the lease loop skips it, and unless someone looks again once the item
+/// is done it waits for the next poll. A notification may name the instance its work is for; the dispatcher watches the
+/// instances it is running (<see cref="Watch"/>) and looks again after one only if a notification since its lease named
+/// it or named none (<see cref="Unwatch"/>). Notifications are numbered, and the latest named ones are kept, so a watch
+/// that starts after its lease round also sees what was announced while that lease was on its way.
+/// </remarks>
 internal sealed class WorkSignal
 {
+    // Enough for every named notification during one lease call on a busy host; an older start counts as named.
+    private const int RecentCapacity = 256;
+
     private readonly object gate = new();
+    private readonly (long Number, string InstanceId)[] recent = new (long, string)[RecentCapacity];
+    private readonly Dictionary<string, Watched> watched = new(StringComparer.Ordinal);
+    private long notifications;
+    private long lastUnnamed;
     private bool pending;
     private TaskCompletionSource? waiter;
 
-    /// <summary>Wakes the current waiter, or the next one if nobody waits now.</summary>
-    public void Notify()
+    /// <summary>How many notifications there have been: <see cref="Watch"/> counts from a number read before a lease.</summary>
+    public long Notifications
+    {
+        get
+        {
+            lock (this.gate)
+            {
+                return this.notifications;
+            }
+        }
+    }
+
+    /// <summary>Wakes the current waiter, or the next one if nobody waits now; for work of any instance.</summary>
+    public void Notify() => this.Notify(null);
+
+    /// <summary>Wakes the current waiter, or the next one if nobody waits now; for work of <paramref name="instanceId"/> (null: any).</summary>
+    public void Notify(string? instanceId)
     {
         TaskCompletionSource? woken;
         lock (this.gate)
         {
+            long number = ++this.notifications;
+            if (instanceId is null)
+            {
+                this.lastUnnamed = number;
+            }
+            else
+            {
+                this.recent[number % RecentCapacity] = (number, instanceId);
+                if (this.watched.TryGetValue(instanceId, out Watched? watch))
+                {
+                    watch.Named = true;
+                }
+            }
+
             woken = this.waiter;
             this.waiter = null;
             if (woken is null)
@@ -58,5 +102,40 @@ internal sealed class WorkSignal
         {
             this.waiter = null;
         }
+    }
+
+    /// <summary>
+    /// Starts watching an instance whose work item a lease round begun at notification <paramref name="since"/>
+    /// (<see cref="Notifications"/> read before the round) brought.
+    /// </summary>
+    public void Watch(string instanceId, long since)
+    {
+        lock (this.gate)
+        {
+            bool named = since < this.notifications - RecentCapacity;
+            for (long n = Math.Max(since + 1, this.notifications - RecentCapacity + 1); n <= this.notifications && !named; n++)
+            {
+                (long number, string id) = this.recent[n % RecentCapacity];
+                named = number == n && string.Equals(id, instanceId, StringComparison.Ordinal);
+            }
+
+            this.watched[instanceId] = new Watched(since) { Named = named };
+        }
+    }
+
+    /// <summary>Stops watching; true when a notification since the watch's start named the instance or named none.</summary>
+    public bool Unwatch(string instanceId)
+    {
+        lock (this.gate)
+        {
+            return this.watched.Remove(instanceId, out Watched? watch) && (watch.Named || this.lastUnnamed > watch.Since);
+        }
+    }
+
+    private sealed class Watched(long since)
+    {
+        public long Since { get; } = since;
+
+        public bool Named { get; set; }
     }
 }

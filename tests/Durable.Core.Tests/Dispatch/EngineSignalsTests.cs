@@ -38,7 +38,7 @@ public sealed class EngineSignalsTests
         using FinishedWatch second = signals.WhenFinished("a");
 
         // Act
-        signals.Committed("a", Commit(OrchestrationStatus.Completed));
+        signals.Committed("a", Commit(OrchestrationStatus.Completed), DateTimeOffset.UnixEpoch, TimeSpan.FromSeconds(5));
 
         // Assert
         Assert.True(first.Task.IsCompleted);
@@ -57,7 +57,7 @@ public sealed class EngineSignalsTests
         // Act
         gone.Dispose();
         gone.Dispose();
-        signals.Committed("a", Commit(OrchestrationStatus.Failed));
+        signals.Committed("a", Commit(OrchestrationStatus.Failed), DateTimeOffset.UnixEpoch, TimeSpan.FromSeconds(5));
 
         // Assert
         Assert.True(kept.Task.IsCompleted);

@@ -11,46 +11,75 @@ namespace Durable.Core.Tests.Dispatch;
 public sealed class WorkDispatcherLeaseCallsTests
 {
     [Fact]
-    public async Task OneItem_LookingAgainAfterIt_LeaseThenOneEmptyLookThenOneAfterTheItem()
+    public async Task OneItem_NothingArrivedForItMeanwhile_LeaseThenOneEmptyLook()
     {
-        int calls = await CountLeaseCallsForOneItemAsync(lookAgainAfterEachItem: true);
+        int calls = await CountLeaseCallsForOneItemAsync(lookAgainAfterEachItem: true, whileRunning: null);
 
-        // The lease, one look for more (not two at once: one item found is most often the one that was announced), and
-        // one look after the item ran (work for its instance may have been skipped meanwhile).
+        // The lease and one look for more (not two at once: one item found is most often the one that was announced).
+        // None after the item: nothing was announced for its instance while it ran.
+        Assert.Equal(2, calls);
+    }
+
+    [Fact]
+    public async Task OneItem_WorkForAnotherInstanceAnnouncedMeanwhile_NoLookForIt()
+    {
+        int calls = await CountLeaseCallsForOneItemAsync(lookAgainAfterEachItem: true, whileRunning: s => s.Notify("other"));
+
+        // The announcement wakes the loop once (its look finds nothing here), but the item's end adds no look.
         Assert.Equal(3, calls);
+    }
+
+    [Theory]
+    [InlineData("item")]
+    [InlineData(null)]
+    public async Task OneItem_WorkForItsInstanceOrAnyAnnouncedMeanwhile_LooksAgainAfterIt(string? named)
+    {
+        int calls = await CountLeaseCallsForOneItemAsync(lookAgainAfterEachItem: true, whileRunning: s => s.Notify(named));
+
+        // The announcement's look skips the running item; so one more look once it is done.
+        Assert.Equal(4, calls);
     }
 
     [Fact]
     public async Task OneItem_NotLookingAgainAfterIt_LeaseThenOneEmptyLook()
     {
-        int calls = await CountLeaseCallsForOneItemAsync(lookAgainAfterEachItem: false);
+        int calls = await CountLeaseCallsForOneItemAsync(lookAgainAfterEachItem: false, whileRunning: s => s.Notify("item"));
 
-        Assert.Equal(2, calls);
+        // The announcement's look, and none after the item.
+        Assert.Equal(3, calls);
     }
 
-    /// <summary>Runs a dispatcher whose store holds one item and never polls; counts its lease calls once it is idle again.</summary>
-    private static async Task<int> CountLeaseCallsForOneItemAsync(bool lookAgainAfterEachItem)
+    /// <summary>
+    /// Runs a dispatcher whose store holds one item (instance "item") and never polls; <paramref name="whileRunning"/>
+    /// announces work while the item runs, after the loop has gone idle. Counts lease calls once all is idle again.
+    /// </summary>
+    private static async Task<int> CountLeaseCallsForOneItemAsync(bool lookAgainAfterEachItem, Action<WorkSignal>? whileRunning)
     {
         int calls = 0;
         int offered = 1;
+        WorkSignal signal = new();
         TaskCompletionSource processed = new(TaskCreationOptions.RunContinuationsAsynchronously);
         using CancellationTokenSource stop = new();
-        WorkDispatcher<object> dispatcher = new(
+        WorkDispatcher<string> dispatcher = new(
             "test",
             8,
             (_, _) =>
             {
                 Interlocked.Increment(ref calls);
-                return Task.FromResult<object?>(Interlocked.Exchange(ref offered, 0) == 1 ? "item" : null);
+                return Task.FromResult<string?>(Interlocked.Exchange(ref offered, 0) == 1 ? "item" : null);
             },
-            _ => null,
-            (_, _) =>
+            item => item,
+            async (_, _) =>
             {
+                // The loop's look for more has come back empty and it sleeps: an announcement now is one it must act on.
+                await WaitUntilAsync(() => Volatile.Read(ref calls) == 2);
+                await Task.Delay(100);
+                whileRunning?.Invoke(signal);
+                await Task.Delay(100);
                 processed.TrySetResult();
-                return Task.CompletedTask;
             },
             _ => Task.FromResult<DateTimeOffset?>(null),
-            new WorkSignal(),
+            signal,
             TimeProvider.System,
             new PollingBackoff(TimeSpan.FromHours(1), TimeSpan.FromHours(1)),
             NullLogger.Instance,
@@ -64,5 +93,14 @@ public sealed class WorkDispatcherLeaseCallsTests
         await stop.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(10));
         return counted;
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using CancellationTokenSource timeout = new(TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            await Task.Delay(5, timeout.Token);
+        }
     }
 }

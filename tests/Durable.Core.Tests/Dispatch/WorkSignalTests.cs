@@ -44,4 +44,60 @@ public sealed class WorkSignalTests
         Assert.True(signal.WaitAsync().IsCompleted);
         Assert.False(abandoned.IsCompleted);
     }
+
+    [Fact]
+    public void Watch_NamedBetweenLeaseRoundAndWatch_UnwatchSaysLookAgain()
+    {
+        // An event for the instance was announced while the lease that brought it was on its way back.
+        WorkSignal signal = new();
+        long before = signal.Notifications;
+        signal.Notify("a");
+
+        signal.Watch("a", before);
+
+        Assert.True(signal.Unwatch("a"));
+    }
+
+    [Fact]
+    public void Watch_NamedBeforeTheLeaseRound_UnwatchSaysNoNeed()
+    {
+        // The announcement came before the lease round began, so that lease saw its work.
+        WorkSignal signal = new();
+        signal.Notify("a");
+        long before = signal.Notifications;
+
+        signal.Watch("a", before);
+        signal.Notify("b");
+
+        Assert.False(signal.Unwatch("a"));
+    }
+
+    [Fact]
+    public void Watch_UnnamedAnnouncementWhileWatched_UnwatchSaysLookAgain()
+    {
+        // Another host's work (its instance unknown) may be for this one.
+        WorkSignal signal = new();
+        signal.Watch("a", signal.Notifications);
+
+        signal.Notify();
+
+        Assert.True(signal.Unwatch("a"));
+        Assert.False(signal.Unwatch("a"));
+    }
+
+    [Fact]
+    public void Watch_MoreNamedAnnouncementsSinceTheRoundThanAreKept_CountsAsNamed()
+    {
+        // Too many to tell whether one of them was for this instance: looking again is the safe answer.
+        WorkSignal signal = new();
+        long before = signal.Notifications;
+        for (int i = 0; i < 1000; i++)
+        {
+            signal.Notify("other-" + i);
+        }
+
+        signal.Watch("a", before);
+
+        Assert.True(signal.Unwatch("a"));
+    }
 }
