@@ -71,4 +71,26 @@ public sealed class LogRedactionTests
             }
         }
     }
+
+    [Fact]
+    public void Log_ExceptionWhoseTextHoldsKeys_WrittenWithTheKeysHidden()
+    {
+        // Arrange: an exception (and its inner one) whose own text carries keys, as a URL in an HTTP client's error does.
+        LogCapture logs = new();
+        using ILoggerFactory factory = new FunctionsHost.Security.RedactingLoggerFactory(LoggerFactory.Create(b => b.AddProvider(logs)));
+        ILogger logger = factory.CreateLogger("Test");
+        InvalidOperationException error = new(
+            "GET http://h/api/x?code=OUTER-SECRET failed",
+            new HttpRequestException("x-functions-key: INNER-SECRET was refused"));
+
+        // Act
+        logger.LogError(error, "The call failed");
+
+        // Assert: the entry keeps what went wrong (types, the redacted messages), never a key.
+        LogCapture.Entry entry = Assert.Single(logs.Entries);
+        Assert.DoesNotContain("OUTER-SECRET", entry.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("INNER-SECRET", entry.ToString(), StringComparison.Ordinal);
+        Assert.Contains("System.InvalidOperationException: GET http://h/api/x?code=[redacted] failed", entry.Exception, StringComparison.Ordinal);
+        Assert.Contains("System.Net.Http.HttpRequestException: x-functions-key: [redacted] was refused", entry.Exception, StringComparison.Ordinal);
+    }
 }

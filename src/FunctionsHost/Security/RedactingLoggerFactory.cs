@@ -34,13 +34,14 @@ internal sealed class RedactingLoggerFactory(ILoggerFactory inner) : ILoggerFact
 
             string message = formatter(state, exception);
             IReadOnlyList<KeyValuePair<string, object?>> pairs = state as IReadOnlyList<KeyValuePair<string, object?>> ?? [];
+            Exception? shown = RedactedException.Of(exception);
             if (!RedactedState.Needed(pairs, message))
             {
-                inner.Log(logLevel, eventId, state, exception, formatter);
+                inner.Log(logLevel, eventId, state, shown, ReferenceEquals(shown, exception) ? formatter : (s, _) => formatter(s, exception));
                 return;
             }
 
-            inner.Log(logLevel, eventId, new RedactedState(pairs, LogRedaction.Redact(message)), exception, static (s, _) => s.ToString());
+            inner.Log(logLevel, eventId, new RedactedState(pairs, LogRedaction.Redact(message)), shown, static (s, _) => s.ToString());
         }
     }
 
