@@ -148,7 +148,8 @@ public sealed partial class PostgresOrchestrationStore
                     batch.Add(new(this.Sql("DELETE FROM $s.history WHERE hub = @hub AND instance_id = @id"), ("hub", this.hub), ("id", instanceId)));
                 }
 
-                // Children are created before the messages, which may be addressed to them.
+                // Children first: the episode's messages may be addressed to them. Before the fence too, so a lost lease rolls
+                // them back with the rest (this runs in an explicit transaction).
                 for (int i = 0; i < commit.NewInstances.Count; i++)
                 {
                     await this.CreateAsync(s, commit.NewInstances[i], childPayloads[i], now, cancellationToken).ConfigureAwait(false);
