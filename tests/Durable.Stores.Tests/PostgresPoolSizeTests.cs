@@ -3,7 +3,10 @@ using Npgsql;
 
 namespace Durable.Stores.Tests;
 
-/// <summary>How many connections one host may hold: bounded by default, the connection string's own value when it has one.</summary>
+/// <summary>
+/// How a host's pool is shaped: how many connections it may hold (bounded by default) and whether commands share them
+/// (multiplexed by default); the connection string's own values win.
+/// </summary>
 public sealed class PostgresPoolSizeTests
 {
     [Theory]
@@ -16,5 +19,19 @@ public sealed class PostgresPoolSizeTests
         await using PostgresDatabase database = PostgresDatabase.Open(new PostgresStoreOptions { ConnectionString = connectionString });
 
         Assert.Equal(expected, new NpgsqlConnectionStringBuilder(database.Source.ConnectionString).MaxPoolSize);
+    }
+
+    [Theory]
+    [InlineData("Host=127.0.0.1;Database=durable;Username=durable", true)]
+    [InlineData("Host=127.0.0.1;Database=durable;Username=durable;Multiplexing=false", false)]
+    [InlineData("Host=127.0.0.1;Database=durable;Username=durable;multiplexing=False", false)]
+    public async Task Open_Multiplexing_OnUnlessTheConnectionStringSaysOtherwise(string connectionString, bool expected)
+    {
+        // Opening builds the pools without connecting, so no server is needed.
+        await using PostgresDatabase database = PostgresDatabase.Open(new PostgresStoreOptions { ConnectionString = connectionString });
+
+        // The LISTEN connection is never multiplexed: it is unpooled, and holds its session.
+        Assert.Equal(expected, new NpgsqlConnectionStringBuilder(database.Source.ConnectionString).Multiplexing);
+        Assert.False(new NpgsqlConnectionStringBuilder(database.ListenSource.ConnectionString).Multiplexing);
     }
 }
