@@ -128,8 +128,9 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         // Multiplexing (commands of concurrent calls share connections and are written together) saved 8-15% of the CPU
         // per flow under load, host and server together, in every pair measured (docs/performance.md). Every store call
         // is one batch or an explicit transaction, which Npgsql gives a connection of its own, so a command waiting for a
-        // row lock only ever waits for a batch already running on another connection. Multiplexing=false opts out.
-        if (!Names(options.ConnectionString, "Multiplexing"))
+        // row lock only ever waits for a batch already running on another connection. Multiplexing=false opts out, and
+        // Pooling=false does too (Npgsql multiplexes pooled connections only).
+        if (!Names(options.ConnectionString, "Multiplexing") && builder.Pooling)
         {
             builder.Multiplexing = true;
         }

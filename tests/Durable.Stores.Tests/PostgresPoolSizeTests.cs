@@ -25,6 +25,7 @@ public sealed class PostgresPoolSizeTests
     [InlineData("Host=127.0.0.1;Database=durable;Username=durable", true)]
     [InlineData("Host=127.0.0.1;Database=durable;Username=durable;Multiplexing=false", false)]
     [InlineData("Host=127.0.0.1;Database=durable;Username=durable;multiplexing=False", false)]
+    [InlineData("Host=127.0.0.1;Database=durable;Username=durable;Pooling=false", false)]
     public async Task Open_Multiplexing_OnUnlessTheConnectionStringSaysOtherwise(string connectionString, bool expected)
     {
         // Opening builds the pools without connecting, so no server is needed.
