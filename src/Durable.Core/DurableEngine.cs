@@ -53,7 +53,7 @@ public sealed class DurableEngine : IAsyncDisposable
         this.logger = logger;
         TimeSpan pollingCap = options.MaxPollingInterval
             ?? (store is IWorkArrivalNotifier ? DurableEngineOptions.DefaultMaxPollingIntervalWithNotifications : DurableEngineOptions.DefaultMaxPollingInterval);
-        OrchestrationProcessor orchestrationProcessor = new(store, orchestrators, options, timeProvider, this.signals, logger, this.telemetry);
+        OrchestrationProcessor orchestrationProcessor = new(store, orchestrators, options, pollingCap, timeProvider, this.signals, logger, this.telemetry);
         ActivityProcessor activityProcessor = new(store, activities, options, timeProvider, this.signals, logger, this.telemetry);
         this.orchestrationDispatcher = new WorkDispatcher<OrchestrationWorkItem>(
             "Orchestration",

@@ -19,11 +19,15 @@ internal sealed class OrchestrationProcessor : WorkItemProcessor<OrchestrationWo
     private readonly IOrchestratorInvoker invoker;
     private readonly EngineSignals signals;
 
-    public OrchestrationProcessor(IOrchestrationStore store, IOrchestratorInvoker invoker, DurableEngineOptions options, TimeProvider time, EngineSignals signals, ILogger logger, DurableTelemetry telemetry)
+    // The longest an idle dispatcher sleeps before it asks the store for its next due time again.
+    private readonly TimeSpan pollingCap;
+
+    public OrchestrationProcessor(IOrchestrationStore store, IOrchestratorInvoker invoker, DurableEngineOptions options, TimeSpan pollingCap, TimeProvider time, EngineSignals signals, ILogger logger, DurableTelemetry telemetry)
         : base("orchestration", options, time, logger, telemetry)
     {
         this.store = store;
         this.invoker = invoker;
+        this.pollingCap = pollingCap;
         this.signals = signals;
     }
 
@@ -64,7 +68,7 @@ internal sealed class OrchestrationProcessor : WorkItemProcessor<OrchestrationWo
 
     protected override void OnCommitted(OrchestrationWorkItem workItem, OrchestrationCommit result)
     {
-        this.signals.Committed(workItem.Instance.InstanceId, result, this.Time.GetUtcNow(), this.Options.MaxPollingInterval ?? DurableEngineOptions.DefaultMaxPollingIntervalWithNotifications);
+        this.signals.Committed(workItem.Instance.InstanceId, result, this.Time.GetUtcNow(), this.pollingCap);
         if (result.Status.IsTerminal())
         {
             Logs.InstanceFinished(this.Logger, workItem.Instance.InstanceId, workItem.Instance.Name, result.Status);
