@@ -69,6 +69,13 @@ internal sealed class OrchestrationProcessor : WorkItemProcessor<OrchestrationWo
     protected override void OnCommitted(OrchestrationWorkItem workItem, OrchestrationCommit result)
     {
         this.signals.Committed(workItem.Instance.InstanceId, result, this.Time.GetUtcNow(), this.pollingCap);
+
+        // A full lease may have left messages behind that were there before it, so nobody announces them again.
+        if (workItem.Messages.Count >= this.Options.MaxMessagesPerEpisode)
+        {
+            this.signals.Orchestrations.Notify(workItem.Instance.InstanceId);
+        }
+
         if (result.Status.IsTerminal())
         {
             Logs.InstanceFinished(this.Logger, workItem.Instance.InstanceId, workItem.Instance.Name, result.Status);

@@ -119,4 +119,45 @@ public sealed class ExternalEventTests
         var status = await harness.WaitForStatusAsync(id, OrchestrationStatus.Failed);
         Assert.Contains("Event late not received in 00:00:30", (string?)status.Output);
     }
+
+    [Fact]
+    public async Task WaitForExternalEvent_MoreEventsThanOneEpisodeTakes_AllDeliveredWithoutWaitingForAPoll()
+    {
+        // Arrange: two messages per episode at most, and a clock that never moves, so the poll never comes: only the
+        // dispatcher looking again after a full episode delivers what that episode could not take.
+        TaskCompletionSource gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using EngineHarness harness = await EngineHarness.StartAsync(
+            f => f
+                .AddOrchestrator("Collect", async ctx =>
+                {
+                    await ctx.CallActivityAsync<int>("Hold", null);
+                    List<string> got = [];
+                    for (int i = 0; i < 5; i++)
+                    {
+                        got.Add(await ctx.WaitForExternalEvent<string>("item"));
+                    }
+
+                    return string.Join(",", got);
+                })
+                .AddActivity<object, int>("Hold", async (_, _) =>
+                {
+                    await gate.Task;
+                    return 0;
+                }),
+            t => new Durable.Core.Storage.InMemory.InMemoryOrchestrationStore(t),
+            configure: o => o.MaxMessagesPerEpisode = 2);
+        string id = await harness.Client.StartNewAsync("Collect", null, null);
+        await harness.WaitForHistoryAsync(id, "TaskScheduled");
+        for (int i = 1; i <= 5; i++)
+        {
+            await harness.Client.RaiseEventAsync(id, "item", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        // Act: the activity's result lands behind the five events, so episodes of two take them all in three rounds and more.
+        gate.SetResult();
+
+        // Assert
+        var status = await harness.WaitForStatusAsync(id, OrchestrationStatus.Completed);
+        Assert.Equal("1,2,3,4,5", (string?)status.Output);
+    }
 }
