@@ -65,7 +65,8 @@ public sealed class DurableEngine : IAsyncDisposable
             this.signals.Orchestrations,
             timeProvider,
             new PollingBackoff(options.MinPollingInterval, pollingCap),
-            logger);
+            logger,
+            moreWorkVisible: item => item.MoreWorkVisible);
         this.activityDispatcher = new WorkDispatcher<ActivityWorkItem>(
             "Activity",
             options.MaxConcurrentActivityFunctions,
@@ -83,7 +84,8 @@ public sealed class DurableEngine : IAsyncDisposable
 
             // A running activity holds no other work back, and the one change to the next wake-up it can make, a retry
             // delay, is signalled where it is written (ActivityProcessor.AbandonAsync).
-            lookAgainAfterEachItem: false);
+            lookAgainAfterEachItem: false,
+            moreWorkVisible: item => item.MoreWorkVisible);
     }
 
     /// <summary>The client for this engine's task hub.</summary>

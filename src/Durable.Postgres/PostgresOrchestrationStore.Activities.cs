@@ -17,13 +17,18 @@ public sealed partial class PostgresOrchestrationStore
                 DateTimeOffset expiration = PostgresRows.Time(now + leaseDuration.Ticks);
                 long token = LeaseTokens.New();
 
-                // SKIP LOCKED: a task another host is claiming right now is passed over, not waited for.
+                // SKIP LOCKED: a task another host is claiming right now is passed over, not waited for. Beside the claim,
+                // whether another task is leasable (the statement's snapshot still shows the claimed one free, so it is
+                // left out by its sequence): the dispatcher asks again at once only then.
                 return s.FirstAsync(
                     this.Sql(
-                        "UPDATE $s.tasks SET locked_by = @owner, lease_token = @token, lock_expiration = @exp, dequeue_count = dequeue_count + 1 WHERE sequence = (" +
-                        "  SELECT sequence FROM $s.tasks WHERE hub = @hub AND visible_time <= @now AND (locked_by IS NULL OR lock_expiration <= @now)" +
-                        "  ORDER BY visible_time, sequence LIMIT 1 FOR UPDATE SKIP LOCKED) " +
-                        $"RETURNING {PostgresRows.TaskColumns}"),
+                        "WITH leased AS (" +
+                        "  UPDATE $s.tasks SET locked_by = @owner, lease_token = @token, lock_expiration = @exp, dequeue_count = dequeue_count + 1 WHERE sequence = (" +
+                        "    SELECT sequence FROM $s.tasks WHERE hub = @hub AND visible_time <= @now AND (locked_by IS NULL OR lock_expiration <= @now)" +
+                        "    ORDER BY visible_time, sequence LIMIT 1 FOR UPDATE SKIP LOCKED) " +
+                        $"  RETURNING {PostgresRows.TaskColumns}) " +
+                        "SELECT l.*, EXISTS (SELECT 1 FROM $s.tasks t WHERE t.hub = @hub AND t.visible_time <= @now AND (t.locked_by IS NULL OR t.lock_expiration <= @now)" +
+                        "  AND t.sequence <> l.sequence) FROM leased l"),
                     r => PostgresRows.ReadTask(r, owner, token, expiration),
                     cancellationToken,
                     ("owner", owner),

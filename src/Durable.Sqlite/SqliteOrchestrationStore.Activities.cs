@@ -16,12 +16,22 @@ public sealed partial class SqliteOrchestrationStore
                 long now = SqliteRows.Ticks(this.time.GetUtcNow());
                 DateTimeOffset expiration = SqliteRows.Time(now + leaseDuration.Ticks);
                 long token = LeaseTokens.New();
+                // Whether there is one to lease, and another beside it: the dispatcher asks again at once only then.
+                long leasable = (long)s.Scalar(
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM tasks WHERE hub = $hub AND visible_time <= $now AND (locked_by IS NULL OR lock_expiration <= $now) LIMIT 2)",
+                    ("$hub", this.hub),
+                    ("$now", now))!;
+                if (leasable == 0)
+                {
+                    return null;
+                }
+
                 return s.First(
                     "UPDATE tasks SET locked_by = $owner, lease_token = $token, lock_expiration = $exp, dequeue_count = dequeue_count + 1 WHERE sequence = (" +
                     "  SELECT sequence FROM tasks WHERE hub = $hub AND visible_time <= $now AND (locked_by IS NULL OR lock_expiration <= $now)" +
                     "  ORDER BY visible_time, sequence LIMIT 1) " +
                     $"RETURNING {SqliteRows.TaskColumns}",
-                    r => SqliteRows.ReadTask(r, owner, token, expiration),
+                    r => SqliteRows.ReadTask(r, owner, token, expiration, moreWorkVisible: leasable > 1),
                     ("$owner", owner),
                     ("$token", token),
                     ("$exp", SqliteRows.Ticks(expiration)),

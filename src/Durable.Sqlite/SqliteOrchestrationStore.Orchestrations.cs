@@ -25,8 +25,18 @@ public sealed partial class SqliteOrchestrationStore
         "  ORDER BY m.visible_time, m.sequence LIMIT 1) " +
         "RETURNING " + SqliteRows.InstanceColumns;
 
+    // Whether another instance is leasable now, asked right after the claim in its transaction (which the claimed instance
+    // is then no longer): the dispatcher asks for more at once only when there is.
+    private const string MoreSql =
+        "SELECT EXISTS (SELECT 1 FROM inbox m CROSS JOIN instances i ON i.hub = m.hub AND i.instance_id = m.instance_id" +
+        "  WHERE m.hub = $hub AND m.visible_time <= $now AND (i.locked_by IS NULL OR i.lock_expiration <= $now){0})";
+
+    private const string SkipClause = " AND m.instance_id NOT IN (SELECT value FROM json_each($skip))";
+
     private static readonly string LeaseAnySql = string.Format(CultureInfo.InvariantCulture, LeaseSql, string.Empty);
-    private static readonly string LeaseSkippingSql = string.Format(CultureInfo.InvariantCulture, LeaseSql, " AND m.instance_id NOT IN (SELECT value FROM json_each($skip))");
+    private static readonly string LeaseSkippingSql = string.Format(CultureInfo.InvariantCulture, LeaseSql, SkipClause);
+    private static readonly string MoreAnySql = string.Format(CultureInfo.InvariantCulture, MoreSql, string.Empty);
+    private static readonly string MoreSkippingSql = string.Format(CultureInfo.InvariantCulture, MoreSql, SkipClause);
 
     /// <inheritdoc/>
     public async Task<OrchestrationWorkItem?> LeaseOrchestrationAsync(string owner, TimeSpan leaseDuration, int maxMessages, IReadOnlySet<string> skipInstanceIds, CancellationToken cancellationToken)
@@ -35,7 +45,7 @@ public sealed partial class SqliteOrchestrationStore
         ArgumentNullException.ThrowIfNull(skipInstanceIds);
         string? skip = skipInstanceIds.Count == 0 ? null : System.Text.Json.JsonSerializer.Serialize(skipInstanceIds);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
-        (InstanceRecord Instance, List<OrchestrationMessage> Messages, long Token, long Expiration)? leased = await this.Db.LeaseWriteAsync<(InstanceRecord, List<OrchestrationMessage>, long, long)?>(
+        (InstanceRecord Instance, List<OrchestrationMessage> Messages, long Token, long Expiration, bool More)? leased = await this.Db.LeaseWriteAsync<(InstanceRecord, List<OrchestrationMessage>, long, long, bool)?>(
             s =>
             {
                 long now = SqliteRows.Ticks(this.time.GetUtcNow());
@@ -62,7 +72,12 @@ public sealed partial class SqliteOrchestrationStore
 
                 // RETURNING yields rows in no promised order; the contract's order is visibility, then arrival.
                 messages.Sort((a, b) => a.VisibleTime != b.VisibleTime ? a.VisibleTime.CompareTo(b.VisibleTime) : a.SequenceNumber.CompareTo(b.SequenceNumber));
-                return (instance, messages, token, expiration);
+                bool more = Convert.ToBoolean(
+                    skip is null
+                        ? s.Scalar(MoreAnySql, ("$hub", this.hub), ("$now", now))
+                        : s.Scalar(MoreSkippingSql, ("$hub", this.hub), ("$now", now), ("$skip", skip)),
+                    CultureInfo.InvariantCulture);
+                return (instance, messages, token, expiration, more);
             },
             cancellationToken).ConfigureAwait(false);
         if (leased is not { } taken)
@@ -75,7 +90,7 @@ public sealed partial class SqliteOrchestrationStore
         // a replace or purge (terminal instances only) is caught by the commit's fence on the execution id. Should the
         // read fail, the lease runs out as after a crash.
         List<HistoryEvent> history = await this.Db.ReadAsync(s => this.ReadHistoryCached(s, taken.Instance), cancellationToken).ConfigureAwait(false);
-        return new OrchestrationWorkItem(taken.Instance, history, taken.Messages, owner, taken.Token, SqliteRows.Time(taken.Expiration));
+        return new OrchestrationWorkItem(taken.Instance, history, taken.Messages, owner, taken.Token, SqliteRows.Time(taken.Expiration)) { MoreWorkVisible = taken.More };
     }
 
     /// <inheritdoc/>

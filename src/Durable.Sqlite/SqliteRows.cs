@@ -55,11 +55,14 @@ internal static class SqliteRows
         r.GetInt32(4));
 
     /// <summary>A task row (<see cref="TaskColumns"/>) as a work item leased by <paramref name="owner"/> under <paramref name="leaseToken"/>.</summary>
-    public static ActivityWorkItem ReadTask(SqliteDataReader r, string owner, long leaseToken, DateTimeOffset leaseExpiration) => new(
+    public static ActivityWorkItem ReadTask(SqliteDataReader r, string owner, long leaseToken, DateTimeOffset leaseExpiration, bool moreWorkVisible) => new(
         r.GetInt64(0),
         new NewActivityTask(r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.IsDBNull(5) ? null : r.GetString(5), Time(r.GetInt64(6))),
         r.GetInt32(7),
         owner,
         leaseToken,
-        leaseExpiration);
+        leaseExpiration)
+    {
+        MoreWorkVisible = moreWorkVisible,
+    };
 }

@@ -6,7 +6,7 @@ namespace Durable.Core.Dispatch;
 /// <summary>
 /// The lease loop shared by orchestrations and activities: while a concurrency slot is free, lease a work
 /// item and process it in the background (several leases at once while every lease finds work); when there is
-/// none, sleep until the store's next due time, a notification (in-process, or from the store for work other
+/// none, or the store saw none beside what it leased, sleep until the store's next due time, a notification (in-process, or from the store for work other
 /// processes wrote), or the fallback poll, whose interval backs off while polls find nothing (<see cref="PollingBackoff"/>).
 /// </summary>
 /// <remarks>
@@ -31,6 +31,7 @@ internal sealed class WorkDispatcher<TItem>
     private readonly PollingBackoff polling;
     private readonly ILogger logger;
     private readonly bool lookAgainAfterEachItem;
+    private readonly Func<TItem, bool> moreWorkVisible;
     private readonly HashSet<Task> inFlight = [];
 
     // Keys of the items being processed (guarded by itself): what the next lease calls skip.
@@ -53,7 +54,8 @@ internal sealed class WorkDispatcher<TItem>
         TimeProvider time,
         PollingBackoff polling,
         ILogger logger,
-        bool lookAgainAfterEachItem = true)
+        bool lookAgainAfterEachItem = true,
+        Func<TItem, bool>? moreWorkVisible = null)
     {
         this.name = name;
         this.maxConcurrency = maxConcurrency;
@@ -66,6 +68,7 @@ internal sealed class WorkDispatcher<TItem>
         this.polling = polling;
         this.logger = logger;
         this.lookAgainAfterEachItem = lookAgainAfterEachItem;
+        this.moreWorkVisible = moreWorkVisible ?? (_ => true);
     }
 
     /// <summary>Runs until <paramref name="stopLeasing"/> is cancelled; then waits for work in flight.</summary>
@@ -146,7 +149,10 @@ internal sealed class WorkDispatcher<TItem>
                 this.pendingDue = null;
             }
 
-            if (leased.Items.Count == round)
+            // Ask again at once only while a lease saw more work beside its item. When none did, whatever is written
+            // from now on is announced, and the wait below wakes for it (a notification is kept until then).
+            bool more = leased.Items.Exists(item => this.moreWorkVisible(item));
+            if (more && leased.Items.Count == round)
             {
                 this.polling.Reset();
                 // Capped past the widest round: no count to overflow in a host that runs for years.
@@ -158,7 +164,10 @@ internal sealed class WorkDispatcher<TItem>
             if (leased.Items.Count > 0)
             {
                 this.polling.Reset();
-                continue;
+                if (more)
+                {
+                    continue;
+                }
             }
 
             Wake wake = await this.WaitForWorkAsync(stopLeasing).ConfigureAwait(false);

@@ -37,4 +37,10 @@ public sealed class ActivityWorkItem
 
     /// <summary>When the lease lapses unless renewed; updated by renewals.</summary>
     public DateTimeOffset LeaseExpiration { get; set; }
+
+    /// <summary>
+    /// Whether, when this lease was taken, another task could have been leased too (see
+    /// <see cref="OrchestrationWorkItem.MoreWorkVisible"/>). True unless the store looked and saw none.
+    /// </summary>
+    public bool MoreWorkVisible { get; init; } = true;
 }

@@ -45,4 +45,12 @@ public sealed class OrchestrationWorkItem
 
     /// <summary>When the lease lapses unless renewed; updated by renewals.</summary>
     public DateTimeOffset LeaseExpiration { get; set; }
+
+    /// <summary>
+    /// Whether, when this lease was taken, another instance could have been leased too (see
+    /// <see cref="IOrchestrationStore.LeaseOrchestrationAsync(string, TimeSpan, int, IReadOnlySet{string}, CancellationToken)"/>).
+    /// A dispatcher leases again at once only when true; otherwise it waits for a notification, which anything written
+    /// later brings. True unless the store looked and saw none.
+    /// </summary>
+    public bool MoreWorkVisible { get; init; } = true;
 }

@@ -11,22 +11,31 @@ namespace Durable.Core.Tests.Dispatch;
 public sealed class WorkDispatcherLeaseCallsTests
 {
     [Fact]
-    public async Task OneItem_NothingArrivedForItMeanwhile_LeaseThenOneEmptyLook()
+    public async Task OneItem_StoreSawNoMore_OnlyTheLease()
     {
-        int calls = await CountLeaseCallsForOneItemAsync(lookAgainAfterEachItem: true, whileRunning: null);
+        int calls = await CountLeaseCallsForOneItemAsync(moreWorkVisible: false, lookAgainAfterEachItem: true, whileRunning: null);
+
+        // No look for more (the store saw none beside the item), and none after the item: nothing was announced for its
+        // instance while it ran.
+        Assert.Equal(1, calls);
+    }
+
+    [Fact]
+    public async Task OneItem_StoreSawMoreOrCannotTell_LeaseThenOneLook()
+    {
+        int calls = await CountLeaseCallsForOneItemAsync(moreWorkVisible: true, lookAgainAfterEachItem: true, whileRunning: null);
 
         // The lease and one look for more (not two at once: one item found is most often the one that was announced).
-        // None after the item: nothing was announced for its instance while it ran.
         Assert.Equal(2, calls);
     }
 
     [Fact]
     public async Task OneItem_WorkForAnotherInstanceAnnouncedMeanwhile_NoLookForIt()
     {
-        int calls = await CountLeaseCallsForOneItemAsync(lookAgainAfterEachItem: true, whileRunning: s => s.Notify("other"));
+        int calls = await CountLeaseCallsForOneItemAsync(moreWorkVisible: false, lookAgainAfterEachItem: true, whileRunning: s => s.Notify("other"));
 
         // The announcement wakes the loop once (its look finds nothing here), but the item's end adds no look.
-        Assert.Equal(3, calls);
+        Assert.Equal(2, calls);
     }
 
     [Theory]
@@ -34,26 +43,27 @@ public sealed class WorkDispatcherLeaseCallsTests
     [InlineData(null)]
     public async Task OneItem_WorkForItsInstanceOrAnyAnnouncedMeanwhile_LooksAgainAfterIt(string? named)
     {
-        int calls = await CountLeaseCallsForOneItemAsync(lookAgainAfterEachItem: true, whileRunning: s => s.Notify(named));
+        int calls = await CountLeaseCallsForOneItemAsync(moreWorkVisible: false, lookAgainAfterEachItem: true, whileRunning: s => s.Notify(named));
 
         // The announcement's look skips the running item; so one more look once it is done.
-        Assert.Equal(4, calls);
-    }
-
-    [Fact]
-    public async Task OneItem_NotLookingAgainAfterIt_LeaseThenOneEmptyLook()
-    {
-        int calls = await CountLeaseCallsForOneItemAsync(lookAgainAfterEachItem: false, whileRunning: s => s.Notify("item"));
-
-        // The announcement's look, and none after the item.
         Assert.Equal(3, calls);
     }
 
+    [Fact]
+    public async Task OneItem_NotLookingAgainAfterIt_LeaseThenTheAnnouncementsLook()
+    {
+        int calls = await CountLeaseCallsForOneItemAsync(moreWorkVisible: false, lookAgainAfterEachItem: false, whileRunning: s => s.Notify("item"));
+
+        // The announcement's look, and none after the item.
+        Assert.Equal(2, calls);
+    }
+
     /// <summary>
-    /// Runs a dispatcher whose store holds one item (instance "item") and never polls; <paramref name="whileRunning"/>
-    /// announces work while the item runs, after the loop has gone idle. Counts lease calls once all is idle again.
+    /// Runs a dispatcher whose store holds one item (instance "item", leased saying <paramref name="moreWorkVisible"/>) and
+    /// never polls; <paramref name="whileRunning"/> announces work while the item runs, after the loop has gone idle.
+    /// Counts lease calls once all is idle again.
     /// </summary>
-    private static async Task<int> CountLeaseCallsForOneItemAsync(bool lookAgainAfterEachItem, Action<WorkSignal>? whileRunning)
+    private static async Task<int> CountLeaseCallsForOneItemAsync(bool moreWorkVisible, bool lookAgainAfterEachItem, Action<WorkSignal>? whileRunning)
     {
         int calls = 0;
         int offered = 1;
@@ -71,8 +81,9 @@ public sealed class WorkDispatcherLeaseCallsTests
             item => item,
             async (_, _) =>
             {
-                // The loop's look for more has come back empty and it sleeps: an announcement now is one it must act on.
-                await WaitUntilAsync(() => Volatile.Read(ref calls) == 2);
+                // The loop has gone to sleep (after its look for more, if it made one): an announcement now is one it must
+                // act on.
+                await WaitUntilAsync(() => Volatile.Read(ref calls) == (moreWorkVisible ? 2 : 1));
                 await Task.Delay(100);
                 whileRunning?.Invoke(signal);
                 await Task.Delay(100);
@@ -83,7 +94,8 @@ public sealed class WorkDispatcherLeaseCallsTests
             TimeProvider.System,
             new PollingBackoff(TimeSpan.FromHours(1), TimeSpan.FromHours(1)),
             NullLogger.Instance,
-            lookAgainAfterEachItem);
+            lookAgainAfterEachItem,
+            _ => moreWorkVisible);
         Task run = dispatcher.RunAsync(stop.Token, CancellationToken.None);
         await processed.Task.WaitAsync(TimeSpan.FromSeconds(10));
 

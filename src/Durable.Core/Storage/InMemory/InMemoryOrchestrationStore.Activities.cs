@@ -13,22 +13,23 @@ public sealed partial class InMemoryOrchestrationStore
         lock (this.gate)
         {
             DateTimeOffset now = this.time.GetUtcNow();
-            InMemoryTask? task = this.tasks.Values
+            List<InMemoryTask> leasable = [.. this.tasks.Values
                 .Where(t => t.VisibleTime <= now && (t.LeaseOwner is null || t.LeaseExpiration <= now))
                 .OrderBy(t => t.VisibleTime)
-                .ThenBy(t => t.Sequence)
-                .FirstOrDefault();
-            if (task is null)
+                .ThenBy(t => t.Sequence)];
+            if (leasable.Count == 0)
             {
                 return Task.FromResult<ActivityWorkItem?>(null);
             }
+
+            InMemoryTask task = leasable[0];
 
             task.LeaseOwner = owner;
             task.LeaseToken = LeaseTokens.New();
             task.LeaseExpiration = now + leaseDuration;
             task.DequeueCount++;
             NewActivityTask leased = task.Task with { VisibleTime = task.VisibleTime };
-            return Task.FromResult<ActivityWorkItem?>(new ActivityWorkItem(task.Sequence, leased, task.DequeueCount, owner, task.LeaseToken, task.LeaseExpiration));
+            return Task.FromResult<ActivityWorkItem?>(new ActivityWorkItem(task.Sequence, leased, task.DequeueCount, owner, task.LeaseToken, task.LeaseExpiration) { MoreWorkVisible = leasable.Count > 1 });
         }
     }
 

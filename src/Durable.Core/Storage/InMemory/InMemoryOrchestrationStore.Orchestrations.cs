@@ -13,15 +13,17 @@ public sealed partial class InMemoryOrchestrationStore
         lock (this.gate)
         {
             DateTimeOffset now = this.time.GetUtcNow();
-            InMemoryMessage? first = this.inbox.Values
+            List<InMemoryMessage> leasable = [.. this.inbox.Values
                 .Where(m => m.VisibleTime <= now && !this.instances[m.InstanceId].IsLeased(now) && !skipInstanceIds.Contains(m.InstanceId))
                 .OrderBy(m => m.VisibleTime)
-                .ThenBy(m => m.Sequence)
-                .FirstOrDefault();
-            if (first is null)
+                .ThenBy(m => m.Sequence)];
+            if (leasable.Count == 0)
             {
                 return Task.FromResult<OrchestrationWorkItem?>(null);
             }
+
+            InMemoryMessage first = leasable[0];
+            bool more = leasable.Exists(m => m.InstanceId != first.InstanceId);
 
             InMemoryInstance state = this.instances[first.InstanceId];
             state.LeaseOwner = owner;
@@ -34,7 +36,7 @@ public sealed partial class InMemoryOrchestrationStore
                 messages.Add(new OrchestrationMessage(m.Sequence, m.InstanceId, m.ExecutionId, m.Event, m.VisibleTime, m.DequeueCount));
             }
 
-            return Task.FromResult<OrchestrationWorkItem?>(new OrchestrationWorkItem(state.Record, [.. state.History], messages, owner, state.LeaseToken, state.LeaseExpiration));
+            return Task.FromResult<OrchestrationWorkItem?>(new OrchestrationWorkItem(state.Record, [.. state.History], messages, owner, state.LeaseToken, state.LeaseExpiration) { MoreWorkVisible = more });
         }
     }
 
