@@ -46,6 +46,75 @@ public sealed class WorkSignalTests
     }
 
     [Fact]
+    public void PendingFromBeforeTheLastLeaseBegan_Dropped_TheWaitIsForANewOne()
+    {
+        // The lease that began after it saw its work: waking for it would cost an empty lease.
+        WorkSignal signal = new();
+        signal.Notify("a");
+        long leaseBegan = signal.Notifications;
+
+        Task waiting = signal.WaitAsync(leaseBegan);
+        bool completedAtOnce = waiting.IsCompleted;
+        signal.Notify("b");
+
+        Assert.False(completedAtOnce);
+        Assert.True(waiting.IsCompleted);
+    }
+
+    [Fact]
+    public void PendingFromAfterTheLastLeaseBegan_WaitCompletesAtOnce()
+    {
+        WorkSignal signal = new();
+        signal.Notify("a");
+        long leaseBegan = signal.Notifications;
+        signal.Notify("b");
+
+        Assert.True(signal.WaitAsync(leaseBegan).IsCompleted);
+    }
+
+    [Fact]
+    public void NotifiedForAWatchedInstance_NoWakeUp_ButUnwatchSaysLookAgain()
+    {
+        // The instance runs here, so a lease now would skip it; the look once it is done is what finds its work.
+        WorkSignal signal = new();
+        signal.Watch("a", signal.Notifications);
+
+        signal.Notify("a");
+
+        Assert.False(signal.WaitAsync().IsCompleted);
+        Assert.True(signal.Unwatch("a"));
+    }
+
+    [Fact]
+    public void PendingOnlyForAnInstanceWatchedSince_Dropped_ItsLookComesAfterIt()
+    {
+        // An activity's result for "a" was announced while the lease bringing "a" was on its way back.
+        WorkSignal signal = new();
+        long leaseBegan = signal.Notifications;
+        signal.Notify("a");
+        signal.Watch("a", leaseBegan);
+
+        bool wokeAtOnce = signal.WaitAsync(leaseBegan).IsCompleted;
+
+        Assert.False(wokeAtOnce);
+        Assert.True(signal.Unwatch("a"));
+    }
+
+    [Theory]
+    [InlineData("b")]
+    [InlineData(null)]
+    public void PendingForAnotherInstanceOrAnyBesideAWatchedOne_WaitCompletesAtOnce(string? other)
+    {
+        WorkSignal signal = new();
+        long leaseBegan = signal.Notifications;
+        signal.Notify("a");
+        signal.Notify(other);
+        signal.Watch("a", leaseBegan);
+
+        Assert.True(signal.WaitAsync(leaseBegan).IsCompleted);
+    }
+
+    [Fact]
     public void Watch_NamedBetweenLeaseRoundAndWatch_UnwatchSaysLookAgain()
     {
         // An event for the instance was announced while the lease that brought it was on its way back.
