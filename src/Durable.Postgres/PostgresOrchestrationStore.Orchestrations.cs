@@ -9,10 +9,6 @@ public sealed partial class PostgresOrchestrationStore
 {
     private const string AbandonedOwner = "(abandoned)";
 
-    // The claim's last column: whether another instance was leasable beside the one claimed (after the instance's and
-    // a message's columns).
-    private const int MoreColumn = PostgresRows.InstanceColumnCount + 6;
-
     // The lease is on (instance, execution, owner, token) and must still be live by the store's clock: a later lease of
     // the same owner, or the lease of an instance replaced by a new start while a work item for its old execution was
     // in flight, is a different lease.
@@ -28,9 +24,10 @@ public sealed partial class PostgresOrchestrationStore
     /// nearly empty) as a scan of every instance per message. The pick is an uncorrelated scalar subquery, run once:
     /// joined as a derived table it may be re-scanned per candidate row, claiming every instance at once. The message
     /// row is locked too, so a message another host's episode consumed meanwhile is noticed; a claim that comes back
-    /// without messages all the same is released. Beside the claim it says whether another instance was leasable, checked
-    /// the same way without locks (the statement's snapshot still shows the claimed instance free, so it is left out by
-    /// id); work another host is claiming right now counts, which errs toward looking once more.
+    /// without messages all the same is released. It does not say whether more is leasable
+    /// (<see cref="OrchestrationWorkItem.MoreWorkVisible"/> stays true): saying "no" means looking at every visible
+    /// message, those of the instances running included, and each way of doing so in the claim measured a slower claim
+    /// at concurrency 50 (docs/performance.md).
     /// </remarks>
     public async Task<OrchestrationWorkItem?> LeaseOrchestrationAsync(string owner, TimeSpan leaseDuration, int maxMessages, IReadOnlySet<string> skipInstanceIds, CancellationToken cancellationToken)
     {
@@ -51,7 +48,7 @@ public sealed partial class PostgresOrchestrationStore
 
         // One round trip: the claim with its messages (one row each, the instance's columns repeated), then the leased
         // instance's history, found by this very lease (the partial lease index serves lock_expiration = @exp).
-        (List<(InstanceRecord Instance, OrchestrationMessage? Message, bool More)> rows, List<(long Sequence, string Payload)> historyRows) = await this.Db.ClaimAsync(
+        (List<(InstanceRecord Instance, OrchestrationMessage? Message)> rows, List<(long Sequence, string Payload)> historyRows) = await this.Db.ClaimAsync(
             s => s.QueryBothAsync(
                 new PostgresStatement(
                     this.Sql(
@@ -68,13 +65,8 @@ public sealed partial class PostgresOrchestrationStore
                         "  UPDATE $s.inbox SET dequeue_count = dequeue_count + 1 WHERE sequence IN (" +
                         "    SELECT sequence FROM $s.inbox WHERE hub = @hub AND instance_id = (SELECT instance_id FROM leased) AND visible_time <= @now" +
                         "    ORDER BY visible_time, sequence LIMIT @max) " +
-                        $"  RETURNING {PostgresRows.MessageColumns}), " +
-                        "more AS MATERIALIZED (" +
-                        "  SELECT EXISTS (SELECT 1 FROM $s.inbox m" +
-                        "    WHERE m.hub = @hub AND m.visible_time <= @now AND m.instance_id <> l.instance_id AND NOT (m.instance_id = ANY(@skip))" +
-                        "    AND EXISTS (SELECT 1 FROM $s.instances c WHERE c.hub = @hub AND c.instance_id = m.instance_id" +
-                        "      AND (c.locked_by IS NULL OR c.lock_expiration <= @now) OFFSET 0)) AS more FROM leased l) " +
-                        "SELECT leased.*, taken.*, more.more FROM leased CROSS JOIN more LEFT JOIN taken ON true"),
+                        $"  RETURNING {PostgresRows.MessageColumns}) " +
+                        "SELECT leased.*, taken.* FROM leased LEFT JOIN taken ON true"),
                     ("owner", owner),
                     ("token", token),
                     ("exp", expiration),
@@ -82,7 +74,7 @@ public sealed partial class PostgresOrchestrationStore
                     ("now", now),
                     ("skip", skip),
                     ("max", maxMessages)),
-                r => (PostgresRows.ReadInstance(r), r.IsDBNull(PostgresRows.InstanceColumnCount) ? null : PostgresRows.ReadMessage(r, PostgresRows.InstanceColumnCount), r.GetBoolean(MoreColumn)),
+                r => (PostgresRows.ReadInstance(r), r.IsDBNull(PostgresRows.InstanceColumnCount) ? null : PostgresRows.ReadMessage(r, PostgresRows.InstanceColumnCount)),
                 new PostgresStatement(
                     this.Sql(
                         "SELECT sequence, payload FROM $s.history WHERE hub = @hub AND instance_id = (" +
@@ -121,7 +113,7 @@ public sealed partial class PostgresOrchestrationStore
         messages.Sort((a, b) => a.VisibleTime != b.VisibleTime ? a.VisibleTime.CompareTo(b.VisibleTime) : a.SequenceNumber.CompareTo(b.SequenceNumber));
 
         List<Durable.Core.History.HistoryEvent> history = this.ParseHistory(instance, historyRows);
-        return new OrchestrationWorkItem(instance, history, messages, owner, token, PostgresRows.Time(expiration)) { MoreWorkVisible = rows[0].More };
+        return new OrchestrationWorkItem(instance, history, messages, owner, token, PostgresRows.Time(expiration));
     }
 
     /// <inheritdoc/>

@@ -9,6 +9,12 @@ namespace Durable.Stores.Tests;
 /// </content>
 public abstract partial class StoreContractTests
 {
+    /// <summary>
+    /// Whether the store looks for more orchestration work when it leases (one that does not always says there may be
+    /// more, which costs the dispatcher an extra lease but never misses work).
+    /// </summary>
+    protected virtual bool LooksForMoreOrchestrationWork => true;
+
     [Fact]
     public async Task LeaseOrchestration_OnlyInstanceWithWork_NoMoreWorkVisible()
     {
@@ -19,7 +25,7 @@ public abstract partial class StoreContractTests
         OrchestrationWorkItem item = await this.LeaseExpectedAsync("verify-1");
 
         // Assert
-        Assert.False(item.MoreWorkVisible);
+        Assert.Equal(!this.LooksForMoreOrchestrationWork, item.MoreWorkVisible);
     }
 
     [Fact]
@@ -35,7 +41,7 @@ public abstract partial class StoreContractTests
 
         // Assert
         Assert.True(first.MoreWorkVisible);
-        Assert.False(second.MoreWorkVisible);
+        Assert.Equal(!this.LooksForMoreOrchestrationWork, second.MoreWorkVisible);
     }
 
     [Fact]
@@ -57,7 +63,7 @@ public abstract partial class StoreContractTests
         // Assert
         Assert.NotNull(item);
         Assert.Equal("verify-4", item.Instance.InstanceId);
-        Assert.False(item.MoreWorkVisible);
+        Assert.Equal(!this.LooksForMoreOrchestrationWork, item.MoreWorkVisible);
     }
 
     [Fact]
@@ -74,7 +80,7 @@ public abstract partial class StoreContractTests
         // Assert: the third waits for this lease to end, and the dispatcher looks again then, so it is not "more" now.
         Assert.NotNull(item);
         Assert.Equal(2, item.Messages.Count);
-        Assert.False(item.MoreWorkVisible);
+        Assert.Equal(!this.LooksForMoreOrchestrationWork, item.MoreWorkVisible);
     }
 
     [Fact]
