@@ -16,6 +16,7 @@ public sealed partial class SqliteOrchestrationStore
                 long now = SqliteRows.Ticks(this.time.GetUtcNow());
                 DateTimeOffset expiration = SqliteRows.Time(now + leaseDuration.Ticks);
                 long token = LeaseTokens.New();
+
                 // Whether there is one to lease, and another beside it: the dispatcher asks again at once only then.
                 long leasable = (long)s.Scalar(
                     "SELECT COUNT(*) FROM (SELECT 1 FROM tasks WHERE hub = $hub AND visible_time <= $now AND (locked_by IS NULL OR lock_expiration <= $now) LIMIT 2)",

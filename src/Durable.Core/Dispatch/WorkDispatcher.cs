@@ -6,8 +6,9 @@ namespace Durable.Core.Dispatch;
 /// <summary>
 /// The lease loop shared by orchestrations and activities: while a concurrency slot is free, lease a work
 /// item and process it in the background (several leases at once while every lease finds work); when there is
-/// none, or the store saw none beside what it leased, sleep until the store's next due time, a notification (in-process, or from the store for work other
-/// processes wrote), or the fallback poll, whose interval backs off while polls find nothing (<see cref="PollingBackoff"/>).
+/// none, or the store saw none beside what it leased, sleep until the store's next due time, a notification
+/// (in-process, or from the store for work other processes wrote), or the fallback poll, whose interval backs off
+/// while polls find nothing (<see cref="PollingBackoff"/>).
 /// </summary>
 /// <remarks>
 /// Every lease call names the work this dispatcher is still running (by <c>runningKey</c>), and the store skips it: an
