@@ -171,7 +171,7 @@ internal sealed class WorkDispatcher<TItem>
                 }
             }
 
-            Wake wake = await this.WaitForWorkAsync(notificationsBefore, stopLeasing).ConfigureAwait(false);
+            Wake wake = await this.WaitForWorkAsync(stopLeasing).ConfigureAwait(false);
             if (wake == Wake.Notified)
             {
                 this.polling.Reset();
@@ -317,12 +317,11 @@ internal sealed class WorkDispatcher<TItem>
 
     /// <summary>
     /// Sleeps until the earliest of: a notification, the next due time (exact), or the fallback poll. Says which
-    /// one ended the sleep, so the loop can grow or reset the poll interval. A notification from before the last lease
-    /// round (<paramref name="seenBy"/>) is not waited for: that round saw its work.
+    /// one ended the sleep, so the loop can grow or reset the poll interval.
     /// </summary>
-    private async Task<Wake> WaitForWorkAsync(long seenBy, CancellationToken cancellationToken)
+    private async Task<Wake> WaitForWorkAsync(CancellationToken cancellationToken)
     {
-        Task notified = this.signal.WaitAsync(seenBy);
+        Task notified = this.signal.WaitAsync();
         try
         {
             if (notified.IsCompleted)

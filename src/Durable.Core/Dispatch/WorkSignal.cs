@@ -16,12 +16,11 @@ namespace Durable.Core.Dispatch;
 /// </remarks>
 internal sealed class WorkSignal
 {
-    // Enough for every notification during one lease call on a busy host; an older start counts as named (for a watch)
-    // and as unseen (for a wait).
+    // Enough for every named notification during one lease call on a busy host; an older start counts as named.
     private const int RecentCapacity = 256;
 
     private readonly object gate = new();
-    private readonly (long Number, string? InstanceId)[] recent = new (long, string?)[RecentCapacity];
+    private readonly (long Number, string InstanceId)[] recent = new (long, string)[RecentCapacity];
     private readonly Dictionary<string, Watched> watched = new(StringComparer.Ordinal);
     private long notifications;
     private long lastUnnamed;
@@ -43,29 +42,23 @@ internal sealed class WorkSignal
     /// <summary>Wakes the current waiter, or the next one if nobody waits now; for work of any instance.</summary>
     public void Notify() => this.Notify(null);
 
-    /// <summary>
-    /// Wakes the current waiter, or the next one if nobody waits now; for work of <paramref name="instanceId"/> (null: any).
-    /// Work of a watched instance wakes nobody: it is marked for the look after that instance's item (<see cref="Unwatch"/>).
-    /// </summary>
+    /// <summary>Wakes the current waiter, or the next one if nobody waits now; for work of <paramref name="instanceId"/> (null: any).</summary>
     public void Notify(string? instanceId)
     {
         TaskCompletionSource? woken;
         lock (this.gate)
         {
             long number = ++this.notifications;
-            this.recent[number % RecentCapacity] = (number, instanceId);
             if (instanceId is null)
             {
                 this.lastUnnamed = number;
             }
             else
             {
+                this.recent[number % RecentCapacity] = (number, instanceId);
                 if (this.watched.TryGetValue(instanceId, out Watched? watch))
                 {
-                    // Its instance runs here, so a lease now would skip it: the look once it is done (Unwatch) finds
-                    // this work, and waking for it now would only cost an empty lease.
                     watch.Named = true;
-                    return;
                 }
             }
 
@@ -84,25 +77,14 @@ internal sealed class WorkSignal
     /// Completes at the next notification (at once, consuming it, if one is pending). Call <see cref="StopWaiting"/>
     /// when the wait ends for another reason, so a later notification is kept for the next wait.
     /// </summary>
-    public Task WaitAsync() => this.WaitAsync(seenBy: -1);
-
-    /// <summary>
-    /// As <see cref="WaitAsync()"/>, but a pending notification is dropped unless one numbered above
-    /// <paramref name="seenBy"/> (<see cref="Notifications"/> read before the last lease round began) is for work no look
-    /// is due for yet. Work announced before that round was seen by its store reads (it was written before them); work of
-    /// an instance watched now is looked for once its item is done.
-    /// </summary>
-    public Task WaitAsync(long seenBy)
+    public Task WaitAsync()
     {
         lock (this.gate)
         {
             if (this.pending)
             {
                 this.pending = false;
-                if (this.AnyUnseenSince(seenBy))
-                {
-                    return Task.CompletedTask;
-                }
+                return Task.CompletedTask;
             }
 
             this.waiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -133,7 +115,7 @@ internal sealed class WorkSignal
             bool named = since < this.notifications - RecentCapacity;
             for (long n = Math.Max(since + 1, this.notifications - RecentCapacity + 1); n <= this.notifications && !named; n++)
             {
-                (long number, string? id) = this.recent[n % RecentCapacity];
+                (long number, string id) = this.recent[n % RecentCapacity];
                 named = number == n && string.Equals(id, instanceId, StringComparison.Ordinal);
             }
 
@@ -148,26 +130,6 @@ internal sealed class WorkSignal
         {
             return this.watched.Remove(instanceId, out Watched? watch) && (watch.Named || this.lastUnnamed > watch.Since);
         }
-    }
-
-    // Under the gate. Past the kept window, any counts as unseen.
-    private bool AnyUnseenSince(long seenBy)
-    {
-        if (seenBy < this.notifications - RecentCapacity)
-        {
-            return true;
-        }
-
-        for (long n = seenBy + 1; n <= this.notifications; n++)
-        {
-            string? id = this.recent[n % RecentCapacity].InstanceId;
-            if (id is null || !this.watched.ContainsKey(id))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private sealed class Watched(long since)

@@ -21,15 +21,6 @@ public sealed class WorkDispatcherLeaseCallsTests
     }
 
     [Fact]
-    public async Task OneItem_AnnouncedBeforeItsLease_OnlyTheLease()
-    {
-        int calls = await CountLeaseCallsForOneItemAsync(moreWorkVisible: false, lookAgainAfterEachItem: true, whileRunning: null, announcedFirst: true);
-
-        // The lease began after the announcement and took its work: no wake-up for it afterwards.
-        Assert.Equal(1, calls);
-    }
-
-    [Fact]
     public async Task OneItem_StoreSawMoreOrCannotTell_LeaseThenOneLook()
     {
         int calls = await CountLeaseCallsForOneItemAsync(moreWorkVisible: true, lookAgainAfterEachItem: true, whileRunning: null);
@@ -47,19 +38,12 @@ public sealed class WorkDispatcherLeaseCallsTests
         Assert.Equal(2, calls);
     }
 
-    [Fact]
-    public async Task OneItem_WorkForItsInstanceAnnouncedMeanwhile_OneLookAfterIt()
+    [Theory]
+    [InlineData("item")]
+    [InlineData(null)]
+    public async Task OneItem_WorkForItsInstanceOrAnyAnnouncedMeanwhile_LooksAgainAfterIt(string? named)
     {
-        int calls = await CountLeaseCallsForOneItemAsync(moreWorkVisible: false, lookAgainAfterEachItem: true, whileRunning: s => s.Notify("item"));
-
-        // No look while it runs (a lease would skip it), one once it is done.
-        Assert.Equal(2, calls);
-    }
-
-    [Fact]
-    public async Task OneItem_WorkForAnyInstanceAnnouncedMeanwhile_LooksNowAndAfterIt()
-    {
-        int calls = await CountLeaseCallsForOneItemAsync(moreWorkVisible: false, lookAgainAfterEachItem: true, whileRunning: s => s.Notify(null));
+        int calls = await CountLeaseCallsForOneItemAsync(moreWorkVisible: false, lookAgainAfterEachItem: true, whileRunning: s => s.Notify(named));
 
         // The announcement's look skips the running item; so one more look once it is done.
         Assert.Equal(3, calls);
@@ -76,11 +60,10 @@ public sealed class WorkDispatcherLeaseCallsTests
 
     /// <summary>
     /// Runs a dispatcher whose store holds one item (instance "item", leased saying <paramref name="moreWorkVisible"/>) and
-    /// never polls; <paramref name="announcedFirst"/> announces the item before the loop starts, and
-    /// <paramref name="whileRunning"/> announces work while the item runs, after the loop has gone idle. Counts lease calls
-    /// once all is idle again.
+    /// never polls; <paramref name="whileRunning"/> announces work while the item runs, after the loop has gone idle.
+    /// Counts lease calls once all is idle again.
     /// </summary>
-    private static async Task<int> CountLeaseCallsForOneItemAsync(bool moreWorkVisible, bool lookAgainAfterEachItem, Action<WorkSignal>? whileRunning, bool announcedFirst = false)
+    private static async Task<int> CountLeaseCallsForOneItemAsync(bool moreWorkVisible, bool lookAgainAfterEachItem, Action<WorkSignal>? whileRunning)
     {
         int calls = 0;
         int offered = 1;
@@ -113,11 +96,6 @@ public sealed class WorkDispatcherLeaseCallsTests
             NullLogger.Instance,
             lookAgainAfterEachItem,
             _ => moreWorkVisible);
-        if (announcedFirst)
-        {
-            signal.Notify("item");
-        }
-
         Task run = dispatcher.RunAsync(stop.Token, CancellationToken.None);
         await processed.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
