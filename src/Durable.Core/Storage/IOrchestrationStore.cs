@@ -63,7 +63,9 @@ public interface IOrchestrationStore : IAsyncDisposable
     /// visible row is earliest go first. Instances in <paramref name="skipInstanceIds"/> are never leased: a dispatcher
     /// names the instances it is still running, so an episode whose lease lapsed (a commit kept through a store outage)
     /// never runs beside its own next lease. Every lease gets a new <see cref="OrchestrationWorkItem.LeaseToken"/>.
-    /// Null when there is no such instance.
+    /// Null when there is no such instance. <see cref="OrchestrationWorkItem.MoreWorkVisible"/> is false only when no other
+    /// instance could have been leased by this call (instances held by a live lease or skipped do not count, nor the
+    /// leased instance's own messages beyond <paramref name="maxMessages"/>).
     /// </summary>
     Task<OrchestrationWorkItem?> LeaseOrchestrationAsync(string owner, TimeSpan leaseDuration, int maxMessages, IReadOnlySet<string> skipInstanceIds, CancellationToken cancellationToken);
 
@@ -91,6 +93,7 @@ public interface IOrchestrationStore : IAsyncDisposable
 
     /// <summary>
     /// Leases the oldest visible activity task without a live lease, incrementing its dequeue count; null when none.
+    /// <see cref="ActivityWorkItem.MoreWorkVisible"/> is false only when no other task could have been leased by this call.
     /// </summary>
     Task<ActivityWorkItem?> LeaseActivityAsync(string owner, TimeSpan leaseDuration, CancellationToken cancellationToken);
 
