@@ -15,21 +15,23 @@ public sealed partial class SqliteOrchestrationStore
     // different lease.
     private const string LeaseHeld = "hub = $hub AND instance_id = $id AND execution_id = $leasedExec AND locked_by = $owner AND lease_token = $token AND lock_expiration > $now";
 
-    // Pick and claim in one statement. CROSS JOIN fixes the join order: walk the inbox in visibility order (index
+    // The visible messages of free instances. CROSS JOIN fixes the join order: walk the inbox in visibility order (index
     // ix_inbox_visible) and stop at the first row whose instance is free, instead of walking every idle instance
     // looking for messages. {0} is empty, or the clause skipping the instances the caller still runs.
+    private const string LeasableMessages =
+        "inbox m CROSS JOIN instances i ON i.hub = m.hub AND i.instance_id = m.instance_id" +
+        "  WHERE m.hub = $hub AND m.visible_time <= $now AND (i.locked_by IS NULL OR i.lock_expiration <= $now){0}";
+
+    // Pick and claim in one statement.
     private const string LeaseSql =
         "UPDATE instances SET locked_by = $owner, lease_token = $token, lock_expiration = $exp WHERE hub = $hub AND instance_id = (" +
-        "  SELECT m.instance_id FROM inbox m CROSS JOIN instances i ON i.hub = m.hub AND i.instance_id = m.instance_id" +
-        "  WHERE m.hub = $hub AND m.visible_time <= $now AND (i.locked_by IS NULL OR i.lock_expiration <= $now){0}" +
+        "  SELECT m.instance_id FROM " + LeasableMessages +
         "  ORDER BY m.visible_time, m.sequence LIMIT 1) " +
         "RETURNING " + SqliteRows.InstanceColumns;
 
     // Whether another instance is leasable now, asked right after the claim in its transaction (which the claimed instance
     // is then no longer): the dispatcher asks for more at once only when there is.
-    private const string MoreSql =
-        "SELECT EXISTS (SELECT 1 FROM inbox m CROSS JOIN instances i ON i.hub = m.hub AND i.instance_id = m.instance_id" +
-        "  WHERE m.hub = $hub AND m.visible_time <= $now AND (i.locked_by IS NULL OR i.lock_expiration <= $now){0})";
+    private const string MoreSql = "SELECT EXISTS (SELECT 1 FROM " + LeasableMessages + ")";
 
     private const string SkipClause = " AND m.instance_id NOT IN (SELECT value FROM json_each($skip))";
 
