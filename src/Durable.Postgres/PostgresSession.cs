@@ -161,18 +161,18 @@ internal sealed class PostgresSession
 
     private static NpgsqlBatchCommand Command(PostgresStatement statement)
     {
-        NpgsqlBatchCommand command = new(statement.Sql);
-        foreach ((string name, object? value) in statement.Parameters)
+        if (statement.Parameters.Length == 0)
+        {
+            // Left to Npgsql, which splits a text of several statements (a migration script) into several.
+            return new NpgsqlBatchCommand(statement.Sql);
+        }
+
+        PostgresPositionalSql positional = PostgresPositionalSql.Of(statement.Sql);
+        NpgsqlBatchCommand command = new(positional.Sql);
+        foreach (object? value in positional.Values(statement.Parameters))
         {
             // Every nullable column the store writes is text: a typed null spares the server guessing its type.
-            if (value is null)
-            {
-                command.Parameters.Add(new NpgsqlParameter(name, NpgsqlTypes.NpgsqlDbType.Text) { Value = DBNull.Value });
-            }
-            else
-            {
-                command.Parameters.AddWithValue(name, value);
-            }
+            command.Parameters.Add(value is null ? new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text, Value = DBNull.Value } : new NpgsqlParameter { Value = value });
         }
 
         return command;
