@@ -41,6 +41,10 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
     private PostgresWorkListener? listener;
     private bool disposed;
 
+    // Set once the schema is known to be in place: the host opens the store to check it before it listens, and the
+    // engine's start opens it again (it also runs without the host).
+    private bool initialized;
+
     /// <summary>Creates the store; <see cref="InitializeAsync"/> connects and migrates.</summary>
     /// <param name="options">Connection string, task hub, schema and retry budget; validated here.</param>
     /// <param name="timeProvider">The clock for visibility and leases: SQL never reads the server's clock.</param>
@@ -69,13 +73,19 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
     /// <remarks>
     /// Connects, then creates the schema or brings it to <see cref="PostgresSchema.CurrentVersion"/> in one
     /// transaction holding an advisory lock, so hosts starting at once neither collide nor migrate twice.
-    /// A database written by a newer build is refused.
+    /// A database written by a newer build is refused. A second call on the same object after a successful one returns at
+    /// once.
     /// </remarks>
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         lock (this.openGate)
         {
             ObjectDisposedException.ThrowIf(this.disposed, this);
+            if (this.initialized)
+            {
+                return;
+            }
+
             this.database ??= PostgresDatabase.Open(this.options);
             this.notifier ??= new PostgresWorkNotifier(this.database, this.channel, this.Notice);
         }
@@ -114,6 +124,7 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
         {
             ObjectDisposedException.ThrowIf(this.disposed, this);
             this.earlyAnalyze ??= new PostgresEarlyAnalyze(this.Db, this.Sql("ANALYZE $s.instances, $s.inbox, $s.tasks, $s.history"));
+            this.initialized = true;
         }
     }
 

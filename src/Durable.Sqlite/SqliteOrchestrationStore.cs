@@ -35,6 +35,10 @@ public sealed partial class SqliteOrchestrationStore : IOrchestrationStore, ISto
     private SqliteDatabase? database;
     private bool disposed;
 
+    // Set once the schema is known to be in place: the host opens the store to check it before it listens, and the
+    // engine's start opens it again (it also runs without the host).
+    private bool initialized;
+
     /// <summary>Creates the store; <see cref="InitializeAsync"/> opens the file.</summary>
     /// <param name="options">File, task hub, durability and busy budget; validated here.</param>
     /// <param name="timeProvider">The clock for visibility and leases.</param>
@@ -64,13 +68,19 @@ public sealed partial class SqliteOrchestrationStore : IOrchestrationStore, ISto
     /// <inheritdoc/>
     /// <remarks>
     /// Opens the file (creating it and its folder), switches it to WAL, and brings the schema to
-    /// <see cref="SqliteSchema.CurrentVersion"/> in one transaction. A file written by a newer build is refused.
+    /// <see cref="SqliteSchema.CurrentVersion"/> in one transaction. A file written by a newer build is refused. A second
+    /// call on the same object after a successful one returns at once.
     /// </remarks>
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         lock (this.openGate)
         {
             ObjectDisposedException.ThrowIf(this.disposed, this);
+            if (this.initialized)
+            {
+                return;
+            }
+
             this.database ??= SqliteDatabase.Open(this.options, e => this.failed.TrySetResult(e));
         }
 
@@ -95,6 +105,10 @@ public sealed partial class SqliteOrchestrationStore : IOrchestrationStore, ISto
                 return 0;
             },
             cancellationToken).ConfigureAwait(false);
+        lock (this.openGate)
+        {
+            this.initialized = true;
+        }
     }
 
     /// <inheritdoc/>

@@ -51,6 +51,21 @@ public sealed class PostgresStoreSpecificTests : PostgresStoreFixture
     }
 
     [Fact]
+    public async Task Initialize_SecondCallOnTheSameStore_LeavesTheDatabaseAlone()
+    {
+        // Arrange: the host checks the store before it listens and the engine's start opens it again. The version table
+        // is dropped as a marker: an initialization would notice and migrate again.
+        PostgresOrchestrationStore store = await this.OpenAsync();
+        await this.ExecuteAsync($"DROP TABLE {this.Schema}.schema_version");
+
+        // Act
+        await store.InitializeAsync(this.Token);
+
+        // Assert
+        Assert.Equal([false], await this.QueryAsync($"SELECT to_regclass('{this.Schema}.schema_version') IS NOT NULL", r => r.GetBoolean(0)));
+    }
+
+    [Fact]
     public async Task LeaseOrchestration_OtherHostHoldsFirstInstanceRowLocked_ClaimsNextWithoutWaiting()
     {
         // Arrange: host A is mid-claim on "verify-1" (its row is locked by an open transaction).

@@ -1,5 +1,6 @@
 using Durable.Core.Storage;
 using Durable.Sqlite;
+using Microsoft.Data.Sqlite;
 
 namespace Durable.Stores.Tests;
 
@@ -18,6 +19,30 @@ public sealed class SqliteStoreTests : StoreContractTests, IDisposable
         {
             File.Delete(this.databasePath + suffix);
         }
+    }
+
+    [Fact]
+    public async Task Initialize_SecondCallOnTheSameStore_LeavesTheFileAlone()
+    {
+        // Arrange: the host checks the store before it listens and the engine's start opens it again. The version table
+        // is dropped as a marker: an initialization would notice and migrate again.
+        using (SqliteConnection other = new($"Data Source={this.databasePath};Pooling=False"))
+        {
+            other.Open();
+            using SqliteCommand drop = other.CreateCommand();
+            drop.CommandText = "DROP TABLE schema_version";
+            drop.ExecuteNonQuery();
+        }
+
+        // Act
+        await this.Store.InitializeAsync(this.Token);
+
+        // Assert
+        using SqliteConnection check = new($"Data Source={this.databasePath};Pooling=False");
+        check.Open();
+        using SqliteCommand count = check.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE name = 'schema_version'";
+        Assert.Equal(0L, (long)count.ExecuteScalar()!);
     }
 
     protected override IOrchestrationStore CreateStore(TimeProvider time, string hubName) =>
