@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 
 namespace Durable.Postgres;
 
@@ -81,7 +82,7 @@ internal sealed class PostgresPositionalSql
 
     private static PostgresPositionalSql Rewrite(string sql)
     {
-        System.Text.StringBuilder text = new(sql.Length);
+        StringBuilder text = new(sql.Length);
         List<string> names = [];
         int i = 0;
         while (i < sql.Length)
