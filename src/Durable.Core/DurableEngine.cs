@@ -53,11 +53,14 @@ public sealed class DurableEngine : IAsyncDisposable
         this.logger = logger;
         TimeSpan pollingCap = options.MaxPollingInterval
             ?? (store is IWorkArrivalNotifier ? DurableEngineOptions.DefaultMaxPollingIntervalWithNotifications : DurableEngineOptions.DefaultMaxPollingInterval);
-        OrchestrationProcessor orchestrationProcessor = new(store, orchestrators, options, pollingCap, timeProvider, this.signals, logger, this.telemetry);
-        ActivityProcessor activityProcessor = new(store, activities, options, timeProvider, this.signals, logger, this.telemetry);
+        SemaphoreSlim activitySlots = new(options.MaxConcurrentActivityFunctions, options.MaxConcurrentActivityFunctions);
+        ActivityRunner activityRunner = new(activities, timeProvider, logger);
+        InlineActivities? inlineActivities = options.InlineActivities ? new InlineActivities(activityRunner, activitySlots, this.telemetry) : null;
+        OrchestrationProcessor orchestrationProcessor = new(store, orchestrators, inlineActivities, options, pollingCap, timeProvider, this.signals, logger, this.telemetry);
+        ActivityProcessor activityProcessor = new(store, activityRunner, options, timeProvider, this.signals, logger, this.telemetry);
         this.orchestrationDispatcher = new WorkDispatcher<OrchestrationWorkItem>(
             "Orchestration",
-            options.MaxConcurrentOrchestratorFunctions,
+            new SemaphoreSlim(options.MaxConcurrentOrchestratorFunctions, options.MaxConcurrentOrchestratorFunctions),
             (running, ct) => store.LeaseOrchestrationAsync(this.owner, options.LeaseDuration, options.MaxMessagesPerEpisode, running, ct),
             item => item.Instance.InstanceId,
             orchestrationProcessor.ProcessAsync,
@@ -69,7 +72,7 @@ public sealed class DurableEngine : IAsyncDisposable
             moreWorkVisible: item => item.MoreWorkVisible);
         this.activityDispatcher = new WorkDispatcher<ActivityWorkItem>(
             "Activity",
-            options.MaxConcurrentActivityFunctions,
+            activitySlots,
             (_, ct) => store.LeaseActivityAsync(this.owner, options.LeaseDuration, ct),
 
             // A task whose lease lapsed while it ran may be leased again: activities are at-least-once, and the

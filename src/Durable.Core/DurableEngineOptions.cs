@@ -9,6 +9,15 @@ public sealed class DurableEngineOptions
     /// <summary>Activities run at once by this host (default 10 × cores, as Durable Functions).</summary>
     public int MaxConcurrentActivityFunctions { get; set; } = 10 * Environment.ProcessorCount;
 
+    /// <summary>
+    /// Whether an episode runs the activities it schedules itself, while a slot of
+    /// <see cref="MaxConcurrentActivityFunctions"/> is free, and commits their results with its own (default true; host.json
+    /// <c>inlineActivities</c>). It saves the activity queue's lease and commit and a second episode per activity. Off,
+    /// every activity goes through the queue, so the instance takes its next messages (events, say) while the activity
+    /// runs instead of after it: set it off when activities run for long and events must not wait for them.
+    /// </summary>
+    public bool InlineActivities { get; set; } = true;
+
     /// <summary>Orchestration episodes run at once by this host (default 10 × cores).</summary>
     public int MaxConcurrentOrchestratorFunctions { get; set; } = 10 * Environment.ProcessorCount;
 

@@ -143,6 +143,7 @@ public static class FunctionsHostBuilder
                 durable.MaxConcurrentOrchestratorFunctions = settings.MaxConcurrentOrchestratorFunctions;
                 durable.MaxDequeueCount = settings.MaxDequeueCount;
                 durable.MaxPollingInterval = settings.MaxPollingInterval;
+                durable.InlineActivities = settings.InlineActivities;
                 durable.StorageProvider["type"] = settings.StorageType;
                 durable.StorageProvider["databasePath"] = settings.DatabasePath;
                 if (settings.ConnectionStringName is { Length: > 0 } connection)

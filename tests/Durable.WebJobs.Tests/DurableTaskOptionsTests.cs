@@ -45,4 +45,12 @@ public sealed class DurableTaskOptionsTests
     {
         Assert.Null(new DurableTaskOptions().ToEngineOptions().MaxPollingInterval);
     }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData(false, false)]
+    public void ToEngineOptions_InlineActivities_ReachesTheEngineAndDefaultsToOn(bool? setting, bool expected)
+    {
+        Assert.Equal(expected, new DurableTaskOptions { InlineActivities = setting }.ToEngineOptions().InlineActivities);
+    }
 }

@@ -26,6 +26,7 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("""{ "version": "2.0", "extensions": { "durableTask": { "storageProvider": { "type": "cosmos" } } } }""", "storageProvider.type 'cosmos' is not supported")]
     [InlineData("""{ "version": "2.0", "extensions": { "durableTask": { "maxConcurrentActivityFunctions": 0 } } }""", "maxConcurrentActivityFunctions must be a whole number greater than 0")]
     [InlineData("""{ "version": "2.0", "extensions": { "durableTask": { "hubName": "%NoSuchSetting%" } } }""", "names the app setting 'NoSuchSetting', which is not set")]
+    [InlineData("""{ "version": "2.0", "extensions": { "durableTask": { "inlineActivities": "sometimes" } } }""", "inlineActivities must be true or false; it is 'sometimes'")]
     [InlineData("""{ "version": "2.0", "extensions": { "durableTask": { "storageProvider": { "maxPollingInterval": "5 seconds" } } } }""", "storageProvider.maxPollingInterval must be a time span")]
     [InlineData("""{ "version": "2.0", "extensions": { "durableTask": { "storageProvider": { "maxPollingInterval": "01:00:00" } } } }""", "storageProvider.maxPollingInterval must be a time span between")]
     public void Build_InvalidHostJson_FailsNamingTheFileAndTheProblem(string hostJson, string expected)
@@ -68,6 +69,20 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Equal(Path.Combine(folder, "data", "durable.db"), settings.DatabasePath);
         Assert.Null(settings.MaxConcurrentActivityFunctions);
         Assert.Null(settings.MaxPollingInterval);
+        Assert.Null(settings.InlineActivities);
+    }
+
+    [Theory]
+    [InlineData("false", false)]
+    [InlineData("true", true)]
+    public async Task Build_InlineActivities_IsReadAsABoolean(string value, bool expected)
+    {
+        string folder = this.Folder($$"""{ "version": "2.0", "extensions": { "durableTask": { "inlineActivities": {{value}} } } }""");
+        await using WebApplication app = Build(folder);
+
+        HostSettings settings = HostSettings.Read(app.Configuration, folder);
+
+        Assert.Equal(expected, settings.InlineActivities);
     }
 
     [Theory]

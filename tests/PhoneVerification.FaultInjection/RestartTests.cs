@@ -57,7 +57,7 @@ public sealed class RestartTests : IAsyncLifetime
         // Arrange: a verification waits for its answer.
         (string phone, string statusUri) = await this.StartAsync();
         await this.WaitForSmsAsync(phone, 1);
-        await this.WaitForAsync(statusUri, s => ((JArray)s["historyEvents"]!).Any(e => (string?)e["EventType"] == "TimerCreated"), "its timer");
+        await this.WaitForAsync(statusUri, s => s["historyEvents"] is JArray history && history.Any(e => (string?)e["EventType"] == "TimerCreated"), "its timer");
 
         // Act: killed; down for longer than the window; restarted.
         await this.host.KillAsync();
@@ -128,7 +128,7 @@ public sealed class RestartTests : IAsyncLifetime
         // Arrange: a verification waiting for its answer (no work in flight).
         (string phone, string statusUri) = await this.StartAsync();
         await this.WaitForSmsAsync(phone, 1);
-        await this.WaitForAsync(statusUri, s => ((JArray)s["historyEvents"]!).Any(e => (string?)e["EventType"] == "TimerCreated"), "its timer");
+        await this.WaitForAsync(statusUri, s => s["historyEvents"] is JArray history && history.Any(e => (string?)e["EventType"] == "TimerCreated"), "its timer");
 
         // Act
         (bool exited, int exitCode, TimeSpan took) = await this.host.TerminateAsync(GracefulStopLimit);

@@ -26,9 +26,18 @@ internal sealed class ActivityScope : IWorkItemScope<HistoryEvent>
     /// <summary>The result is stored.</summary>
     public void Committed(HistoryEvent result)
     {
+        this.telemetry.CommitDuration.Record(Stopwatch.GetElapsedTime(this.commitStarted).TotalSeconds, new KeyValuePair<string, object?>("kind", "activity"));
+        this.Ran(result);
+    }
+
+    /// <summary>
+    /// The activity ran to <paramref name="result"/>. An activity run inside its episode ends here: its result is
+    /// stored with the episode's commit, which the episode's own span and clock measure.
+    /// </summary>
+    public void Ran(HistoryEvent result)
+    {
         bool failed = result.EventType == EventType.TaskFailed;
         this.result = failed ? "failed" : "completed";
-        this.telemetry.CommitDuration.Record(Stopwatch.GetElapsedTime(this.commitStarted).TotalSeconds, new KeyValuePair<string, object?>("kind", "activity"));
         if (failed)
         {
             // The exception type only: a message may quote input.

@@ -51,17 +51,31 @@ public sealed partial class DurableTelemetry
     }
 
     /// <summary>Opens the span and clock of one activity execution under <paramref name="parent"/> (see <see cref="FindActivityParentAsync"/>).</summary>
-    internal ActivityScope StartActivity(ActivityWorkItem workItem, SpanContext parent)
+    internal ActivityScope StartActivity(ActivityWorkItem workItem, SpanContext parent) =>
+        this.StartActivity(workItem.Task, workItem.DequeueCount, parent, inline: false);
+
+    /// <summary>
+    /// Opens the span and clock of an activity that the episode scheduling it runs itself (<see cref="Dispatch.InlineActivities"/>):
+    /// a child of that episode's span, which is current.
+    /// </summary>
+    internal ActivityScope StartInlineActivity(NewActivityTask task, int attempt) =>
+        this.StartActivity(task, attempt, Activity.Current?.Context ?? default, inline: true);
+
+    private ActivityScope StartActivity(NewActivityTask task, int attempt, SpanContext parent, bool inline)
     {
-        NewActivityTask task = workItem.Task;
-        if (workItem.DequeueCount > 1)
+        if (attempt > 1)
         {
             this.Redelivered.Add(1, new KeyValuePair<string, object?>("kind", "activity"));
         }
 
         Activity.Current = null;
         Activity? span = DurableDiagnostics.Source.StartActivity(ActivityKind.Server, parent, Tags(task.InstanceId, task.Name), name: "activity:" + task.Name);
-        span?.SetTag("durable.attempt", workItem.DequeueCount);
+        span?.SetTag("durable.attempt", attempt);
+        if (inline)
+        {
+            span?.SetTag("durable.inline", true);
+        }
+
         return new ActivityScope(this, task.Name, span);
     }
 

@@ -16,14 +16,14 @@ namespace Durable.Core.Dispatch;
 internal sealed class ActivityProcessor : WorkItemProcessor<ActivityWorkItem, HistoryEvent>
 {
     private readonly IOrchestrationStore store;
-    private readonly IActivityInvoker invoker;
+    private readonly ActivityRunner runner;
     private readonly EngineSignals signals;
 
-    public ActivityProcessor(IOrchestrationStore store, IActivityInvoker invoker, DurableEngineOptions options, TimeProvider time, EngineSignals signals, ILogger logger, DurableTelemetry telemetry)
+    public ActivityProcessor(IOrchestrationStore store, ActivityRunner runner, DurableEngineOptions options, TimeProvider time, EngineSignals signals, ILogger logger, DurableTelemetry telemetry)
         : base("activity", options, time, logger, telemetry)
     {
         this.store = store;
-        this.invoker = invoker;
+        this.runner = runner;
         this.signals = signals;
     }
 
@@ -42,14 +42,14 @@ internal sealed class ActivityProcessor : WorkItemProcessor<ActivityWorkItem, Hi
         this.Telemetry.StartActivity(workItem, parent);
 
     protected override Task<HistoryEvent> RunAsync(ActivityWorkItem workItem, CancellationToken cancellationToken) =>
-        this.InvokeAsync(workItem, cancellationToken);
+        this.runner.RunAsync(workItem.Task, workItem.DequeueCount, cancellationToken);
 
     /// <summary>
     /// Every earlier lease ended without a result (the process died or the lease was lost): the orchestrator gets a
     /// failed task it can handle like any other activity failure.
     /// </summary>
     protected override HistoryEvent GiveUp(ActivityWorkItem workItem, int failedAttempts, Exception? lastError) =>
-        Failed(workItem.Task, this.Time.GetUtcNow(), new AttemptsExhaustedException(
+        ActivityRunner.Failed(workItem.Task, this.Time.GetUtcNow(), new AttemptsExhaustedException(
             $"Gave up after {failedAttempts} attempt(s) to run activity '{workItem.Task.Name}': each one crashed the host process or lost its lease " +
             "before its result was stored, so it was not run again" +
             (lastError is null ? "." : $". Last error: {lastError.GetType().FullName}: {lastError.Message}"),
@@ -82,47 +82,4 @@ internal sealed class ActivityProcessor : WorkItemProcessor<ActivityWorkItem, Hi
 
         base.LogAbandoned(workItem, retryDelay, error);
     }
-
-    private async Task<HistoryEvent> InvokeAsync(ActivityWorkItem workItem, CancellationToken cancellationToken)
-    {
-        NewActivityTask task = workItem.Task;
-        DateTimeOffset now = this.Time.GetUtcNow();
-        if (!this.invoker.IsActivity(task.Name))
-        {
-            return Failed(task, now, new InvalidOperationException($"The function '{task.Name}' doesn't exist, is disabled, or is not an activity function."));
-        }
-
-        try
-        {
-            ActivityContext context = new(task.Name, task.InstanceId, task.Input, workItem.DequeueCount, $"{task.ExecutionId}:{task.TaskId}");
-            // Shutdown does not wait for an activity that ignores cancellation (say, an HTTP call without the token):
-            // the task is handed back at once and the run left behind; if it still completes, its side effect happened
-            // once more, which at-least-once activities allow (and the next attempt knows it is a retry).
-            Task<object?> invocation = this.invoker.InvokeAsync(context, cancellationToken);
-            _ = invocation.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            object? value = await invocation.WaitAsync(cancellationToken).ConfigureAwait(false);
-            return new HistoryEvent
-            {
-                EventType = EventType.TaskCompleted,
-                TaskScheduledId = task.TaskId,
-                Result = JsonDataConverter.Serialize(value),
-                Timestamp = this.Time.GetUtcNow(),
-            };
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            Logs.ActivityFailed(this.Logger, task.Name, task.InstanceId, ex.GetType().FullName);
-            return Failed(task, this.Time.GetUtcNow(), ex);
-        }
-    }
-
-    private static HistoryEvent Failed(NewActivityTask task, DateTimeOffset now, Exception error) => new()
-    {
-        EventType = EventType.TaskFailed,
-        TaskScheduledId = task.TaskId,
-        Reason = error.Message,
-        ErrorType = error.GetType().FullName,
-        Details = error.ToString(),
-        Timestamp = now,
-    };
 }

@@ -81,6 +81,31 @@ internal static class CommitBuilder
         };
     }
 
+    /// <summary>
+    /// One commit of an episode and the replay that followed it in the same lease (<see cref="InlineActivities"/>):
+    /// <paramref name="first"/>'s history, messages and sub-orchestrations, then <paramref name="second"/>'s, with
+    /// <paramref name="stillQueued"/> (the first's tasks that did not run inline) beside the second's tasks. When the
+    /// second continued as new, the first's history and tasks belong to the execution it replaced and are left out.
+    /// </summary>
+    public static OrchestrationCommit Then(OrchestrationCommit first, OrchestrationCommit second, IReadOnlyList<NewActivityTask> stillQueued)
+    {
+        bool replaced = second.ExecutionId != first.ExecutionId;
+        return new OrchestrationCommit
+        {
+            ExecutionId = second.ExecutionId,
+            NewHistory = replaced ? second.NewHistory : [.. first.NewHistory, .. second.NewHistory],
+            Status = second.Status,
+            Input = second.Input,
+            Output = second.Output,
+            CustomStatus = second.CustomStatus,
+            UpdatedTime = second.UpdatedTime,
+            ConsumedMessages = second.ConsumedMessages,
+            ActivityTasks = replaced ? second.ActivityTasks : [.. stillQueued, .. second.ActivityTasks],
+            Messages = [.. first.Messages, .. second.Messages],
+            NewInstances = [.. first.NewInstances, .. second.NewInstances],
+        };
+    }
+
     private static OrchestrationCommit ContinueAsNew(OrchestrationWorkItem workItem, EpisodeResult result, IReadOnlyList<long> consumed, DateTimeOffset now)
     {
         InstanceRecord instance = workItem.Instance;

@@ -18,15 +18,18 @@ internal sealed class OrchestrationProcessor : WorkItemProcessor<OrchestrationWo
     private readonly IOrchestrationStore store;
     private readonly IOrchestratorInvoker invoker;
     private readonly EngineSignals signals;
+    private readonly InlineActivities? inlineActivities;
 
     // The longest an idle dispatcher sleeps before it asks the store for its next due time again.
     private readonly TimeSpan pollingCap;
 
-    public OrchestrationProcessor(IOrchestrationStore store, IOrchestratorInvoker invoker, DurableEngineOptions options, TimeSpan pollingCap, TimeProvider time, EngineSignals signals, ILogger logger, DurableTelemetry telemetry)
+    // inlineActivities runs the activities an episode schedules inside it; null sends them all to the activity queue.
+    public OrchestrationProcessor(IOrchestrationStore store, IOrchestratorInvoker invoker, InlineActivities? inlineActivities, DurableEngineOptions options, TimeSpan pollingCap, TimeProvider time, EngineSignals signals, ILogger logger, DurableTelemetry telemetry)
         : base("orchestration", options, time, logger, telemetry)
     {
         this.store = store;
         this.invoker = invoker;
+        this.inlineActivities = inlineActivities;
         this.pollingCap = pollingCap;
         this.signals = signals;
     }
@@ -135,7 +138,44 @@ internal sealed class OrchestrationProcessor : WorkItemProcessor<OrchestrationWo
             Logs.InstanceFailed(this.Logger, instance.InstanceId, instance.Name, result.Failure);
         }
 
-        return CommitBuilder.Build(workItem, newEvents, result, consumed, now);
+        OrchestrationCommit commit = CommitBuilder.Build(workItem, newEvents, result, consumed, now);
+        return await this.RunActivitiesInlineAsync(workItem, commit, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs the activities <paramref name="commit"/> schedules (those that get a free slot) and replays the orchestrator
+    /// with their results, all under this lease: the commit that comes back holds both steps. The episode's last
+    /// attempt leaves them to the queue, so an activity that keeps crashing the process ends as a failed task the
+    /// orchestrator can handle (the queue parks it), not as a failed instance.
+    /// </summary>
+    private async Task<OrchestrationCommit> RunActivitiesInlineAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken)
+    {
+        InstanceRecord instance = workItem.Instance;
+        int attempt = Math.Max(1, this.AttemptsOf(workItem));
+        if (this.inlineActivities is null || commit.ActivityTasks.Count == 0 || commit.Status != OrchestrationStatus.Running ||
+            commit.ExecutionId != instance.ExecutionId || attempt >= this.Options.MaxDequeueCount)
+        {
+            return commit;
+        }
+
+        (IReadOnlyList<HistoryEvent> results, IReadOnlyList<NewActivityTask> queued) =
+            await this.inlineActivities.RunAsync(commit.ActivityTasks, attempt, cancellationToken).ConfigureAwait(false);
+        if (results.Count == 0)
+        {
+            return commit;
+        }
+
+        DateTimeOffset now = this.Time.GetUtcNow();
+        List<HistoryEvent> history = [.. workItem.History, .. commit.NewHistory];
+        List<HistoryEvent> newEvents = [new HistoryEvent { EventType = EventType.OrchestratorStarted, Timestamp = now }, .. results];
+        OrchestrationWorkItem replayed = new(instance, history, [], workItem.Owner, workItem.LeaseToken, workItem.LeaseExpiration);
+        EpisodeResult result = await OrchestrationExecutor.ExecuteAsync(this.invoker, instance.InstanceId, instance.Name, history, newEvents, cancellationToken).ConfigureAwait(false);
+        if (result.Failure is not null)
+        {
+            Logs.InstanceFailed(this.Logger, instance.InstanceId, instance.Name, result.Failure);
+        }
+
+        return CommitBuilder.Then(commit, CommitBuilder.Build(replayed, newEvents, result, commit.ConsumedMessages, now), queued);
     }
 
     /// <summary>

@@ -22,7 +22,9 @@ internal sealed class WorkDispatcher<TItem>
     private const int MaxLeasesAtOnce = 16;
 
     private readonly string name;
-    private readonly int maxConcurrency;
+    // One per item in flight. The activity dispatcher's are shared with episodes that run their activities themselves
+    // (InlineActivities), so the host's activity concurrency counts both.
+    private readonly SemaphoreSlim slots;
     private readonly Func<IReadOnlySet<string>, CancellationToken, Task<TItem?>> leaseAsync;
     private readonly Func<TItem, string?> runningKey;
     private readonly Func<TItem, CancellationToken, Task> processAsync;
@@ -46,7 +48,7 @@ internal sealed class WorkDispatcher<TItem>
 
     public WorkDispatcher(
         string name,
-        int maxConcurrency,
+        SemaphoreSlim slots,
         Func<IReadOnlySet<string>, CancellationToken, Task<TItem?>> leaseAsync,
         Func<TItem, string?> runningKey,
         Func<TItem, CancellationToken, Task> processAsync,
@@ -59,7 +61,7 @@ internal sealed class WorkDispatcher<TItem>
         Func<TItem, bool>? moreWorkVisible = null)
     {
         this.name = name;
-        this.maxConcurrency = maxConcurrency;
+        this.slots = slots;
         this.leaseAsync = leaseAsync;
         this.runningKey = runningKey;
         this.processAsync = processAsync;
@@ -77,7 +79,7 @@ internal sealed class WorkDispatcher<TItem>
     /// <param name="abortWork">Cancels work in flight (it is released for another attempt).</param>
     public async Task RunAsync(CancellationToken stopLeasing, CancellationToken abortWork)
     {
-        using SemaphoreSlim slots = new(this.maxConcurrency, this.maxConcurrency);
+        SemaphoreSlim slots = this.slots;
         TimeSpan errorBackoff = TimeSpan.Zero;
         int fullRounds = 0;
         while (!stopLeasing.IsCancellationRequested)

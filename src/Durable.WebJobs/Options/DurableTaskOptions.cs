@@ -27,6 +27,12 @@ public class DurableTaskOptions
     public int? MaxDequeueCount { get; set; }
 
     /// <summary>
+    /// Gets or sets whether an episode runs the activities it schedules itself while an activity slot is free, committing
+    /// their results with its own (default true). Off, every activity goes through the activity queue.
+    /// </summary>
+    public bool? InlineActivities { get; set; }
+
+    /// <summary>
     /// Gets or sets the cap of the idle fallback poll (host.json <c>storageProvider.maxPollingInterval</c>, e.g.
     /// <c>"00:00:05"</c>). Null: 5 s on a store that notifies of new work (PostgreSQL), 1 s otherwise.
     /// </summary>
@@ -78,6 +84,11 @@ public class DurableTaskOptions
         if (this.MaxPollingInterval is TimeSpan maxPollingInterval)
         {
             engine.MaxPollingInterval = maxPollingInterval;
+        }
+
+        if (this.InlineActivities is bool inlineActivities)
+        {
+            engine.InlineActivities = inlineActivities;
         }
 
         this.ConfigureEngine?.Invoke(engine);

@@ -39,6 +39,9 @@ internal sealed class HostSettings
     /// <summary><c>maxDequeueCount</c>: attempts before a work item is given up on.</summary>
     public int? MaxDequeueCount { get; init; }
 
+    /// <summary><c>inlineActivities</c>: whether an episode runs the activities it schedules itself (default true).</summary>
+    public bool? InlineActivities { get; init; }
+
     /// <summary><c>storageProvider.maxPollingInterval</c> (or <c>maxQueuePollingInterval</c>): the idle fallback poll's cap.</summary>
     public TimeSpan? MaxPollingInterval { get; init; }
 
@@ -76,6 +79,7 @@ internal sealed class HostSettings
             MaxConcurrentOrchestratorFunctions = ReadPositive(configuration, "maxConcurrentOrchestratorFunctions"),
             MaxDequeueCount = ReadPositive(configuration, "maxDequeueCount"),
             MaxPollingInterval = ReadPollingInterval(storage),
+            InlineActivities = ReadBoolean(configuration, "inlineActivities"),
         };
     }
 
@@ -129,5 +133,19 @@ internal sealed class HostSettings
         return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value > 0
             ? value
             : throw new InvalidOperationException($"host.json extensions.durableTask.{name} must be a whole number greater than 0; it is '{text}'.");
+    }
+
+    private static bool? ReadBoolean(IConfiguration configuration, string name)
+    {
+        string? text = configuration[DurableTask + ":" + name];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        // JSON's literals (configuration keeps host.json's as "True"/"False"; an app setting may write either case).
+        return text.Equals("true", StringComparison.OrdinalIgnoreCase) ? true
+            : text.Equals("false", StringComparison.OrdinalIgnoreCase) ? false
+            : throw new InvalidOperationException($"host.json extensions.durableTask.{name} must be true or false; it is '{text}'.");
     }
 }

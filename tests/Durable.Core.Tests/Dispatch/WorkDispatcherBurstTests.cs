@@ -93,7 +93,7 @@ public sealed class WorkDispatcherBurstTests
         using CancellationTokenSource stop = new();
         WorkDispatcher<object> dispatcher = new(
             "test",
-            MaxConcurrency,
+            new SemaphoreSlim(MaxConcurrency),
             (_, ct) => leaseAsync(ct),
             _ => null,
             processAsync,

@@ -72,7 +72,7 @@ public sealed class WorkDispatcherLeaseCallsTests
         using CancellationTokenSource stop = new();
         WorkDispatcher<string> dispatcher = new(
             "test",
-            8,
+            new SemaphoreSlim(8),
             (_, _) =>
             {
                 Interlocked.Increment(ref calls);

@@ -145,7 +145,7 @@ public sealed class WorkDispatcherPollingTests
             arrange?.Invoke(d);
             WorkDispatcher<string> dispatcher = new(
                 "test",
-                maxConcurrency: 1,
+                slots: new SemaphoreSlim(1),
                 (_, ct) => d.LeaseAsync(ct),
                 _ => null,
                 (_, _) => Task.CompletedTask,

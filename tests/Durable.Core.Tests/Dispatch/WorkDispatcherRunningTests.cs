@@ -20,7 +20,7 @@ public sealed class WorkDispatcherRunningTests
         using CancellationTokenSource limit = new(TimeSpan.FromSeconds(10));
         WorkDispatcher<string> dispatcher = new(
             "test",
-            maxConcurrency: 4,
+            slots: new SemaphoreSlim(4),
             (skip, _) =>
             {
                 skips.Enqueue([.. skip]);

@@ -14,7 +14,7 @@ public sealed class WorkDispatcherShutdownTests
         TaskCompletionSource askingForWakeUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
         WorkDispatcher<object> dispatcher = new(
             "test",
-            maxConcurrency: 1,
+            slots: new SemaphoreSlim(1),
             leaseAsync: (_, _) => Task.FromResult<object?>(null),
             runningKey: _ => null,
             processAsync: (_, _) => Task.CompletedTask,
@@ -45,7 +45,7 @@ public sealed class WorkDispatcherShutdownTests
         TaskCompletionSource leasing = new(TaskCreationOptions.RunContinuationsAsynchronously);
         WorkDispatcher<object> dispatcher = new(
             "test",
-            maxConcurrency: 1,
+            slots: new SemaphoreSlim(1),
             leaseAsync: async (_, token) =>
             {
                 leasing.TrySetResult();

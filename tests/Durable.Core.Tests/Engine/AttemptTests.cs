@@ -9,8 +9,11 @@ public sealed class AttemptTests : IDisposable
 {
     private readonly TempDatabaseFile database = new("durable-attempt");
 
-    [Fact]
-    public async Task Activity_HostStoppedMidRun_NextHostRunsItAsAttemptTwoOfTheSameCall()
+    // Inline, the activity's attempt is its episode's: the host stopped mid-run hands the episode back.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Activity_HostStoppedMidRun_NextHostRunsItAsAttemptTwoOfTheSameCall(bool inlineActivities)
     {
         // Arrange: the first host starts the activity and is stopped while it runs.
         FakeTimeProvider time = new();
@@ -29,14 +32,14 @@ public sealed class AttemptTests : IDisposable
 
         string id;
         HangingActivityInvoker? hanging = null;
-        await using (EngineHarness first = await this.StartAsync(time, Register, f => hanging = new HangingActivityInvoker(f)))
+        await using (EngineHarness first = await this.StartAsync(time, Register, inlineActivities, f => hanging = new HangingActivityInvoker(f)))
         {
             id = await first.Client.StartNewAsync("Sender", null, null);
             await hanging!.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
         }
 
         // Act
-        await using EngineHarness second = await this.StartAsync(time, Register);
+        await using EngineHarness second = await this.StartAsync(time, Register, inlineActivities);
         await second.WaitForStatusAsync(id, OrchestrationStatus.Completed);
 
         // Assert
@@ -48,11 +51,15 @@ public sealed class AttemptTests : IDisposable
 
     public void Dispose() => this.database.Dispose();
 
-    private Task<EngineHarness> StartAsync(FakeTimeProvider time, Action<FunctionRegistry> register, Func<FunctionRegistry, IActivityInvoker>? activities = null) =>
+    private Task<EngineHarness> StartAsync(FakeTimeProvider time, Action<FunctionRegistry> register, bool inlineActivities, Func<FunctionRegistry, IActivityInvoker>? activities = null) =>
         EngineHarness.StartAsync(
             register,
             t => new SqliteOrchestrationStore(new SqliteStoreOptions { DatabasePath = this.database.Path, HubName = "AttemptHub" }, t),
             time,
-            configure: o => o.ShutdownTimeout = TimeSpan.Zero,
+            configure: o =>
+            {
+                o.ShutdownTimeout = TimeSpan.Zero;
+                o.InlineActivities = inlineActivities;
+            },
             activities: activities);
 }

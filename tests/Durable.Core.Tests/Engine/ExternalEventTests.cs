@@ -145,7 +145,13 @@ public sealed class ExternalEventTests
                     return 0;
                 }),
             t => new Durable.Core.Storage.InMemory.InMemoryOrchestrationStore(t),
-            configure: o => o.MaxMessagesPerEpisode = 2);
+            configure: o =>
+            {
+                o.MaxMessagesPerEpisode = 2;
+
+                // Through the queue, so the step that schedules the held activity is stored while the events arrive.
+                o.InlineActivities = false;
+            });
         string id = await harness.Client.StartNewAsync("Collect", null, null);
         await harness.WaitForHistoryAsync(id, "TaskScheduled");
         for (int i = 1; i <= 5; i++)

@@ -29,7 +29,13 @@ public sealed class LeaseFencingTests
                     return Task.FromResult("sent");
                 }),
             t => store = new OutageStore(new InMemoryOrchestrationStore(t)) { Down = true },
-            configure: o => o.LeaseDuration = LeaseDuration);
+            configure: o =>
+            {
+                o.LeaseDuration = LeaseDuration;
+
+                // The activity queue's result commit is the one held below.
+                o.InlineActivities = false;
+            });
         string id = await harness.Client.StartNewAsync("Sender", null, null);
         await WaitUntilAsync(() => store.Refused >= 1, "the first commit was refused");
 

@@ -65,7 +65,8 @@ public sealed class PoisonTests : IDisposable
     [Fact]
     public async Task Activity_EveryAttemptDiesWithItsProcess_TaskFailsWithGaveUpAndActivityNotRunAgain()
     {
-        // Arrange: a first host leases the activity and is stopped while it runs (its attempt hands the task back)...
+        // Arrange: a first host leases the activity from the queue and is stopped while it runs (its attempt hands the task
+        // back)...
         FakeTimeProvider time = new();
         int runs = 0;
         void Register(FunctionRegistry f) => f
@@ -88,7 +89,7 @@ public sealed class PoisonTests : IDisposable
 
         string id;
         HangingActivityInvoker? hanging = null;
-        await using (EngineHarness first = await this.StartAsync(time, Register, activities: f => hanging = new HangingActivityInvoker(f)))
+        await using (EngineHarness first = await this.StartAsync(time, Register, activities: f => hanging = new HangingActivityInvoker(f), inlineActivities: false))
         {
             id = await first.Client.StartNewAsync("Sender", null, null);
             await hanging!.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
@@ -107,7 +108,7 @@ public sealed class PoisonTests : IDisposable
         }
 
         // Act: a healthy host starts.
-        await using EngineHarness healthy = await this.StartAsync(time, Register);
+        await using EngineHarness healthy = await this.StartAsync(time, Register, inlineActivities: false);
         OrchestrationMetadata status = await healthy.WaitForStatusAsync(id, OrchestrationStatus.Completed);
 
         // Assert: the orchestrator saw a failed task naming the attempts; the activity never ran on the healthy host.
@@ -115,6 +116,54 @@ public sealed class PoisonTests : IDisposable
         Assert.StartsWith(typeof(AttemptsExhaustedException).FullName + "|", output, StringComparison.Ordinal);
         Assert.Contains($"Gave up after {MaxDequeueCount} attempt(s) to run activity 'Send'", output, StringComparison.Ordinal);
         Assert.Equal(0, runs);
+    }
+
+    [Fact]
+    public async Task InlineActivity_EveryEpisodeAttemptDiesWithItsProcess_LastAttemptQueuesItAndItRunsOnce()
+    {
+        // Arrange: a first host runs the activity inside its episode and is stopped while it runs...
+        FakeTimeProvider time = new();
+        List<int> attempts = [];
+        void Register(FunctionRegistry f) => f
+            .AddOrchestrator("Sender", ctx => ctx.CallActivityAsync<string>("Send", "+14255550100"))
+            .AddActivity<string, string>("Send", (_, context) =>
+            {
+                lock (attempts)
+                {
+                    attempts.Add(context.Attempt);
+                }
+
+                return Task.FromResult("sent");
+            });
+
+        string id;
+        HangingActivityInvoker? hanging = null;
+        await using (EngineHarness first = await this.StartAsync(time, Register, activities: f => hanging = new HangingActivityInvoker(f)))
+        {
+            id = await first.Client.StartNewAsync("Sender", null, null);
+            await hanging!.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        // ...then more hosts lease the episode and die without a trace, up to its last attempt.
+        await using (SqliteOrchestrationStore store = this.NewStore(time))
+        {
+            await store.InitializeAsync(CancellationToken.None);
+            for (int crash = 2; crash < MaxDequeueCount; crash++)
+            {
+                OrchestrationWorkItem? leased = await store.LeaseOrchestrationAsync($"crashed-host-{crash}", TimeSpan.FromSeconds(30), 10, new HashSet<string>(), CancellationToken.None);
+                Assert.Equal(crash, leased?.Messages.Max(m => m.DequeueCount));
+                time.Advance(TimeSpan.FromSeconds(31));
+            }
+        }
+
+        // Act: a healthy host takes the episode's last attempt.
+        await using EngineHarness healthy = await this.StartAsync(time, Register);
+        OrchestrationMetadata status = await healthy.WaitForStatusAsync(id, OrchestrationStatus.Completed);
+
+        // Assert: the episode was not given up on. The activity ran once, leased from the queue (its first lease there),
+        // where an activity that kept killing the process would be parked as a failed task the orchestrator can handle.
+        Assert.Equal("sent", (string?)status.Output);
+        Assert.Equal(1, Assert.Single(attempts));
     }
 
     public void Dispose() => this.database.Dispose();
@@ -141,7 +190,7 @@ public sealed class PoisonTests : IDisposable
     private SqliteOrchestrationStore NewStore(TimeProvider time) =>
         new(new SqliteStoreOptions { DatabasePath = this.database.Path, HubName = "PoisonHub" }, time);
 
-    private Task<EngineHarness> StartAsync(FakeTimeProvider time, Action<FunctionRegistry> register, Func<FunctionRegistry, IActivityInvoker>? activities = null) =>
+    private Task<EngineHarness> StartAsync(FakeTimeProvider time, Action<FunctionRegistry> register, Func<FunctionRegistry, IActivityInvoker>? activities = null, bool inlineActivities = true) =>
         EngineHarness.StartAsync(
             register,
             this.NewStore,
@@ -150,6 +199,7 @@ public sealed class PoisonTests : IDisposable
             {
                 o.MaxDequeueCount = MaxDequeueCount;
                 o.ShutdownTimeout = TimeSpan.Zero;
+                o.InlineActivities = inlineActivities;
             },
             activities: activities);
 }

@@ -39,8 +39,10 @@ public sealed class TelemetryTests
         Assert.Single(observer.Finished);
     }
 
-    [Fact]
-    public async Task Spans_Listened_EveryEpisodeJoinsTheTraceOfTheStartAndTheActivityHangsUnderItsEpisode()
+    [Theory]
+    [InlineData(true, 1)]
+    [InlineData(false, 2)]
+    public async Task Spans_Listened_EveryEpisodeJoinsTheTraceOfTheStartAndTheActivityHangsUnderItsEpisode(bool inlineActivities, int episodeCount)
     {
         // Arrange: a listener for the engine's source only, as a tracer provider would add.
         ConcurrentQueue<Activity> spans = new();
@@ -51,23 +53,29 @@ public sealed class TelemetryTests
             ActivityStopped = spans.Enqueue,
         };
         ActivitySource.AddActivityListener(listener);
-        await using EngineHarness harness = await EngineHarness.StartAsync(f => f
-            .AddOrchestrator("Sender", ctx => ctx.CallActivityAsync<string>("Send", null))
-            .AddActivity<object, string>("Send", (_, _) => Task.FromResult("sent")));
+        await using EngineHarness harness = await EngineHarness.StartAsync(
+            f => f
+                .AddOrchestrator("Sender", ctx => ctx.CallActivityAsync<string>("Send", null))
+                .AddActivity<object, string>("Send", (_, _) => Task.FromResult("sent")),
+            t => new InMemoryOrchestrationStore(t),
+            configure: o => o.InlineActivities = inlineActivities);
 
         // Act
         string id = await harness.Client.StartNewAsync("Sender", null, null);
         await harness.WaitForAsync(id, s => s.RuntimeStatus == OrchestrationStatus.Completed, "completed");
         IReadOnlyList<HistoryEvent> history = await harness.Store.GetHistoryAsync(id, CancellationToken.None);
 
-        // Assert: the start span's context is on the start event; both episodes hang under it; the activity under the first.
+        // Assert: the start span's context is on the start event; every episode hangs under it (one when the activity ran
+        // inside it, else one before and one after); the activity under the first, marked when it ran inline.
         Activity create = Assert.Single(spans, s => s.DisplayName == "create_orchestration:Sender" && Is(s, id));
         Assert.Equal($"00-{create.TraceId}-{create.SpanId}-01", history.Single(e => e.EventType == EventType.ExecutionStarted).TraceParent);
         List<Activity> episodes = [.. spans.Where(s => s.DisplayName == "orchestration:Sender" && Is(s, id))];
-        Assert.Equal(2, episodes.Count);
+        Assert.Equal(episodeCount, episodes.Count);
         Assert.All(episodes, e => Assert.Equal((create.TraceId, create.SpanId), (e.TraceId, e.ParentSpanId)));
         Activity activity = Assert.Single(spans, s => s.DisplayName == "activity:Send" && Is(s, id));
         Assert.Contains(episodes, e => e.SpanId == activity.ParentSpanId);
+        Assert.Equal(inlineActivities ? true : null, activity.GetTagItem("durable.inline"));
+        Assert.Equal("completed", activity.GetTagItem("durable.result"));
     }
 
     [Fact]

@@ -1,0 +1,27 @@
+using Durable.Core.History;
+using Durable.Core.Storage;
+
+namespace Durable.Core.Tests.Fakes;
+
+/// <summary>A store that counts its commits: what an episode or an activity queue lease stored, one call each.</summary>
+internal sealed class CountingStore(IOrchestrationStore inner) : DelegatingStore(inner)
+{
+    private int orchestrationCommits;
+    private int activityCommits;
+
+    public int OrchestrationCommits => Volatile.Read(ref this.orchestrationCommits);
+
+    public int ActivityCommits => Volatile.Read(ref this.activityCommits);
+
+    public override async Task CompleteOrchestrationAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken)
+    {
+        await base.CompleteOrchestrationAsync(workItem, commit, cancellationToken);
+        Interlocked.Increment(ref this.orchestrationCommits);
+    }
+
+    public override async Task CompleteActivityAsync(ActivityWorkItem workItem, HistoryEvent result, CancellationToken cancellationToken)
+    {
+        await base.CompleteActivityAsync(workItem, result, cancellationToken);
+        Interlocked.Increment(ref this.activityCommits);
+    }
+}
