@@ -272,9 +272,9 @@ public sealed partial class PostgresOrchestrationStore
                 "  SELECT @hub, @id, @exec, b.first + x.ord - 1, x.t, x.p FROM fenced, unnest(@types, @payloads) WITH ORDINALITY AS x(t, p, ord), " +
                 "  (SELECT COALESCE(MAX(sequence) + 1, 0) AS first FROM $s.history WHERE hub = @hub AND instance_id = @id) b), " +
                 "consumed AS (DELETE FROM $s.inbox WHERE hub = @hub AND instance_id = @id AND sequence = ANY(@consumed) AND EXISTS (SELECT 1 FROM fenced)), " +
-                "scheduled AS (INSERT INTO $s.tasks (hub, instance_id, execution_id, name, task_id, input, visible_time) " +
-                "  SELECT @hub, x.id, x.exec, x.name, x.task, x.input, x.visible " +
-                "  FROM fenced, unnest(@taskInstances, @taskExecs, @taskNames, @taskIds, @taskInputs, @taskVisibles) WITH ORDINALITY AS x(id, exec, name, task, input, visible, ord) ORDER BY x.ord), " +
+                "scheduled AS (INSERT INTO $s.tasks (hub, instance_id, execution_id, name, task_id, input, visible_time, dequeue_count) " +
+                "  SELECT @hub, x.id, x.exec, x.name, x.task, x.input, x.visible, x.attempts " +
+                "  FROM fenced, unnest(@taskInstances, @taskExecs, @taskNames, @taskIds, @taskInputs, @taskVisibles, @taskAttempts) WITH ORDINALITY AS x(id, exec, name, task, input, visible, attempts, ord) ORDER BY x.ord), " +
                 "sent AS (INSERT INTO $s.inbox (hub, instance_id, execution_id, visible_time, payload) " +
                 "  SELECT @hub, x.target, x.exec, x.visible, x.payload " +
                 "  FROM fenced, unnest(@targets, @targetExecs, @visibles, @messages) WITH ORDINALITY AS x(target, exec, visible, payload, ord) " +
@@ -304,6 +304,7 @@ public sealed partial class PostgresOrchestrationStore
             ("taskIds", tasks.Select(t => t.TaskId).ToArray()),
             ("taskInputs", tasks.Select(t => t.Input).ToArray()),
             ("taskVisibles", tasks.Select(t => t.VisibleTime is { } visible ? PostgresRows.Ticks(visible) : now).ToArray()),
+            ("taskAttempts", tasks.Select(t => t.EarlierAttempts).ToArray()),
             ("targets", messages.Select(m => m.InstanceId).ToArray()),
             ("targetExecs", messages.Select(m => m.ExecutionId).ToArray()),
             ("visibles", messages.Select(m => m.VisibleTime is { } visible ? PostgresRows.Ticks(visible) : now).ToArray()),

@@ -290,14 +290,15 @@ public sealed partial class SqliteOrchestrationStore
         foreach (NewActivityTask task in tasks)
         {
             s.Execute(
-                "INSERT INTO tasks (hub, instance_id, execution_id, name, task_id, input, visible_time) VALUES ($hub, $id, $exec, $name, $task, $input, $visible)",
+                "INSERT INTO tasks (hub, instance_id, execution_id, name, task_id, input, visible_time, dequeue_count) VALUES ($hub, $id, $exec, $name, $task, $input, $visible, $attempts)",
                 ("$hub", this.hub),
                 ("$id", task.InstanceId),
                 ("$exec", task.ExecutionId),
                 ("$name", task.Name),
                 ("$task", task.TaskId),
                 ("$input", task.Input),
-                ("$visible", task.VisibleTime is { } visible ? SqliteRows.Ticks(visible) : now));
+                ("$visible", task.VisibleTime is { } visible ? SqliteRows.Ticks(visible) : now),
+                ("$attempts", task.EarlierAttempts));
         }
     }
 }

@@ -60,6 +60,20 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task LeaseActivity_TaskQueuedWithEarlierAttempts_FirstLeaseCountsThem()
+    {
+        // Arrange: a task an episode ran once inline before that episode's lease was lost, then queued by the next attempt.
+        await this.CreateAsync("verify-1");
+        await this.RunEpisodeAsync("verify-1", item => this.Episode(item, tasks: [this.Activity(item, 0) with { EarlierAttempts = 1 }]));
+
+        // Act
+        ActivityWorkItem? leased = await this.Store.LeaseActivityAsync(OwnerA, LeaseDuration, this.Token);
+
+        // Assert
+        Assert.Equal(2, leased?.DequeueCount);
+    }
+
+    [Fact]
     public async Task LeaseActivity_FutureVisibleTime_InvisibleUntilThen()
     {
         // Arrange

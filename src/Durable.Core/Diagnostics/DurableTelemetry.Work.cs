@@ -55,11 +55,11 @@ public sealed partial class DurableTelemetry
         this.StartActivity(workItem.Task, workItem.DequeueCount, parent, inline: false);
 
     /// <summary>
-    /// Opens the span and clock of an activity that the episode scheduling it runs itself (<see cref="Dispatch.InlineActivities"/>):
-    /// a child of that episode's span, which is current.
+    /// Opens the span and clock of an activity that the episode scheduling it runs itself (<see cref="Dispatch.InlineActivities"/>,
+    /// always its first attempt): a child of that episode's span, which is current.
     /// </summary>
-    internal ActivityScope StartInlineActivity(NewActivityTask task, int attempt) =>
-        this.StartActivity(task, attempt, Activity.Current?.Context ?? default, inline: true);
+    internal ActivityScope StartInlineActivity(NewActivityTask task) =>
+        this.StartActivity(task, attempt: 1, Activity.Current?.Context ?? default, inline: true);
 
     private ActivityScope StartActivity(NewActivityTask task, int attempt, SpanContext parent, bool inline)
     {

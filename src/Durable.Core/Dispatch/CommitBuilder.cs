@@ -106,6 +106,22 @@ internal static class CommitBuilder
         };
     }
 
+    /// <summary><paramref name="commit"/> with <paramref name="tasks"/> queued instead of its own activity tasks.</summary>
+    public static OrchestrationCommit WithActivityTasks(OrchestrationCommit commit, IReadOnlyList<NewActivityTask> tasks) => new()
+    {
+        ExecutionId = commit.ExecutionId,
+        NewHistory = commit.NewHistory,
+        Status = commit.Status,
+        Input = commit.Input,
+        Output = commit.Output,
+        CustomStatus = commit.CustomStatus,
+        UpdatedTime = commit.UpdatedTime,
+        ConsumedMessages = commit.ConsumedMessages,
+        ActivityTasks = tasks,
+        Messages = commit.Messages,
+        NewInstances = commit.NewInstances,
+    };
+
     private static OrchestrationCommit ContinueAsNew(OrchestrationWorkItem workItem, EpisodeResult result, IReadOnlyList<long> consumed, DateTimeOffset now)
     {
         InstanceRecord instance = workItem.Instance;

@@ -11,9 +11,9 @@ namespace Durable.Core.Dispatch;
 /// which it shares with the activity queue's dispatcher; a task that finds none is queued as usual.
 /// </summary>
 /// <remarks>
-/// Nothing of an inline run is durable until the episode commits: a crash or a lost lease before that runs the
-/// activity again with the episode, which at-least-once activities allow, and its <see cref="ActivityContext.Attempt"/>
-/// counts those episode attempts.
+/// Nothing of an inline run is durable until the episode commits. Only an episode's first attempt runs its activities
+/// here, so an inline run is always an activity's first attempt; when it is cut off, the episode's next attempt queues
+/// the activity with that run counted (<see cref="NewActivityTask.EarlierAttempts"/>).
 /// </remarks>
 internal sealed class InlineActivities
 {
@@ -34,7 +34,7 @@ internal sealed class InlineActivities
     /// </summary>
     /// <returns>The results of those that ran, in the order of <paramref name="tasks"/>, and the tasks left to the queue.</returns>
     public async Task<(IReadOnlyList<HistoryEvent> Results, IReadOnlyList<NewActivityTask> Queued)> RunAsync(
-        IReadOnlyList<NewActivityTask> tasks, int attempt, CancellationToken cancellationToken)
+        IReadOnlyList<NewActivityTask> tasks, CancellationToken cancellationToken)
     {
         List<Task<HistoryEvent>> running = [];
         List<NewActivityTask> queued = [];
@@ -42,7 +42,7 @@ internal sealed class InlineActivities
         {
             if (this.slots.Wait(0))
             {
-                running.Add(this.RunOneAsync(task, attempt, onPool: tasks.Count > 1, cancellationToken));
+                running.Add(this.RunOneAsync(task, onPool: tasks.Count > 1, cancellationToken));
             }
             else
             {
@@ -53,17 +53,17 @@ internal sealed class InlineActivities
         return (await Task.WhenAll(running).ConfigureAwait(false), queued);
     }
 
-    private async Task<HistoryEvent> RunOneAsync(NewActivityTask task, int attempt, bool onPool, CancellationToken cancellationToken)
+    private async Task<HistoryEvent> RunOneAsync(NewActivityTask task, bool onPool, CancellationToken cancellationToken)
     {
         try
         {
             // Opened before the first await, while the episode's span is current: the activity's span is its child.
-            using ActivityScope scope = this.telemetry.StartInlineActivity(task, attempt);
+            using ActivityScope scope = this.telemetry.StartInlineActivity(task);
 
             // Beside others, on the pool: the next one starts without waiting for this one's synchronous part.
             HistoryEvent result = onPool
-                ? await Task.Run(() => this.runner.RunAsync(task, attempt, cancellationToken), CancellationToken.None).ConfigureAwait(false)
-                : await this.runner.RunAsync(task, attempt, cancellationToken).ConfigureAwait(false);
+                ? await Task.Run(() => this.runner.RunAsync(task, attempt: 1, cancellationToken), CancellationToken.None).ConfigureAwait(false)
+                : await this.runner.RunAsync(task, attempt: 1, cancellationToken).ConfigureAwait(false);
             scope.Ran(result);
             return result;
         }

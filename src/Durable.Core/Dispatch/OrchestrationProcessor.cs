@@ -144,22 +144,28 @@ internal sealed class OrchestrationProcessor : WorkItemProcessor<OrchestrationWo
 
     /// <summary>
     /// Runs the activities <paramref name="commit"/> schedules (those that get a free slot) and replays the orchestrator
-    /// with their results, all under this lease: the commit that comes back holds both steps. The episode's last
-    /// attempt leaves them to the queue, so an activity that keeps crashing the process ends as a failed task the
-    /// orchestrator can handle (the queue parks it), not as a failed instance.
+    /// with their results, all under this lease: the commit that comes back holds both steps. Only an episode's first
+    /// attempt does: a later one queues its activities, counting the inline run an earlier attempt may have made, so a
+    /// host that keeps dying mid-activity (or being killed as it starts and takes its work back) uses up the activity's
+    /// attempts, which end in a failed task the orchestrator can handle, not the episode's, which end the instance.
     /// </summary>
     private async Task<OrchestrationCommit> RunActivitiesInlineAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken)
     {
         InstanceRecord instance = workItem.Instance;
-        int attempt = Math.Max(1, this.AttemptsOf(workItem));
         if (this.inlineActivities is null || commit.ActivityTasks.Count == 0 || commit.Status != OrchestrationStatus.Running ||
-            commit.ExecutionId != instance.ExecutionId || attempt >= this.Options.MaxDequeueCount)
+            commit.ExecutionId != instance.ExecutionId)
         {
             return commit;
         }
 
+        int attempt = Math.Max(1, this.AttemptsOf(workItem));
+        if (attempt > 1)
+        {
+            return CommitBuilder.WithActivityTasks(commit, [.. commit.ActivityTasks.Select(t => t with { EarlierAttempts = 1 })]);
+        }
+
         (IReadOnlyList<HistoryEvent> results, IReadOnlyList<NewActivityTask> queued) =
-            await this.inlineActivities.RunAsync(commit.ActivityTasks, attempt, cancellationToken).ConfigureAwait(false);
+            await this.inlineActivities.RunAsync(commit.ActivityTasks, cancellationToken).ConfigureAwait(false);
         if (results.Count == 0)
         {
             return commit;

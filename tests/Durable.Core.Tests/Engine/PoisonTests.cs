@@ -119,20 +119,26 @@ public sealed class PoisonTests : IDisposable
     }
 
     [Fact]
-    public async Task InlineActivity_EveryEpisodeAttemptDiesWithItsProcess_LastAttemptQueuesItAndItRunsOnce()
+    public async Task InlineActivity_EveryAttemptDiesWithItsProcess_InlineRunCountsAndTheTaskFailsNotTheInstance()
     {
-        // Arrange: a first host runs the activity inside its episode and is stopped while it runs...
+        // Arrange: a first host runs the activity inside its episode and is stopped while it runs (attempt 1)...
         FakeTimeProvider time = new();
-        List<int> attempts = [];
+        int runs = 0;
         void Register(FunctionRegistry f) => f
-            .AddOrchestrator("Sender", ctx => ctx.CallActivityAsync<string>("Send", "+14255550100"))
-            .AddActivity<string, string>("Send", (_, context) =>
+            .AddOrchestrator("Sender", async ctx =>
             {
-                lock (attempts)
+                try
                 {
-                    attempts.Add(context.Attempt);
+                    return await ctx.CallActivityAsync<string>("Send", "+14255550100");
                 }
-
+                catch (TaskFailedException e)
+                {
+                    return $"{e.ErrorType}|{e.Message}";
+                }
+            })
+            .AddActivity<string, string>("Send", (_, _) =>
+            {
+                Interlocked.Increment(ref runs);
                 return Task.FromResult("sent");
             });
 
@@ -144,26 +150,34 @@ public sealed class PoisonTests : IDisposable
             await hanging!.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
         }
 
-        // ...then more hosts lease the episode and die without a trace, up to its last attempt.
+        // ...the episode's second attempt queues it, and the host that leases it from the queue is stopped too...
+        hanging = null;
+        await using (EngineHarness second = await this.StartAsync(time, Register, activities: f => hanging = new HangingActivityInvoker(f)))
+        {
+            await hanging!.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        // ...and the rest of its attempts die without a trace.
         await using (SqliteOrchestrationStore store = this.NewStore(time))
         {
             await store.InitializeAsync(CancellationToken.None);
-            for (int crash = 2; crash < MaxDequeueCount; crash++)
+            for (int crash = 3; crash <= MaxDequeueCount; crash++)
             {
-                OrchestrationWorkItem? leased = await store.LeaseOrchestrationAsync($"crashed-host-{crash}", TimeSpan.FromSeconds(30), 10, new HashSet<string>(), CancellationToken.None);
-                Assert.Equal(crash, leased?.Messages.Max(m => m.DequeueCount));
+                ActivityWorkItem? leased = await store.LeaseActivityAsync($"crashed-host-{crash}", TimeSpan.FromSeconds(30), CancellationToken.None);
+                Assert.Equal(crash, leased?.DequeueCount);
                 time.Advance(TimeSpan.FromSeconds(31));
             }
         }
 
-        // Act: a healthy host takes the episode's last attempt.
+        // Act: a healthy host starts.
         await using EngineHarness healthy = await this.StartAsync(time, Register);
         OrchestrationMetadata status = await healthy.WaitForStatusAsync(id, OrchestrationStatus.Completed);
 
-        // Assert: the episode was not given up on. The activity ran once, leased from the queue (its first lease there),
-        // where an activity that kept killing the process would be parked as a failed task the orchestrator can handle.
-        Assert.Equal("sent", (string?)status.Output);
-        Assert.Equal(1, Assert.Single(attempts));
+        // Assert: the inline run was the first of the activity's attempts; the orchestrator got a failed task to handle.
+        string output = (string)status.Output!;
+        Assert.StartsWith(typeof(AttemptsExhaustedException).FullName + "|", output, StringComparison.Ordinal);
+        Assert.Contains($"Gave up after {MaxDequeueCount} attempt(s) to run activity 'Send'", output, StringComparison.Ordinal);
+        Assert.Equal(0, Volatile.Read(ref runs));
     }
 
     public void Dispose() => this.database.Dispose();

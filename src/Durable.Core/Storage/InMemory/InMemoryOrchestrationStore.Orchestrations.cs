@@ -82,7 +82,7 @@ public sealed partial class InMemoryOrchestrationStore
             foreach (NewActivityTask task in commit.ActivityTasks)
             {
                 long sequence = ++this.nextSequence;
-                this.tasks.Add(sequence, new InMemoryTask(sequence, task, task.VisibleTime ?? this.time.GetUtcNow()));
+                this.tasks.Add(sequence, new InMemoryTask(sequence, task, task.VisibleTime ?? this.time.GetUtcNow()) { DequeueCount = task.EarlierAttempts });
             }
 
             foreach (NewInstance child in commit.NewInstances)
