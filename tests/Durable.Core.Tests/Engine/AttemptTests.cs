@@ -9,7 +9,7 @@ public sealed class AttemptTests : IDisposable
 {
     private readonly TempDatabaseFile database = new("durable-attempt");
 
-    // Inline, the activity's attempt is its episode's: the host stopped mid-run hands the episode back.
+    // Inline, the host stopped mid-run hands the episode back, and its next attempt queues the activity with that run counted.
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
