@@ -15,6 +15,10 @@ namespace Durable.Core.Dispatch;
 /// </summary>
 internal sealed class OrchestrationProcessor : WorkItemProcessor<OrchestrationWorkItem, OrchestrationCommit>
 {
+    // Most inline rounds in one episode: a longer chain goes on in the next episode, so a crash never redoes more than
+    // this many of its steps, and the instance's history and events are not held back for the whole chain.
+    private const int MaxInlineRounds = 8;
+
     private readonly IOrchestrationStore store;
     private readonly IOrchestratorInvoker invoker;
     private readonly EngineSignals signals;
@@ -144,44 +148,54 @@ internal sealed class OrchestrationProcessor : WorkItemProcessor<OrchestrationWo
 
     /// <summary>
     /// Runs the activities <paramref name="commit"/> schedules (those that get a free slot) and replays the orchestrator
-    /// with their results, all under this lease: the commit that comes back holds both steps. Only an episode's first
-    /// attempt does: a later one queues its activities, counting the inline run an earlier attempt may have made, so a
-    /// host that keeps dying mid-activity (or being killed as it starts and takes its work back) uses up the activity's
-    /// attempts, which end in a failed task the orchestrator can handle, not the episode's, which end the instance.
+    /// with their results, all under this lease, round after round while the replay schedules more (a chain) and every
+    /// one found a slot, up to <see cref="MaxInlineRounds"/>: the commit that comes back holds every step. Only an
+    /// episode's first attempt does: a later one queues its activities, counting the inline run an earlier attempt may
+    /// have made, so a host that keeps dying mid-activity (or being killed as it starts and takes its work back) uses up
+    /// the activity's attempts, which end in a failed task the orchestrator can handle, not the episode's, which end the
+    /// instance.
     /// </summary>
     private async Task<OrchestrationCommit> RunActivitiesInlineAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken)
     {
         InstanceRecord instance = workItem.Instance;
-        if (this.inlineActivities is null || commit.ActivityTasks.Count == 0 || commit.Status != OrchestrationStatus.Running ||
-            commit.ExecutionId != instance.ExecutionId)
+        if (this.inlineActivities is null || commit.ActivityTasks.Count == 0)
         {
             return commit;
         }
 
-        int attempt = Math.Max(1, this.AttemptsOf(workItem));
-        if (attempt > 1)
+        if (this.AttemptsOf(workItem) > 1)
         {
             return CommitBuilder.WithActivityTasks(commit, [.. commit.ActivityTasks.Select(t => t with { EarlierAttempts = 1 })]);
         }
 
-        (IReadOnlyList<HistoryEvent> results, IReadOnlyList<NewActivityTask> queued) =
-            await this.inlineActivities.RunAsync(commit.ActivityTasks, cancellationToken).ConfigureAwait(false);
-        if (results.Count == 0)
+        for (int round = 0; round < MaxInlineRounds && commit.ActivityTasks.Count > 0 && commit.Status == OrchestrationStatus.Running && commit.ExecutionId == instance.ExecutionId; round++)
         {
-            return commit;
+            (IReadOnlyList<HistoryEvent> results, IReadOnlyList<NewActivityTask> queued) =
+                await this.inlineActivities.RunAsync(commit.ActivityTasks, cancellationToken).ConfigureAwait(false);
+            if (results.Count == 0)
+            {
+                break;
+            }
+
+            DateTimeOffset now = this.Time.GetUtcNow();
+            List<HistoryEvent> history = [.. workItem.History, .. commit.NewHistory];
+            List<HistoryEvent> newEvents = [new HistoryEvent { EventType = EventType.OrchestratorStarted, Timestamp = now }, .. results];
+            OrchestrationWorkItem replayed = new(instance, history, [], workItem.Owner, workItem.LeaseToken, workItem.LeaseExpiration);
+            EpisodeResult result = await OrchestrationExecutor.ExecuteAsync(this.invoker, instance.InstanceId, instance.Name, history, newEvents, cancellationToken).ConfigureAwait(false);
+            if (result.Failure is not null)
+            {
+                Logs.InstanceFailed(this.Logger, instance.InstanceId, instance.Name, result.Failure);
+            }
+
+            commit = CommitBuilder.Then(commit, CommitBuilder.Build(replayed, newEvents, result, commit.ConsumedMessages, now), queued);
+            if (queued.Count > 0)
+            {
+                // Slots ran out: what is left goes to the queue now, where any host's free slot can take it.
+                break;
+            }
         }
 
-        DateTimeOffset now = this.Time.GetUtcNow();
-        List<HistoryEvent> history = [.. workItem.History, .. commit.NewHistory];
-        List<HistoryEvent> newEvents = [new HistoryEvent { EventType = EventType.OrchestratorStarted, Timestamp = now }, .. results];
-        OrchestrationWorkItem replayed = new(instance, history, [], workItem.Owner, workItem.LeaseToken, workItem.LeaseExpiration);
-        EpisodeResult result = await OrchestrationExecutor.ExecuteAsync(this.invoker, instance.InstanceId, instance.Name, history, newEvents, cancellationToken).ConfigureAwait(false);
-        if (result.Failure is not null)
-        {
-            Logs.InstanceFailed(this.Logger, instance.InstanceId, instance.Name, result.Failure);
-        }
-
-        return CommitBuilder.Then(commit, CommitBuilder.Build(replayed, newEvents, result, commit.ConsumedMessages, now), queued);
+        return commit;
     }
 
     /// <summary>

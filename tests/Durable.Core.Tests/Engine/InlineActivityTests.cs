@@ -40,6 +40,40 @@ public sealed class InlineActivityTests
             history.Select(e => e.EventType));
     }
 
+    [Theory]
+    [InlineData(3, 1, 0)]
+    [InlineData(10, 2, 1)]
+    public async Task Chain_Inline_StepsRunInOneEpisodeUpToEightThenTheNextEpisodeGoesOn(int steps, int episodeCommits, int activityCommits)
+    {
+        // Arrange: each step's input is the previous step's result.
+        CountingStore store = null!;
+        await using EngineHarness harness = await EngineHarness.StartAsync(
+            f => f
+                .AddOrchestrator("Chain", async ctx =>
+                {
+                    int value = 0;
+                    for (int i = 0; i < steps; i++)
+                    {
+                        value = await ctx.CallActivityAsync<int>("AddOne", value);
+                    }
+
+                    return value;
+                })
+                .AddActivity<int, int>("AddOne", (value, _) => Task.FromResult(value + 1)),
+            t => store = new CountingStore(new InMemoryOrchestrationStore(t)));
+
+        // Act
+        string id = await harness.Client.StartNewAsync("Chain", null, null);
+        OrchestrationMetadata status = await harness.WaitForStatusAsync(id, OrchestrationStatus.Completed);
+
+        // Assert: eight steps in the first episode; the ninth through the queue, and its episode runs the tenth.
+        Assert.Equal(steps, (int)status.Output!);
+        Assert.Equal((episodeCommits, activityCommits), (store.OrchestrationCommits, store.ActivityCommits));
+        IReadOnlyList<HistoryEvent> history = await harness.Store.GetHistoryAsync(id, CancellationToken.None);
+        Assert.Equal(steps, history.Count(e => e.EventType == EventType.TaskScheduled));
+        Assert.Equal(steps, history.Count(e => e.EventType == EventType.TaskCompleted));
+    }
+
     [Fact]
     public async Task FanOut_Inline_ActivitiesOfOneEpisodeRunAtOnce()
     {
