@@ -10,28 +10,17 @@ namespace Durable.Core.Dispatch;
 /// threw. Shared by the activity queue (<see cref="ActivityProcessor"/>) and the episode that runs its own activities
 /// (<see cref="InlineActivities"/>), so an activity behaves the same whichever way it runs.
 /// </summary>
-internal sealed class ActivityRunner
+internal sealed class ActivityRunner(IActivityInvoker invoker, TimeProvider time, ILogger logger)
 {
-    private readonly IActivityInvoker invoker;
-    private readonly TimeProvider time;
-    private readonly ILogger logger;
-
-    public ActivityRunner(IActivityInvoker invoker, TimeProvider time, ILogger logger)
-    {
-        this.invoker = invoker;
-        this.time = time;
-        this.logger = logger;
-    }
-
     /// <summary>
     /// The activity's TaskCompleted or TaskFailed event. Throws only when <paramref name="cancellationToken"/> is
     /// cancelled (shutdown): then there is no result, and the task must be handed back.
     /// </summary>
     public async Task<HistoryEvent> RunAsync(NewActivityTask task, int attempt, CancellationToken cancellationToken)
     {
-        if (!this.invoker.IsActivity(task.Name))
+        if (!invoker.IsActivity(task.Name))
         {
-            return Failed(task, this.time.GetUtcNow(), new InvalidOperationException($"The function '{task.Name}' doesn't exist, is disabled, or is not an activity function."));
+            return Failed(task, time.GetUtcNow(), new InvalidOperationException($"The function '{task.Name}' doesn't exist, is disabled, or is not an activity function."));
         }
 
         try
@@ -41,7 +30,7 @@ internal sealed class ActivityRunner
             // Shutdown does not wait for an activity that ignores cancellation (say, an HTTP call without the token):
             // the task is handed back at once and the run left behind; if it still completes, its side effect happened
             // once more, which at-least-once activities allow (and the next attempt knows it is a retry).
-            Task<object?> invocation = this.invoker.InvokeAsync(context, cancellationToken);
+            Task<object?> invocation = invoker.InvokeAsync(context, cancellationToken);
             _ = invocation.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             object? value = await invocation.WaitAsync(cancellationToken).ConfigureAwait(false);
             return new HistoryEvent
@@ -49,13 +38,13 @@ internal sealed class ActivityRunner
                 EventType = EventType.TaskCompleted,
                 TaskScheduledId = task.TaskId,
                 Result = JsonDataConverter.Serialize(value),
-                Timestamp = this.time.GetUtcNow(),
+                Timestamp = time.GetUtcNow(),
             };
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            Logs.ActivityFailed(this.logger, task.Name, task.InstanceId, ex.GetType().FullName);
-            return Failed(task, this.time.GetUtcNow(), ex);
+            Logs.ActivityFailed(logger, task.Name, task.InstanceId, ex.GetType().FullName);
+            return Failed(task, time.GetUtcNow(), ex);
         }
     }
 

@@ -90,37 +90,14 @@ internal static class CommitBuilder
     public static OrchestrationCommit Then(OrchestrationCommit first, OrchestrationCommit second, IReadOnlyList<NewActivityTask> stillQueued)
     {
         bool replaced = second.ExecutionId != first.ExecutionId;
-        return new OrchestrationCommit
+        return second with
         {
-            ExecutionId = second.ExecutionId,
             NewHistory = replaced ? second.NewHistory : [.. first.NewHistory, .. second.NewHistory],
-            Status = second.Status,
-            Input = second.Input,
-            Output = second.Output,
-            CustomStatus = second.CustomStatus,
-            UpdatedTime = second.UpdatedTime,
-            ConsumedMessages = second.ConsumedMessages,
             ActivityTasks = replaced ? second.ActivityTasks : [.. stillQueued, .. second.ActivityTasks],
             Messages = [.. first.Messages, .. second.Messages],
             NewInstances = [.. first.NewInstances, .. second.NewInstances],
         };
     }
-
-    /// <summary><paramref name="commit"/> with <paramref name="tasks"/> queued instead of its own activity tasks.</summary>
-    public static OrchestrationCommit WithActivityTasks(OrchestrationCommit commit, IReadOnlyList<NewActivityTask> tasks) => new()
-    {
-        ExecutionId = commit.ExecutionId,
-        NewHistory = commit.NewHistory,
-        Status = commit.Status,
-        Input = commit.Input,
-        Output = commit.Output,
-        CustomStatus = commit.CustomStatus,
-        UpdatedTime = commit.UpdatedTime,
-        ConsumedMessages = commit.ConsumedMessages,
-        ActivityTasks = tasks,
-        Messages = commit.Messages,
-        NewInstances = commit.NewInstances,
-    };
 
     private static OrchestrationCommit ContinueAsNew(OrchestrationWorkItem workItem, EpisodeResult result, IReadOnlyList<long> consumed, DateTimeOffset now)
     {

@@ -15,19 +15,8 @@ namespace Durable.Core.Dispatch;
 /// here, so an inline run is always an activity's first attempt; when it is cut off, the episode's next attempt queues
 /// the activity with that run counted (<see cref="NewActivityTask.EarlierAttempts"/>).
 /// </remarks>
-internal sealed class InlineActivities
+internal sealed class InlineActivities(ActivityRunner runner, SemaphoreSlim slots, DurableTelemetry telemetry)
 {
-    private readonly ActivityRunner runner;
-    private readonly SemaphoreSlim slots;
-    private readonly DurableTelemetry telemetry;
-
-    public InlineActivities(ActivityRunner runner, SemaphoreSlim slots, DurableTelemetry telemetry)
-    {
-        this.runner = runner;
-        this.slots = slots;
-        this.telemetry = telemetry;
-    }
-
     /// <summary>
     /// Runs, all at once, each of <paramref name="tasks"/> that gets a free slot. Throws when
     /// <paramref name="cancellationToken"/> is cancelled (shutdown): then nothing is kept, and the episode is handed back.
@@ -40,7 +29,7 @@ internal sealed class InlineActivities
         List<NewActivityTask> queued = [];
         foreach (NewActivityTask task in tasks)
         {
-            if (this.slots.Wait(0))
+            if (slots.Wait(0))
             {
                 running.Add(this.RunOneAsync(task, onPool: tasks.Count > 1, cancellationToken));
             }
@@ -58,18 +47,18 @@ internal sealed class InlineActivities
         try
         {
             // Opened before the first await, while the episode's span is current: the activity's span is its child.
-            using ActivityScope scope = this.telemetry.StartInlineActivity(task);
+            using ActivityScope scope = telemetry.StartInlineActivity(task);
 
             // Beside others, on the pool: the next one starts without waiting for this one's synchronous part.
             HistoryEvent result = onPool
-                ? await Task.Run(() => this.runner.RunAsync(task, attempt: 1, cancellationToken), CancellationToken.None).ConfigureAwait(false)
-                : await this.runner.RunAsync(task, attempt: 1, cancellationToken).ConfigureAwait(false);
+                ? await Task.Run(() => runner.RunAsync(task, attempt: 1, cancellationToken), CancellationToken.None).ConfigureAwait(false)
+                : await runner.RunAsync(task, attempt: 1, cancellationToken).ConfigureAwait(false);
             scope.Ran(result);
             return result;
         }
         finally
         {
-            this.slots.Release();
+            slots.Release();
         }
     }
 }

@@ -165,7 +165,7 @@ internal sealed class OrchestrationProcessor : WorkItemProcessor<OrchestrationWo
 
         if (this.AttemptsOf(workItem) > 1)
         {
-            return CommitBuilder.WithActivityTasks(commit, [.. commit.ActivityTasks.Select(t => t with { EarlierAttempts = 1 })]);
+            return commit with { ActivityTasks = [.. commit.ActivityTasks.Select(t => t with { EarlierAttempts = 1 })] };
         }
 
         for (int round = 0; round < MaxInlineRounds && commit.ActivityTasks.Count > 0 && commit.Status == OrchestrationStatus.Running && commit.ExecutionId == instance.ExecutionId; round++)
@@ -230,20 +230,7 @@ internal sealed class OrchestrationProcessor : WorkItemProcessor<OrchestrationWo
             return episode;
         }
 
-        return new OrchestrationCommit
-        {
-            ExecutionId = executionId,
-            NewHistory = [.. history, .. episode.NewHistory],
-            Status = episode.Status,
-            Input = episode.Input,
-            Output = episode.Output,
-            CustomStatus = episode.CustomStatus,
-            UpdatedTime = episode.UpdatedTime,
-            ConsumedMessages = episode.ConsumedMessages,
-            ActivityTasks = episode.ActivityTasks,
-            Messages = episode.Messages,
-            NewInstances = episode.NewInstances,
-        };
+        return episode with { NewHistory = [.. history, .. episode.NewHistory] };
     }
 
     private List<HistoryEvent> Reconcile(OrchestrationWorkItem workItem)

@@ -79,14 +79,13 @@ internal sealed class WorkDispatcher<TItem>
     /// <param name="abortWork">Cancels work in flight (it is released for another attempt).</param>
     public async Task RunAsync(CancellationToken stopLeasing, CancellationToken abortWork)
     {
-        SemaphoreSlim slots = this.slots;
         TimeSpan errorBackoff = TimeSpan.Zero;
         int fullRounds = 0;
         while (!stopLeasing.IsCancellationRequested)
         {
             try
             {
-                await slots.WaitAsync(stopLeasing).ConfigureAwait(false);
+                await this.slots.WaitAsync(stopLeasing).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -98,7 +97,7 @@ internal sealed class WorkDispatcher<TItem>
             // with one writer commits leases asked together in one transaction. One at a time again once one is empty.
             int width = WidthAfter(fullRounds);
             int round = 1;
-            while (round < width && slots.Wait(0))
+            while (round < width && this.slots.Wait(0))
             {
                 round++;
             }
@@ -122,13 +121,13 @@ internal sealed class WorkDispatcher<TItem>
                     }
                 }
 
-                this.Track(this.RunItemAsync(item, key, slots, abortWork));
+                this.Track(this.RunItemAsync(item, key, abortWork));
             }
 
             int unused = round - leased.Items.Count;
             if (unused > 0)
             {
-                slots.Release(unused);
+                this.slots.Release(unused);
             }
 
             if (stopLeasing.IsCancellationRequested)
@@ -281,7 +280,7 @@ internal sealed class WorkDispatcher<TItem>
             TaskScheduler.Default);
     }
 
-    private async Task RunItemAsync(TItem item, string? key, SemaphoreSlim slots, CancellationToken abortWork)
+    private async Task RunItemAsync(TItem item, string? key, CancellationToken abortWork)
     {
         bool crashed = false;
         try
@@ -305,7 +304,7 @@ internal sealed class WorkDispatcher<TItem>
                 }
             }
 
-            slots.Release();
+            this.slots.Release();
 
             // Orchestrations look again after an item when work may have arrived for its instance while it was leased
             // (an event mid-episode): that work could not be leased then. The processor announces what the item itself

@@ -6,7 +6,7 @@ namespace Durable.Core.Storage;
 /// Everything one orchestration episode changes. A store applies it in ONE transaction, fenced by the
 /// work item's lease: all of it becomes visible, or none of it.
 /// </summary>
-public sealed class OrchestrationCommit
+public sealed record OrchestrationCommit
 {
     /// <summary>
     /// Execution id after the episode. Differs from the work item's when the episode continued as new:

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Durable.Core.Client;
 using Durable.Core.Storage;
 using Durable.Core.Storage.InMemory;
@@ -68,54 +69,27 @@ public sealed class PoisonTests : IDisposable
         // Arrange: a first host leases the activity from the queue and is stopped while it runs (its attempt hands the task
         // back)...
         FakeTimeProvider time = new();
-        int runs = 0;
-        void Register(FunctionRegistry f) => f
-            .AddOrchestrator("Sender", async ctx =>
-            {
-                try
-                {
-                    return await ctx.CallActivityAsync<string>("Send", "+14255550100");
-                }
-                catch (TaskFailedException e)
-                {
-                    return $"{e.ErrorType}|{e.Message}";
-                }
-            })
-            .AddActivity<string, string>("Send", (_, _) =>
-            {
-                Interlocked.Increment(ref runs);
-                return Task.FromResult("sent");
-            });
+        StrongBox<int> runs = new();
+        Action<FunctionRegistry> register = SenderCatchingFailures(runs);
 
         string id;
         HangingActivityInvoker? hanging = null;
-        await using (EngineHarness first = await this.StartAsync(time, Register, activities: f => hanging = new HangingActivityInvoker(f), inlineActivities: false))
+        await using (EngineHarness first = await this.StartAsync(time, register, activities: f => hanging = new HangingActivityInvoker(f), inlineActivities: false))
         {
             id = await first.Client.StartNewAsync("Sender", null, null);
             await hanging!.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
         }
 
         // ...then two more hosts lease it and die without a trace (their leases simply expire).
-        await using (SqliteOrchestrationStore store = this.NewStore(time))
-        {
-            await store.InitializeAsync(CancellationToken.None);
-            for (int crash = 2; crash <= MaxDequeueCount; crash++)
-            {
-                ActivityWorkItem? leased = await store.LeaseActivityAsync($"crashed-host-{crash}", TimeSpan.FromSeconds(30), CancellationToken.None);
-                Assert.Equal(crash, leased?.DequeueCount);
-                time.Advance(TimeSpan.FromSeconds(31));
-            }
-        }
+        await this.LeaseActivityAndDieAsync(time, firstAttempt: 2);
 
         // Act: a healthy host starts.
-        await using EngineHarness healthy = await this.StartAsync(time, Register, inlineActivities: false);
+        await using EngineHarness healthy = await this.StartAsync(time, register, inlineActivities: false);
         OrchestrationMetadata status = await healthy.WaitForStatusAsync(id, OrchestrationStatus.Completed);
 
         // Assert: the orchestrator saw a failed task naming the attempts; the activity never ran on the healthy host.
-        string output = (string)status.Output!;
-        Assert.StartsWith(typeof(AttemptsExhaustedException).FullName + "|", output, StringComparison.Ordinal);
-        Assert.Contains($"Gave up after {MaxDequeueCount} attempt(s) to run activity 'Send'", output, StringComparison.Ordinal);
-        Assert.Equal(0, runs);
+        AssertActivityGaveUp(status);
+        Assert.Equal(0, runs.Value);
     }
 
     [Fact]
@@ -123,28 +97,12 @@ public sealed class PoisonTests : IDisposable
     {
         // Arrange: a first host runs the activity inside its episode and is stopped while it runs (attempt 1)...
         FakeTimeProvider time = new();
-        int runs = 0;
-        void Register(FunctionRegistry f) => f
-            .AddOrchestrator("Sender", async ctx =>
-            {
-                try
-                {
-                    return await ctx.CallActivityAsync<string>("Send", "+14255550100");
-                }
-                catch (TaskFailedException e)
-                {
-                    return $"{e.ErrorType}|{e.Message}";
-                }
-            })
-            .AddActivity<string, string>("Send", (_, _) =>
-            {
-                Interlocked.Increment(ref runs);
-                return Task.FromResult("sent");
-            });
+        StrongBox<int> runs = new();
+        Action<FunctionRegistry> register = SenderCatchingFailures(runs);
 
         string id;
         HangingActivityInvoker? hanging = null;
-        await using (EngineHarness first = await this.StartAsync(time, Register, activities: f => hanging = new HangingActivityInvoker(f)))
+        await using (EngineHarness first = await this.StartAsync(time, register, activities: f => hanging = new HangingActivityInvoker(f)))
         {
             id = await first.Client.StartNewAsync("Sender", null, null);
             await hanging!.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
@@ -152,32 +110,60 @@ public sealed class PoisonTests : IDisposable
 
         // ...the episode's second attempt queues it, and the host that leases it from the queue is stopped too...
         hanging = null;
-        await using (EngineHarness second = await this.StartAsync(time, Register, activities: f => hanging = new HangingActivityInvoker(f)))
+        await using (EngineHarness second = await this.StartAsync(time, register, activities: f => hanging = new HangingActivityInvoker(f)))
         {
             await hanging!.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
         }
 
         // ...and the rest of its attempts die without a trace.
-        await using (SqliteOrchestrationStore store = this.NewStore(time))
-        {
-            await store.InitializeAsync(CancellationToken.None);
-            for (int crash = 3; crash <= MaxDequeueCount; crash++)
-            {
-                ActivityWorkItem? leased = await store.LeaseActivityAsync($"crashed-host-{crash}", TimeSpan.FromSeconds(30), CancellationToken.None);
-                Assert.Equal(crash, leased?.DequeueCount);
-                time.Advance(TimeSpan.FromSeconds(31));
-            }
-        }
+        await this.LeaseActivityAndDieAsync(time, firstAttempt: 3);
 
         // Act: a healthy host starts.
-        await using EngineHarness healthy = await this.StartAsync(time, Register);
+        await using EngineHarness healthy = await this.StartAsync(time, register);
         OrchestrationMetadata status = await healthy.WaitForStatusAsync(id, OrchestrationStatus.Completed);
 
         // Assert: the inline run was the first of the activity's attempts; the orchestrator got a failed task to handle.
+        AssertActivityGaveUp(status);
+        Assert.Equal(0, Volatile.Read(ref runs.Value));
+    }
+
+    /// <summary>"Sender" calls "Send" and returns a failed task's type and message; "Send" counts its runs.</summary>
+    private static Action<FunctionRegistry> SenderCatchingFailures(StrongBox<int> runs) => f => f
+        .AddOrchestrator("Sender", async ctx =>
+        {
+            try
+            {
+                return await ctx.CallActivityAsync<string>("Send", "+14255550100");
+            }
+            catch (TaskFailedException e)
+            {
+                return $"{e.ErrorType}|{e.Message}";
+            }
+        })
+        .AddActivity<string, string>("Send", (_, _) =>
+        {
+            Interlocked.Increment(ref runs.Value);
+            return Task.FromResult("sent");
+        });
+
+    /// <summary>Hosts that lease the queued "Send" task and die without a trace, from its <paramref name="firstAttempt"/> on.</summary>
+    private async Task LeaseActivityAndDieAsync(FakeTimeProvider time, int firstAttempt)
+    {
+        await using SqliteOrchestrationStore store = this.NewStore(time);
+        await store.InitializeAsync(CancellationToken.None);
+        for (int crash = firstAttempt; crash <= MaxDequeueCount; crash++)
+        {
+            ActivityWorkItem? leased = await store.LeaseActivityAsync($"crashed-host-{crash}", TimeSpan.FromSeconds(30), CancellationToken.None);
+            Assert.Equal(crash, leased?.DequeueCount);
+            time.Advance(TimeSpan.FromSeconds(31));
+        }
+    }
+
+    private static void AssertActivityGaveUp(OrchestrationMetadata status)
+    {
         string output = (string)status.Output!;
         Assert.StartsWith(typeof(AttemptsExhaustedException).FullName + "|", output, StringComparison.Ordinal);
         Assert.Contains($"Gave up after {MaxDequeueCount} attempt(s) to run activity 'Send'", output, StringComparison.Ordinal);
-        Assert.Equal(0, Volatile.Read(ref runs));
     }
 
     public void Dispose() => this.database.Dispose();
