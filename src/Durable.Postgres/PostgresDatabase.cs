@@ -27,8 +27,11 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     /// </summary>
     private static readonly PostgresStatement[] DurableCommit = [new("SET LOCAL synchronous_commit = on")];
 
-    /// <summary>Connections per host when the connection string does not say (Npgsql's own default is 100).</summary>
-    internal const int DefaultMaxPoolSize = 30;
+    /// <summary>Connections per host when the connection string does not say and commands are multiplexed (the default).</summary>
+    internal const int DefaultMaxPoolSize = 16;
+
+    /// <summary>Connections per host when the connection string does not say and turns multiplexing off (Npgsql's own default is 100).</summary>
+    internal const int UnmultiplexedMaxPoolSize = 30;
 
     private readonly NpgsqlDataSource source;
     private readonly NpgsqlDataSource listenSource;
@@ -116,15 +119,6 @@ internal sealed class PostgresDatabase : IAsyncDisposable
             builder.MaxAutoPrepare = 64;
         }
 
-        // Every episode, activity and lease call of a host may ask for a connection at once (100 + 50 + 32 with the
-        // sample's host.json), and Npgsql's own default of 100 per host lets two or three hosts exhaust a default
-        // server's max_connections (100). A connection is held only for one short transaction, so a few dozen serve a
-        // busy host; calls beyond them wait in the pool's queue. A pool size in the connection string wins.
-        if (!NamesPoolSize(options.ConnectionString))
-        {
-            builder.MaxPoolSize = DefaultMaxPoolSize;
-        }
-
         // Multiplexing (commands of concurrent calls share connections and are written together) saved 8-15% of the CPU
         // per flow under load, host and server together, in every pair measured (docs/performance.md). Every store call
         // is one batch or an explicit transaction, which Npgsql gives a connection of its own, so a command waiting for a
@@ -133,6 +127,18 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         if (!Names(options.ConnectionString, "Multiplexing") && builder.Pooling)
         {
             builder.Multiplexing = true;
+        }
+
+        // Npgsql's own default of 100 connections per host lets two or three hosts exhaust a default server's
+        // max_connections (100). Multiplexed, a host writes a command to an idle connection while it has one and opens
+        // another while under the limit, so under load it uses every connection it may, each carrying a command or two:
+        // 16 instead of 30 pipelines more commands per connection, which took 12-21% off the server's CPU per flow
+        // with one host and three, and added 13% to three hosts' throughput (docs/performance.md, "A smaller pool").
+        // Unmultiplexed, each call holds a connection for its transaction, and calls beyond the limit wait for one.
+        // A pool size in the connection string wins.
+        if (!NamesPoolSize(options.ConnectionString))
+        {
+            builder.MaxPoolSize = builder.Multiplexing ? DefaultMaxPoolSize : UnmultiplexedMaxPoolSize;
         }
 
         // Npgsql resets a pooled connection's session state before each reuse: seven statements (RESET ALL, UNLISTEN *,

@@ -10,7 +10,8 @@ namespace Durable.Stores.Tests;
 public sealed class PostgresPoolSizeTests
 {
     [Theory]
-    [InlineData("Host=127.0.0.1;Database=durable;Username=durable", PostgresDatabase.DefaultMaxPoolSize)]
+    [InlineData("Host=127.0.0.1;Database=durable;Username=durable", 16)]
+    [InlineData("Host=127.0.0.1;Database=durable;Username=durable;Multiplexing=false", 30)]
     [InlineData("Host=127.0.0.1;Database=durable;Username=durable;Maximum Pool Size=100", 100)]
     [InlineData("Host=127.0.0.1;Database=durable;Username=durable;maxpoolsize=7", 7)]
     public async Task Open_PoolSize_DefaultUnlessTheConnectionStringSetsIt(string connectionString, int expected)
