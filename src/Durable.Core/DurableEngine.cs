@@ -47,7 +47,6 @@ public sealed class DurableEngine : IAsyncDisposable
         this.options = options;
         this.ownsTelemetry = telemetry is null;
         this.telemetry = telemetry ?? new DurableTelemetry();
-        this.Client = new DurableClient(options.HubName, store, orchestrators, timeProvider, this.signals, this.telemetry);
 
         ILogger logger = loggerFactory.CreateLogger("Durable.Core");
         this.logger = logger;
@@ -70,6 +69,8 @@ public sealed class DurableEngine : IAsyncDisposable
             new PollingBackoff(options.MinPollingInterval, pollingCap),
             logger,
             moreWorkVisible: item => item.MoreWorkVisible);
+        InstanceStarter starter = new(store, this.orchestrationDispatcher, this.signals.Orchestrations, this.owner, options.LeaseDuration);
+        this.Client = new DurableClient(options.HubName, store, orchestrators, timeProvider, this.signals, this.telemetry, starter.CreateAsync);
         this.activityDispatcher = new WorkDispatcher<ActivityWorkItem>(
             "Activity",
             activitySlots,
@@ -127,6 +128,7 @@ public sealed class DurableEngine : IAsyncDisposable
         {
             _ = failing.Failed.ContinueWith(_ => this.StopLeasing(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
+        this.orchestrationDispatcher.Open(this.abortWork.Token);
         this.running = Task.WhenAll(
             Task.Run(() => this.orchestrationDispatcher.RunAsync(this.stopLeasing.Token, this.abortWork.Token), CancellationToken.None),
             Task.Run(() => this.activityDispatcher.RunAsync(this.stopLeasing.Token, this.abortWork.Token), CancellationToken.None));

@@ -155,7 +155,7 @@ public sealed partial class PostgresOrchestrationStore
                 // them back with the rest (this runs in an explicit transaction).
                 for (int i = 0; i < commit.NewInstances.Count; i++)
                 {
-                    await this.CreateAsync(s, commit.NewInstances[i], childPayloads[i], now, cancellationToken).ConfigureAwait(false);
+                    await this.CreateAsync(s, commit.NewInstances[i], childPayloads[i], lease: null, now, cancellationToken).ConfigureAwait(false);
                 }
 
                 batch.Add(this.EpisodeStatement(workItem, commit, historyTypes, historyPayloads, messagePayloads, now));

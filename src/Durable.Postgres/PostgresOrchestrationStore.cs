@@ -136,28 +136,42 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
     public async Task<CreateInstanceResult> CreateInstanceAsync(NewInstance instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
+        if (await this.CreateCoreAsync(instance, lease: null, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return CreateInstanceResult.AlreadyExists;
+        }
+
+        this.Notify(OrchestrationWork);
+        return CreateInstanceResult.Created;
+    }
+
+    /// <inheritdoc/>
+    public async Task<OrchestrationWorkItem?> CreateLeasedInstanceAsync(NewInstance instance, string owner, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        NewLease lease = new(owner, LeaseTokens.New(), PostgresRows.Ticks(this.time.GetUtcNow()) + leaseDuration.Ticks);
+
+        // No NOTIFY: no other host can take the instance while its creator holds the lease.
+        return await this.CreateCoreAsync(instance, lease, cancellationToken).ConfigureAwait(false) is { } created
+            ? new OrchestrationWorkItem(created.Instance, [], [created.Start], owner, lease.Token, PostgresRows.Time(lease.Expiration))
+            : null;
+    }
+
+    /// <summary>Creates the instance, leased when <paramref name="lease"/> is given; null when the id is taken by a running one.</summary>
+    private async Task<CreatedRows?> CreateCoreAsync(NewInstance instance, NewLease? lease, CancellationToken cancellationToken)
+    {
         string payload = PostgresRows.Serialize(instance.StartEvent);
 
         // The common case, a new id: one statement, the row and its start message, one round trip in all.
-        CreateInstanceResult created = await this.Db.WriteInOneRoundTripAsync(
-            async s => await this.TryInsertAsync(s, instance, payload, PostgresRows.Ticks(this.time.GetUtcNow()), cancellationToken).ConfigureAwait(false)
-                ? CreateInstanceResult.Created
-                : CreateInstanceResult.AlreadyExists,
+        CreatedRows? created = await this.Db.WriteInOneRoundTripAsync(
+            s => this.TryInsertAsync(s, instance, payload, lease, PostgresRows.Ticks(this.time.GetUtcNow()), cancellationToken),
             cancellationToken).ConfigureAwait(false);
-        if (created == CreateInstanceResult.AlreadyExists)
-        {
-            // The id is taken: by a running instance (refused) or a finished one (replaced).
-            created = await this.Db.WriteAsync(
-                s => this.CreateAsync(s, instance, payload, PostgresRows.Ticks(this.time.GetUtcNow()), cancellationToken),
-                cancellationToken).ConfigureAwait(false);
-        }
 
-        if (created == CreateInstanceResult.Created)
-        {
-            this.Notify(OrchestrationWork);
-        }
-
-        return created;
+        // The id is taken: by a running instance (refused) or a finished one (replaced).
+        return created ?? await this.Db.WriteAsync(
+            s => this.CreateAsync(s, instance, payload, lease, PostgresRows.Ticks(this.time.GetUtcNow()), cancellationToken),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -291,7 +305,7 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
     /// </summary>
     private string Notice(string kind) => kind + ":" + this.sender + ":" + this.hub;
 
-    private async Task<CreateInstanceResult> CreateAsync(PostgresSession s, NewInstance instance, string startPayload, long now, CancellationToken cancellationToken)
+    private async Task<CreatedRows?> CreateAsync(PostgresSession s, NewInstance instance, string startPayload, NewLease? lease, long now, CancellationToken cancellationToken)
     {
         // FOR UPDATE: a concurrent create or episode on the same id waits here instead of interleaving.
         object? status = await s.ScalarAsync(
@@ -303,28 +317,31 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
         {
             if (!((OrchestrationStatus)existing).IsTerminal())
             {
-                return CreateInstanceResult.AlreadyExists;
+                return null;
             }
 
             await this.DeleteInstanceAsync(s, instance.InstanceId, cancellationToken).ConfigureAwait(false);
         }
 
         // Two creators that both found no row: the second one learns it lost.
-        return await this.TryInsertAsync(s, instance, startPayload, now, cancellationToken).ConfigureAwait(false)
-            ? CreateInstanceResult.Created
-            : CreateInstanceResult.AlreadyExists;
+        return await this.TryInsertAsync(s, instance, startPayload, lease, now, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Inserts the instance row and its start message in one statement; false when the id is taken (ON CONFLICT).</summary>
-    private async Task<bool> TryInsertAsync(PostgresSession s, NewInstance instance, string startPayload, long now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Inserts the instance row and its start message in one statement, leased when <paramref name="lease"/> is given (the
+    /// start message then counts as leased once); null when the id is taken (ON CONFLICT).
+    /// </summary>
+    private async Task<CreatedRows?> TryInsertAsync(PostgresSession s, NewInstance instance, string startPayload, NewLease? lease, long now, CancellationToken cancellationToken)
     {
-        List<bool> inserted = await s.QueryAsync(
+        List<CreatedRows> inserted = await s.QueryAsync(
             this.Sql(
-                "WITH created AS (INSERT INTO $s.instances (hub, instance_id, execution_id, name, status, input, created_time, last_updated_time, parent_instance_id) " +
-                "  VALUES (@hub, @id, @exec, @name, @status, @input, @created, @created, @parent) ON CONFLICT DO NOTHING RETURNING instance_id), " +
-                "queued AS (INSERT INTO $s.inbox (hub, instance_id, execution_id, visible_time, payload) SELECT @hub, instance_id, NULL, @now, @payload FROM created) " +
-                "SELECT true FROM created"),
-            _ => true,
+                "WITH created AS (INSERT INTO $s.instances (hub, instance_id, execution_id, name, status, input, created_time, last_updated_time, parent_instance_id, locked_by, lease_token, lock_expiration) " +
+                "  VALUES (@hub, @id, @exec, @name, @status, @input, @created, @created, @parent, @owner, @token::bigint, @exp::bigint) ON CONFLICT DO NOTHING " +
+                $"  RETURNING {PostgresRows.InstanceColumns}), " +
+                "queued AS (INSERT INTO $s.inbox (hub, instance_id, execution_id, visible_time, dequeue_count, payload) SELECT @hub, instance_id, NULL, @now, @count, @payload FROM created " +
+                $"  RETURNING {PostgresRows.MessageColumns}) " +
+                "SELECT created.*, queued.* FROM created CROSS JOIN queued"),
+            r => new CreatedRows(PostgresRows.ReadInstance(r), PostgresRows.ReadMessage(r, PostgresRows.InstanceColumnCount)),
             cancellationToken,
             ("hub", this.hub),
             ("id", instance.InstanceId),
@@ -334,9 +351,13 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
             ("input", instance.Input),
             ("created", PostgresRows.Ticks(instance.CreatedTime)),
             ("parent", instance.ParentInstanceId),
+            ("owner", lease?.Owner),
+            ("token", lease?.Token),
+            ("exp", lease?.Expiration),
             ("now", now),
+            ("count", lease is null ? 0 : 1),
             ("payload", startPayload)).ConfigureAwait(false);
-        return inserted.Count > 0;
+        return inserted.Count > 0 ? inserted[0] : null;
     }
 
         private async Task DeleteInstanceAsync(PostgresSession s, string instanceId, CancellationToken cancellationToken)
@@ -401,4 +422,10 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
             cancellationToken,
             ("hub", this.hub),
             ("id", instanceId));
+
+    /// <summary>A lease a new instance is created with.</summary>
+    private sealed record NewLease(string Owner, long Token, long Expiration);
+
+    /// <summary>A new instance's row and start message, as written.</summary>
+    private sealed record CreatedRows(InstanceRecord Instance, OrchestrationMessage Start);
 }

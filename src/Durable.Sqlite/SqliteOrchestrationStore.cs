@@ -119,6 +119,40 @@ public sealed partial class SqliteOrchestrationStore : IOrchestrationStore, ISto
     }
 
     /// <inheritdoc/>
+    public Task<OrchestrationWorkItem?> CreateLeasedInstanceAsync(NewInstance instance, string owner, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        return this.Db.WriteAsync<OrchestrationWorkItem?>(
+            s =>
+            {
+                long now = SqliteRows.Ticks(this.time.GetUtcNow());
+                if (this.Create(s, instance, now) == CreateInstanceResult.AlreadyExists)
+                {
+                    return null;
+                }
+
+                long token = LeaseTokens.New();
+                long expiration = now + leaseDuration.Ticks;
+                InstanceRecord record = s.First(
+                    $"UPDATE instances SET locked_by = $owner, lease_token = $token, lock_expiration = $exp WHERE hub = $hub AND instance_id = $id RETURNING {SqliteRows.InstanceColumns}",
+                    SqliteRows.ReadInstance,
+                    ("$owner", owner),
+                    ("$token", token),
+                    ("$exp", expiration),
+                    ("$hub", this.hub),
+                    ("$id", instance.InstanceId))!;
+                List<OrchestrationMessage> messages = s.Query(
+                    $"UPDATE inbox SET dequeue_count = 1 WHERE hub = $hub AND instance_id = $id RETURNING {SqliteRows.MessageColumns}",
+                    SqliteRows.ReadMessage,
+                    ("$hub", this.hub),
+                    ("$id", instance.InstanceId));
+                return new OrchestrationWorkItem(record, [], messages, owner, token, SqliteRows.Time(expiration));
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc/>
     public Task<EnqueueResult> EnqueueMessageAsync(string instanceId, HistoryEvent message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instanceId);

@@ -14,6 +14,7 @@ public class UnavailableStore : DispatchProxy
     private static readonly HashSet<string> ClientCalls =
     [
         nameof(IOrchestrationStore.CreateInstanceAsync),
+        nameof(IOrchestrationStore.CreateLeasedInstanceAsync),
         nameof(IOrchestrationStore.EnqueueMessageAsync),
         nameof(IOrchestrationStore.GetInstanceAsync),
         nameof(IOrchestrationStore.GetHistoryAsync),

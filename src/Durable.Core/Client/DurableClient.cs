@@ -18,9 +18,12 @@ public sealed class DurableClient
     private readonly TimeProvider time;
     private readonly EngineSignals signals;
     private readonly DurableTelemetry telemetry;
+    private readonly Func<NewInstance, CancellationToken, Task<CreateInstanceResult>> create;
 
-    internal DurableClient(string taskHubName, IOrchestrationStore store, IOrchestratorInvoker orchestrators, TimeProvider time, EngineSignals signals, DurableTelemetry telemetry)
+    // create writes a new instance, announced or leased to this host (InstanceStarter).
+    internal DurableClient(string taskHubName, IOrchestrationStore store, IOrchestratorInvoker orchestrators, TimeProvider time, EngineSignals signals, DurableTelemetry telemetry, Func<NewInstance, CancellationToken, Task<CreateInstanceResult>> create)
     {
+        this.create = create;
         this.telemetry = telemetry;
         this.TaskHubName = taskHubName;
         this.store = store;
@@ -66,13 +69,12 @@ public sealed class DurableClient
             TraceParent = DurableTelemetry.TraceParentOf(span),
         };
         NewInstance instance = new(instanceId, executionId, orchestratorName, inputJson, now, start);
-        if (await this.store.CreateInstanceAsync(instance, cancellationToken).ConfigureAwait(false) == CreateInstanceResult.AlreadyExists)
+        if (await this.create(instance, cancellationToken).ConfigureAwait(false) == CreateInstanceResult.AlreadyExists)
         {
             throw new OrchestrationAlreadyExistsException(instanceId);
         }
 
         this.telemetry.Started(orchestratorName, instanceId);
-        this.signals.Orchestrations.Notify(instanceId);
         return instanceId;
     }
 

@@ -40,6 +40,12 @@ internal sealed class WorkDispatcher<TItem>
     // Keys of the items being processed (guarded by itself): what the next lease calls skip.
     private readonly HashSet<string> running = new(StringComparer.Ordinal);
 
+    // Items leased outside the lease loop (an instance created leased to this host) whose slot is taken and which are not
+    // yet tracked, and whether the loop still runs: its end waits for those too (see TryReserve).
+    private int reserved;
+    private int open;
+    private CancellationToken abortWork;
+
     // The earliest due time the store reported that no lease has looked at since it came due. Kept because the store
     // reports only future times: a timer firing a moment early (timers round to whole milliseconds) leases before the
     // row is visible, and by the time the store is asked again the row is in the past and no longer reported, so
@@ -107,21 +113,7 @@ internal sealed class WorkDispatcher<TItem>
             LeaseRound leased = await this.LeaseAsync(round, stopLeasing).ConfigureAwait(false);
             foreach (TItem item in leased.Items)
             {
-                string? key = this.runningKey(item);
-                if (key is not null)
-                {
-                    lock (this.running)
-                    {
-                        this.running.Add(key);
-                    }
-
-                    if (this.lookAgainAfterEachItem)
-                    {
-                        this.signal.Watch(key, notificationsBefore);
-                    }
-                }
-
-                this.Track(this.RunItemAsync(item, key, abortWork));
+                this.Start(item, notificationsBefore, abortWork);
             }
 
             int unused = round - leased.Items.Count;
@@ -183,13 +175,93 @@ internal sealed class WorkDispatcher<TItem>
             }
         }
 
-        Task[] remaining;
-        lock (this.inFlight)
+        // No reservation succeeds from here on; one made just before still becomes work in flight, so wait for it too.
+        Interlocked.Exchange(ref this.open, 0);
+        while (true)
         {
-            remaining = [.. this.inFlight];
+            Task[] remaining;
+            lock (this.inFlight)
+            {
+                remaining = [.. this.inFlight];
+            }
+
+            if (remaining.Length > 0)
+            {
+                await Task.WhenAll(remaining).ConfigureAwait(false);
+            }
+            else if (Volatile.Read(ref this.reserved) > 0)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(5), CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Lets <see cref="TryReserve"/> succeed from now until <see cref="RunAsync"/> ends: call it before starting that
+    /// loop (on a task of its own), so a client writing right after the engine started already finds it open.
+    /// </summary>
+    /// <param name="abortWork">The token <see cref="RunAsync"/> is given: it cancels those items too.</param>
+    public void Open(CancellationToken abortWork)
+    {
+        this.abortWork = abortWork;
+        Interlocked.Exchange(ref this.open, 1);
+    }
+
+    /// <summary>
+    /// Takes a concurrency slot for an item that will be leased outside the lease loop (an instance created leased to this
+    /// host), or says no: no slot free, or the loop is not open (<see cref="Open"/>). Follow with <see cref="Run"/> or <see cref="Unreserve"/>.
+    /// </summary>
+    public bool TryReserve()
+    {
+        Interlocked.Increment(ref this.reserved);
+        if (Volatile.Read(ref this.open) == 1 && this.slots.Wait(0))
+        {
+            return true;
         }
 
-        await Task.WhenAll(remaining).ConfigureAwait(false);
+        Interlocked.Decrement(ref this.reserved);
+        return false;
+    }
+
+    /// <summary>Gives back a reservation whose item was not leased.</summary>
+    public void Unreserve()
+    {
+        this.slots.Release();
+        Interlocked.Decrement(ref this.reserved);
+    }
+
+    /// <summary>
+    /// Processes a reserved item as if a lease round had brought it; <paramref name="notificationsBefore"/> is
+    /// <see cref="WorkSignal.Notifications"/> read before the item was leased, so a notification for it meanwhile is seen.
+    /// </summary>
+    public void Run(TItem item, long notificationsBefore)
+    {
+        this.Start(item, notificationsBefore, this.abortWork);
+        Interlocked.Decrement(ref this.reserved);
+    }
+
+    /// <summary>Processes a leased item in the background, on the slot taken for it; later lease calls skip it meanwhile.</summary>
+    private void Start(TItem item, long notificationsBefore, CancellationToken abortWork)
+    {
+        string? key = this.runningKey(item);
+        if (key is not null)
+        {
+            lock (this.running)
+            {
+                this.running.Add(key);
+            }
+
+            if (this.lookAgainAfterEachItem)
+            {
+                this.signal.Watch(key, notificationsBefore);
+            }
+        }
+
+        this.Track(this.RunItemAsync(item, key, abortWork));
     }
 
     /// <summary>

@@ -24,6 +24,15 @@ public interface IOrchestrationStore : IAsyncDisposable
     Task<CreateInstanceResult> CreateInstanceAsync(NewInstance instance, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Creates the instance as <see cref="CreateInstanceAsync"/> does, leased to <paramref name="owner"/> from the start,
+    /// and returns the work item of its first episode: the new row (Pending), no history, and the start message, counted
+    /// as leased once. The host that starts an instance runs that episode without a lease call of its own, and no other
+    /// host needs waking for it; if that host dies, the lease lapses and any host takes the instance, as after any lease.
+    /// Null when an instance with that id exists and is not terminal (nothing written).
+    /// </summary>
+    Task<OrchestrationWorkItem?> CreateLeasedInstanceAsync(NewInstance instance, string owner, TimeSpan leaseDuration, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Adds a client message (event raised, terminate, suspend, resume) to an instance's inbox, unless
     /// the instance does not exist (<see cref="EnqueueResult.NotFound"/>) or is terminal (<see cref="EnqueueResult.Gone"/>).
     /// An <see cref="EventType.ExecutionRewound"/> message is also accepted by a Failed instance (the one terminal state a

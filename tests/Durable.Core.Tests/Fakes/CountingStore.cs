@@ -3,15 +3,32 @@ using Durable.Core.Storage;
 
 namespace Durable.Core.Tests.Fakes;
 
-/// <summary>A store that counts its commits: what an episode or an activity queue lease stored, one call each.</summary>
+/// <summary>
+/// A store that counts its commits (what an episode or an activity queue lease stored, one call each) and the
+/// orchestration leases that brought work.
+/// </summary>
 internal sealed class CountingStore(IOrchestrationStore inner) : DelegatingStore(inner)
 {
     private int orchestrationCommits;
     private int activityCommits;
+    private int orchestrationLeases;
 
     public int OrchestrationCommits => Volatile.Read(ref this.orchestrationCommits);
 
     public int ActivityCommits => Volatile.Read(ref this.activityCommits);
+
+    public int OrchestrationLeases => Volatile.Read(ref this.orchestrationLeases);
+
+    public override async Task<OrchestrationWorkItem?> LeaseOrchestrationAsync(string owner, TimeSpan leaseDuration, int maxMessages, IReadOnlySet<string> skipInstanceIds, CancellationToken cancellationToken)
+    {
+        OrchestrationWorkItem? item = await base.LeaseOrchestrationAsync(owner, leaseDuration, maxMessages, skipInstanceIds, cancellationToken);
+        if (item is not null)
+        {
+            Interlocked.Increment(ref this.orchestrationLeases);
+        }
+
+        return item;
+    }
 
     public override async Task CompleteOrchestrationAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken)
     {

@@ -18,6 +18,9 @@ internal abstract class DelegatingStore(IOrchestrationStore inner) : IOrchestrat
 
     public Task<CreateInstanceResult> CreateInstanceAsync(NewInstance instance, CancellationToken cancellationToken) => this.Inner.CreateInstanceAsync(instance, cancellationToken);
 
+    public virtual Task<OrchestrationWorkItem?> CreateLeasedInstanceAsync(NewInstance instance, string owner, TimeSpan leaseDuration, CancellationToken cancellationToken) =>
+        this.Inner.CreateLeasedInstanceAsync(instance, owner, leaseDuration, cancellationToken);
+
     public Task<EnqueueResult> EnqueueMessageAsync(string instanceId, HistoryEvent message, CancellationToken cancellationToken) => this.Inner.EnqueueMessageAsync(instanceId, message, cancellationToken);
 
     public Task<EnqueueResult> EnqueueEventAsync(string instanceId, HistoryEvent raised, int maxEvents, CancellationToken cancellationToken) => this.Inner.EnqueueEventAsync(instanceId, raised, maxEvents, cancellationToken);

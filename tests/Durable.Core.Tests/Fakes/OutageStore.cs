@@ -49,6 +49,18 @@ internal sealed class OutageStore(IOrchestrationStore inner) : DelegatingStore(i
         return item;
     }
 
+    // An instance the client starts on a running host is created leased to it: that is its first lease.
+    public override async Task<OrchestrationWorkItem?> CreateLeasedInstanceAsync(NewInstance instance, string owner, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    {
+        OrchestrationWorkItem? item = await this.Inner.CreateLeasedInstanceAsync(instance, owner, leaseDuration, cancellationToken);
+        if (item is not null)
+        {
+            Interlocked.Increment(ref this.leases);
+        }
+
+        return item;
+    }
+
     public override async Task CompleteOrchestrationAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref this.commits);

@@ -40,6 +40,30 @@ public sealed partial class InMemoryOrchestrationStore : IOrchestrationStore
     }
 
     /// <inheritdoc/>
+    public Task<OrchestrationWorkItem?> CreateLeasedInstanceAsync(NewInstance instance, string owner, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (this.gate)
+        {
+            if (this.Create(instance) == CreateInstanceResult.AlreadyExists)
+            {
+                return Task.FromResult<OrchestrationWorkItem?>(null);
+            }
+
+            InMemoryInstance state = this.instances[instance.InstanceId];
+            state.LeaseOwner = owner;
+            state.LeaseToken = LeaseTokens.New();
+            state.LeaseExpiration = this.time.GetUtcNow() + leaseDuration;
+            InMemoryMessage start = this.inbox[this.nextSequence];
+            start.DequeueCount = 1;
+            OrchestrationMessage message = new(start.Sequence, start.InstanceId, start.ExecutionId, start.Event, start.VisibleTime, start.DequeueCount);
+            return Task.FromResult<OrchestrationWorkItem?>(new OrchestrationWorkItem(state.Record, [], [message], owner, state.LeaseToken, state.LeaseExpiration));
+        }
+    }
+
+    /// <inheritdoc/>
     public Task<EnqueueResult> EnqueueMessageAsync(string instanceId, HistoryEvent message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instanceId);
