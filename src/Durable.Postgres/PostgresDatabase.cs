@@ -21,11 +21,11 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     /// Makes the transaction's COMMIT return only once its WAL is flushed to disk (and, with synchronous standbys, on
     /// them), whatever the server's, database's or role's default: with <c>synchronous_commit = off</c> a server crash
     /// loses commits it had acknowledged, which the engine has already reported done (a 202 start, a delivered event).
-    /// SET LOCAL ends with the transaction, so a pooled connection keeps nothing of it; it works through PgBouncer's
+    /// A transaction-local setting ends with the transaction, so a pooled connection keeps nothing of it; it works through PgBouncer's
     /// transaction pooling, where startup options do not. It is sent with the transaction's first statement (and the
     /// deferred BEGIN), so it costs no round trip of its own.
     /// </summary>
-    private static readonly PostgresStatement[] DurableCommit = [new("SET LOCAL synchronous_commit = on")];
+    private static readonly PostgresStatement[] DurableCommit = [PostgresSession.Local("synchronous_commit", "on")];
 
     /// <summary>Connections per host when the connection string does not say and commands are multiplexed (the default).</summary>
     internal const int DefaultMaxPoolSize = 16;
@@ -143,7 +143,7 @@ internal sealed class PostgresDatabase : IAsyncDisposable
 
         // Npgsql resets a pooled connection's session state before each reuse: seven statements (RESET ALL, UNLISTEN *,
         // pg_advisory_unlock_all(), ...) that the server runs for every store call, more work than most calls
-        // themselves. The store keeps no session state on pooled connections (settings are SET LOCAL, advisory locks
+        // themselves. The store keeps no session state on pooled connections (settings are transaction-local, advisory locks
         // are transaction-scoped, LISTEN has its own unpooled connection), so there is nothing to reset.
         builder.NoResetOnClose = true;
 

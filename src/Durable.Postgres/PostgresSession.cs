@@ -10,7 +10,7 @@ namespace Durable.Postgres;
 /// </summary>
 internal sealed class PostgresSession
 {
-    private static readonly PostgresStatement CustomPlans = new("SET LOCAL plan_cache_mode = force_custom_plan");
+    private static readonly PostgresStatement CustomPlans = Local("plan_cache_mode", "force_custom_plan");
 
     private readonly NpgsqlConnection connection;
     private readonly NpgsqlTransaction? transaction;
@@ -36,7 +36,7 @@ internal sealed class PostgresSession
     /// <summary>
     /// Has the session's next statements planned for their parameter values (the pooled sessions use generic plans,
     /// see <see cref="PostgresDatabase.Open"/>): for queries whose best plan depends on them, like a filter on a status
-    /// that is rare or common. Sent as SET LOCAL with the next round trip; it ends with that transaction.
+    /// that is rare or common. Sent with the next round trip (<see cref="Local"/>); it ends with that transaction.
     /// </summary>
     public void UseCustomPlans() => this.prelude = [.. this.prelude, CustomPlans];
 
@@ -80,17 +80,16 @@ internal sealed class PostgresSession
 
     public async Task<object?> ScalarAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        await using NpgsqlBatch batch = this.Batch([new PostgresStatement(sql, parameters)]);
-        object? value = await batch.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        await using NpgsqlBatch batch = this.Batch([new PostgresStatement(sql, parameters)], out int settings);
+        await using NpgsqlDataReader reader = await ReadAfterAsync(batch, settings, cancellationToken).ConfigureAwait(false);
+        object? value = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetValue(0) : null;
         return value is DBNull ? null : value;
     }
 
     public async Task<List<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        await using NpgsqlBatch batch = this.Batch([new PostgresStatement(sql, parameters)]);
-
-        // The prelude (SET LOCAL) returns no rows, so the reader starts at the statement's own result.
-        await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using NpgsqlBatch batch = this.Batch([new PostgresStatement(sql, parameters)], out int settings);
+        await using NpgsqlDataReader reader = await ReadAfterAsync(batch, settings, cancellationToken).ConfigureAwait(false);
         List<T> rows = [];
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -108,8 +107,8 @@ internal sealed class PostgresSession
         Func<NpgsqlDataReader, T2> readSecond,
         CancellationToken cancellationToken)
     {
-        await using NpgsqlBatch batch = this.Batch([first, second]);
-        await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using NpgsqlBatch batch = this.Batch([first, second], out int settings);
+        await using NpgsqlDataReader reader = await ReadAfterAsync(batch, settings, cancellationToken).ConfigureAwait(false);
         List<T1> firstRows = [];
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -135,7 +134,33 @@ internal sealed class PostgresSession
         return rows.Count == 0 ? null : rows[0];
     }
 
-    private NpgsqlBatch Batch(IReadOnlyList<PostgresStatement> statements)
+    /// <summary>
+    /// Sets <paramref name="name"/> for the current transaction only, as SET LOCAL does, but with set_config: a batch
+    /// sent without BEGIN is a transaction that PostgreSQL does not count as a transaction block, so SET LOCAL there
+    /// logs a WARNING on the server for every call (it still applies until the batch commits). Zero columns and zero
+    /// rows, so it adds nothing to a statement count; a reader skips its empty result (<see cref="ReadAfterAsync"/>).
+    /// </summary>
+    internal static PostgresStatement Local(string name, string value) =>
+        new($"SELECT FROM set_config('{name}', '{value}', true) AS setting WHERE setting IS NULL");
+
+    /// <summary>Runs the batch and moves its reader past the results of its first <paramref name="settings"/> commands (the prelude).</summary>
+    private static async Task<NpgsqlDataReader> ReadAfterAsync(NpgsqlBatch batch, int settings, CancellationToken cancellationToken)
+    {
+        NpgsqlDataReader reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        for (int i = 0; i < settings; i++)
+        {
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return reader;
+    }
+
+    private NpgsqlBatch Batch(IReadOnlyList<PostgresStatement> statements) => this.Batch(statements, out _);
+
+    /// <summary>The statements as one batch, the pending prelude first.</summary>
+    /// <param name="statements">The statements after the prelude.</param>
+    /// <param name="settings">How many prelude commands lead the batch.</param>
+    private NpgsqlBatch Batch(IReadOnlyList<PostgresStatement> statements, out int settings)
     {
         if (this.singleRoundTrip && this.sent)
         {
@@ -144,6 +169,7 @@ internal sealed class PostgresSession
 
         this.sent = true;
         NpgsqlBatch batch = new(this.connection, this.transaction);
+        settings = this.prelude.Count;
         foreach (PostgresStatement setting in this.prelude)
         {
             batch.BatchCommands.Add(Command(setting));

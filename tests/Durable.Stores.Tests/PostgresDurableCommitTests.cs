@@ -47,6 +47,28 @@ public sealed class PostgresDurableCommitTests : PostgresStoreFixture
     }
 
     [Fact]
+    public async Task WriteInOneRoundTrip_TransactionLocalSettings_NoWarningInTheServerLog()
+    {
+        // Arrange: a batch without BEGIN is not a transaction block to PostgreSQL, where SET LOCAL logs a WARNING per call.
+        await using PostgresDatabase database = OpenDatabase(this.Cluster.ConnectionString);
+
+        // Act: a durable one-round-trip write, and a read asking for custom plans, both with transaction-local settings.
+        object? inWrite = await database.WriteInOneRoundTripAsync(s => s.ScalarAsync("SHOW synchronous_commit", this.Token), this.Token);
+        object? inRead = await database.ReadAsync(
+            s =>
+            {
+                s.UseCustomPlans();
+                return s.ScalarAsync("SHOW plan_cache_mode", this.Token);
+            },
+            this.Token);
+
+        // Assert: both settings applied, and the server logged no warning about them (from this test or any before it).
+        Assert.Equal(("on", "force_custom_plan"), (inWrite, inRead));
+        string log = await ReadSharedAsync(this.Cluster.Cluster.LogFile);
+        Assert.DoesNotContain("SET LOCAL can only be used in transaction blocks", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WriteInOneRoundTrip_DatabaseDefaultRepeatableRead_RunsReadCommitted()
     {
         // Arrange: a batch's implicit transaction takes the session's default isolation, and the store's statements
@@ -103,5 +125,13 @@ public sealed class PostgresDurableCommitTests : PostgresStoreFixture
                 return await s.ExecuteAsync("SELECT 2", this.Token);
             },
             this.Token));
+    }
+
+    /// <summary>Reads a file the server is still appending to.</summary>
+    private static async Task<string> ReadSharedAsync(string path)
+    {
+        await using FileStream stream = new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using StreamReader reader = new(stream);
+        return await reader.ReadToEndAsync();
     }
 }

@@ -77,12 +77,15 @@ public sealed class PostgresCluster : IAsyncDisposable
         }
         catch (Exception e)
         {
-            string log = Path.Combine(folder, "server.log");
+            string log = cluster.LogFile;
             string detail = File.Exists(log) ? $"\nServer log:\n{await File.ReadAllTextAsync(log).ConfigureAwait(false)}" : string.Empty;
             cluster.Stop();
             throw new InvalidOperationException($"PostgreSQL server binaries exist in {bin} but the test cluster did not start: {e.Message}{detail}", e);
         }
     }
+
+    /// <summary>The server's log (its warnings and errors).</summary>
+    public string LogFile => Path.Combine(this.folder, "server.log");
 
     /// <summary>A connection string for <paramref name="database"/> on this server.</summary>
     public string ConnectionString(string database) =>
@@ -94,7 +97,7 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     /// <summary>Starts the server (again) on the same port, data and settings.</summary>
     public Task StartServerAsync() =>
-        RunAsync(Path.Combine(BinDirectory ?? throw new InvalidOperationException(SkipReason), "pg_ctl"), ["-D", this.dataFolder, "-l", Path.Combine(this.folder, "server.log"), "-w", "-t", "60", "-o", this.serverOptions, "start"]);
+        RunAsync(Path.Combine(BinDirectory ?? throw new InvalidOperationException(SkipReason), "pg_ctl"), ["-D", this.dataFolder, "-l", this.LogFile, "-w", "-t", "60", "-o", this.serverOptions, "start"]);
 
     /// <summary>Creates a fresh database and returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string name)
