@@ -6,17 +6,28 @@ namespace Durable.Postgres;
 /// <summary>
 /// Analyzes the store's tables a few times in a host's first minutes. PostgreSQL keeps a prepared statement's generic
 /// plan until the statistics of its tables change, and autovacuum first analyzes a new database's tables a minute or
-/// more after they start to fill: until then every session runs plans made for nearly empty tables (with one page,
-/// any index or a scan is as cheap as the primary key), which walk the whole table once it has grown. An ANALYZE
-/// replaces the statistics and so makes every session plan again. Afterwards autovacuum keeps them current.
+/// more after they start to fill: until then every session runs plans made for nearly empty tables, which walk the whole
+/// table once it has grown. Seen with auto_explain in a new database: the claim found its instance through the status
+/// index (every instance of the hub, filtered) rather than the primary key, and kept that plan while the table grew to
+/// thousands of rows; with a few hundred rows and no statistics the planner still prefers it, while with statistics of
+/// even twenty rows it takes the primary key. An ANALYZE replaces the statistics and so makes every session plan again.
+/// So it runs on a schedule, and at once after this store's 16th and 256th instance (a host that starts taking work a
+/// while after its start would otherwise run on plans for empty tables until the next scheduled run or autovacuum).
+/// Afterwards autovacuum keeps the statistics current.
 /// </summary>
 internal sealed class PostgresEarlyAnalyze : IAsyncDisposable
 {
-    // The waits before each run (so 5, 15, 35, 75 and 155 s after start): while a new database fills, then settles.
+    // The waits before each scheduled run (so 5, 15, 35, 75 and 155 s after start): while a new database fills, then settles.
     private static readonly TimeSpan[] Delays = [TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(40), TimeSpan.FromSeconds(80)];
 
+    // Instances created by this store after which it analyzes at once.
+    private const int FirstMark = 16;
+    private const int LastMark = 256;
+
     private readonly CancellationTokenSource stop = new();
+    private readonly SemaphoreSlim marks = new(0);
     private readonly Task loop;
+    private int created;
 
     /// <param name="database">The pool to run ANALYZE on.</param>
     /// <param name="analyze">The ANALYZE statement for the store's tables.</param>
@@ -25,11 +36,24 @@ internal sealed class PostgresEarlyAnalyze : IAsyncDisposable
         CancellationToken token = this.stop.Token;
         this.loop = Task.Run(async () =>
         {
-            foreach (TimeSpan delay in Delays)
+            int scheduled = 0;
+            int marked = 0;
+            DateTime next = DateTime.UtcNow + Delays[0];
+            while (scheduled < Delays.Length || marked < 2)
             {
                 try
                 {
-                    await Task.Delay(delay, token).ConfigureAwait(false);
+                    TimeSpan wait = scheduled < Delays.Length ? next - DateTime.UtcNow : Timeout.InfiniteTimeSpan;
+                    if (await this.marks.WaitAsync(wait > TimeSpan.Zero || wait == Timeout.InfiniteTimeSpan ? wait : TimeSpan.Zero, token).ConfigureAwait(false))
+                    {
+                        marked++;
+                    }
+                    else
+                    {
+                        scheduled++;
+                        next = scheduled < Delays.Length ? next + Delays[scheduled] : next;
+                    }
+
                     await database.ReadAsync(s => s.ExecuteAsync(analyze, token), token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -44,11 +68,22 @@ internal sealed class PostgresEarlyAnalyze : IAsyncDisposable
         });
     }
 
+    /// <summary>Counts an instance this store created; the 16th and the 256th have the tables analyzed at once.</summary>
+    public void InstanceCreated()
+    {
+        int count = Interlocked.Increment(ref this.created);
+        if (count is FirstMark or LastMark)
+        {
+            this.marks.Release();
+        }
+    }
+
     /// <summary>Stops the remaining ANALYZE runs.</summary>
     public async ValueTask DisposeAsync()
     {
         await this.stop.CancelAsync().ConfigureAwait(false);
         await this.loop.ConfigureAwait(false);
         this.stop.Dispose();
+        this.marks.Dispose();
     }
 }

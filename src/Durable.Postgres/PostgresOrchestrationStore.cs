@@ -169,9 +169,15 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
             cancellationToken).ConfigureAwait(false);
 
         // The id is taken: by a running instance (refused) or a finished one (replaced).
-        return created ?? await this.Db.WriteAsync(
+        created ??= await this.Db.WriteAsync(
             s => this.CreateAsync(s, instance, payload, lease, PostgresRows.Ticks(this.time.GetUtcNow()), cancellationToken),
             cancellationToken).ConfigureAwait(false);
+        if (created is not null)
+        {
+            this.earlyAnalyze?.InstanceCreated();
+        }
+
+        return created;
     }
 
     /// <inheritdoc/>
