@@ -21,9 +21,9 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     /// Makes the transaction's COMMIT return only once its WAL is flushed to disk (and, with synchronous standbys, on
     /// them), whatever the server's, database's or role's default: with <c>synchronous_commit = off</c> a server crash
     /// loses commits it had acknowledged, which the engine has already reported done (a 202 start, a delivered event).
-    /// A transaction-local setting ends with the transaction, so a pooled connection keeps nothing of it; it works through PgBouncer's
-    /// transaction pooling, where startup options do not. It is sent with the transaction's first statement (and the
-    /// deferred BEGIN), so it costs no round trip of its own.
+    /// A transaction-local setting ends with the transaction, so a pooled connection keeps nothing of it; it works through
+    /// PgBouncer's transaction pooling, where startup options do not. It is sent with the transaction's first statement
+    /// (and the deferred BEGIN), so it costs no round trip of its own.
     /// </summary>
     private static readonly PostgresStatement[] DurableCommit = [PostgresSession.Local("synchronous_commit", "on")];
 
@@ -132,8 +132,8 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         // Npgsql's own default of 100 connections per host lets two or three hosts exhaust a default server's
         // max_connections (100). Multiplexed, a host writes a command to an idle connection while it has one and opens
         // another while under the limit, so under load it uses every connection it may, each carrying a command or two:
-        // 16 instead of 30 pipelines more commands per connection, which took 12-21% off the server's CPU per flow
-        // with one host and three, and added 13% to three hosts' throughput (docs/performance.md, "A smaller pool").
+        // 16 instead of 30 pipelines more commands per connection, which took 10-22% off the server's CPU per flow
+        // with one host and three, and added 11-15% to three hosts' throughput (docs/performance.md, "A smaller pool, leased start").
         // Unmultiplexed, each call holds a connection for its transaction, and calls beyond the limit wait for one.
         // A pool size in the connection string wins.
         if (!NamesPoolSize(options.ConnectionString))
@@ -143,8 +143,8 @@ internal sealed class PostgresDatabase : IAsyncDisposable
 
         // Npgsql resets a pooled connection's session state before each reuse: seven statements (RESET ALL, UNLISTEN *,
         // pg_advisory_unlock_all(), ...) that the server runs for every store call, more work than most calls
-        // themselves. The store keeps no session state on pooled connections (settings are transaction-local, advisory locks
-        // are transaction-scoped, LISTEN has its own unpooled connection), so there is nothing to reset.
+        // themselves. The store keeps no session state on pooled connections (settings are transaction-local, advisory
+        // locks are transaction-scoped, LISTEN has its own unpooled connection), so there is nothing to reset.
         builder.NoResetOnClose = true;
 
         // Session defaults, ahead of a connection string's own Options (which win where they overlap):

@@ -139,6 +139,7 @@ internal sealed class PostgresSession
     /// sent without BEGIN is a transaction that PostgreSQL does not count as a transaction block, so SET LOCAL there
     /// logs a WARNING on the server for every call (it still applies until the batch commits). Zero columns and zero
     /// rows, so it adds nothing to a statement count; a reader skips its empty result (<see cref="ReadAfterAsync"/>).
+    /// Both arguments are the store's own constants, written into the text so the statement is prepared once.
     /// </summary>
     internal static PostgresStatement Local(string name, string value) =>
         new($"SELECT FROM set_config('{name}', '{value}', true) AS setting WHERE setting IS NULL");
