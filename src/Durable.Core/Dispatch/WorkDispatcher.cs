@@ -164,7 +164,7 @@ internal sealed class WorkDispatcher<TItem>
                 }
             }
 
-            Wake wake = await this.WaitForWorkAsync(stopLeasing).ConfigureAwait(false);
+            Wake wake = await this.WaitForWorkAsync(leaseStarted, stopLeasing).ConfigureAwait(false);
             if (wake == Wake.Notified)
             {
                 this.polling.Reset();
@@ -392,7 +392,9 @@ internal sealed class WorkDispatcher<TItem>
     /// Sleeps until the earliest of: a notification, the next due time (exact), or the fallback poll. Says which
     /// one ended the sleep, so the loop can grow or reset the poll interval.
     /// </summary>
-    private async Task<Wake> WaitForWorkAsync(CancellationToken cancellationToken)
+    /// <param name="leaseStarted">When the last lease round began: what it saw is all this sleep may assume seen.</param>
+    /// <param name="cancellationToken">Stops the sleep (shutdown).</param>
+    private async Task<Wake> WaitForWorkAsync(DateTimeOffset leaseStarted, CancellationToken cancellationToken)
     {
         Task notified = this.signal.WaitAsync();
         try
@@ -424,6 +426,15 @@ internal sealed class WorkDispatcher<TItem>
             TimeSpan wait = this.polling.Current;
             bool forDue = false;
             DateTimeOffset sleepFrom = this.time.GetUtcNow();
+            if (sleepFrom - leaseStarted >= wait)
+            {
+                // A whole poll interval passed since the last lease began (the loop was held up, or a test's fake clock
+                // jumped), so that poll is due now. Work that came due meanwhile is in the past, which the store does
+                // not report as a due time, and sleeping on would miss it for another interval, or for good on a fake
+                // clock that does not move again.
+                return Wake.PollElapsed;
+            }
+
             if (this.pendingDue is { } pending)
             {
                 TimeSpan untilDue = pending - sleepFrom;

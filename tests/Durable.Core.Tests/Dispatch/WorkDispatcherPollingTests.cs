@@ -104,6 +104,27 @@ public sealed class WorkDispatcherPollingTests
         Assert.Equal(("timer", due + TimeSpan.FromTicks(5_000)), await dispatcher.Leased.Task);
     }
 
+    [Fact]
+    public async Task ClockPassesATimerWhileTheStoreIsAsked_MoreThanAnInterval_LeasesAtOnceInsteadOfSleeping()
+    {
+        // Start = cap = 5 s. The loop's first lease finds nothing; while the store is then asked for its next due time the
+        // clock moves 6 s, past a timer due 1 s after that lease, so the store no longer reports the timer.
+        TimeSpan interval = TimeSpan.FromSeconds(5);
+        DateTimeOffset due = default;
+        await using IdleDispatcher dispatcher = IdleDispatcher.Start(interval, interval, d =>
+        {
+            due = d.Time.GetUtcNow() + TimeSpan.FromSeconds(1);
+            d.NextDue = due;
+            d.OfferAt(due, "timer");
+            d.FirstQueryTakes = TimeSpan.FromSeconds(6);
+        });
+
+        // Assert: a poll was due, so the loop leased again before it slept, and found the timer.
+        TimeSpan slept = await dispatcher.NextSleepAsync();
+        Assert.True(dispatcher.Leased.Task.IsCompleted, $"the dispatcher slept {slept.TotalMilliseconds} ms past a due timer");
+        Assert.Equal("timer", (await dispatcher.Leased.Task).Item);
+    }
+
     private static TimeSpan[] Milliseconds(params int[] values) => [.. values.Select(ms => TimeSpan.FromMilliseconds(ms))];
 
     /// <summary>A dispatcher over a scripted store on a fake clock; every sleep it starts is reported.</summary>
@@ -135,6 +156,9 @@ public sealed class WorkDispatcherPollingTests
 
         /// <summary>How far the clock moves while the store is asked for its next due time.</summary>
         public TimeSpan QueryTakes { get; set; }
+
+        /// <summary>How far the clock moves while the store is asked the first time (then <see cref="QueryTakes"/>).</summary>
+        public TimeSpan FirstQueryTakes { get; set; }
 
         /// <param name="start">The first poll interval.</param>
         /// <param name="cap">The largest poll interval.</param>
@@ -198,9 +222,11 @@ public sealed class WorkDispatcherPollingTests
 
         private Task<DateTimeOffset?> NextWakeUpAsync(CancellationToken cancellationToken)
         {
-            if (this.QueryTakes > TimeSpan.Zero)
+            TimeSpan takes = this.FirstQueryTakes > TimeSpan.Zero ? this.FirstQueryTakes : this.QueryTakes;
+            this.FirstQueryTakes = TimeSpan.Zero;
+            if (takes > TimeSpan.Zero)
             {
-                this.Time.Advance(this.QueryTakes);
+                this.Time.Advance(takes);
             }
 
             return Task.FromResult(this.NextDue > this.Time.GetUtcNow() ? this.NextDue : null);
