@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Durable.Core.Storage;
 using Npgsql;
 
@@ -17,12 +18,11 @@ namespace Durable.Postgres;
 /// </summary>
 internal sealed class PostgresEarlyAnalyze : IAsyncDisposable
 {
-    // The waits before each scheduled run (so 5, 15, 35, 75 and 155 s after start): while a new database fills, then settles.
-    private static readonly TimeSpan[] Delays = [TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(40), TimeSpan.FromSeconds(80)];
+    // When the scheduled runs come, after start: while a new database fills, then settles.
+    private static readonly TimeSpan[] Schedule = [TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(35), TimeSpan.FromSeconds(75), TimeSpan.FromSeconds(155)];
 
     // Instances created by this store after which it analyzes at once.
-    private const int FirstMark = 16;
-    private const int LastMark = 256;
+    private static readonly int[] Marks = [16, 256];
 
     private readonly CancellationTokenSource stop = new();
     private readonly SemaphoreSlim marks = new(0);
@@ -36,22 +36,23 @@ internal sealed class PostgresEarlyAnalyze : IAsyncDisposable
         CancellationToken token = this.stop.Token;
         this.loop = Task.Run(async () =>
         {
+            Stopwatch sinceStart = Stopwatch.StartNew();
             int scheduled = 0;
             int marked = 0;
-            DateTime next = DateTime.UtcNow + Delays[0];
-            while (scheduled < Delays.Length || marked < 2)
+            while (scheduled < Schedule.Length || marked < Marks.Length)
             {
                 try
                 {
-                    TimeSpan wait = scheduled < Delays.Length ? next - DateTime.UtcNow : Timeout.InfiniteTimeSpan;
-                    if (await this.marks.WaitAsync(wait > TimeSpan.Zero || wait == Timeout.InfiniteTimeSpan ? wait : TimeSpan.Zero, token).ConfigureAwait(false))
+                    TimeSpan wait = scheduled == Schedule.Length
+                        ? Timeout.InfiniteTimeSpan
+                        : TimeSpan.FromTicks(Math.Max(0, (Schedule[scheduled] - sinceStart.Elapsed).Ticks));
+                    if (await this.marks.WaitAsync(wait, token).ConfigureAwait(false))
                     {
                         marked++;
                     }
                     else
                     {
                         scheduled++;
-                        next = scheduled < Delays.Length ? next + Delays[scheduled] : next;
                     }
 
                     await database.ReadAsync(s => s.ExecuteAsync(analyze, token), token).ConfigureAwait(false);
@@ -71,8 +72,7 @@ internal sealed class PostgresEarlyAnalyze : IAsyncDisposable
     /// <summary>Counts an instance this store created; the 16th and the 256th have the tables analyzed at once.</summary>
     public void InstanceCreated()
     {
-        int count = Interlocked.Increment(ref this.created);
-        if (count is FirstMark or LastMark)
+        if (Array.IndexOf(Marks, Interlocked.Increment(ref this.created)) >= 0)
         {
             this.marks.Release();
         }

@@ -97,11 +97,7 @@ public sealed class WorkDispatcherPollingTests
         dispatcher.QueryTakes = TimeSpan.FromMilliseconds(1);
         dispatcher.Signal.Notify();
 
-        // The loop leases on its own thread before it starts its next sleep (it sleeps again once the timer is
-        // leased), so whether the lease was made is read when that sleep is reported, not raced against it.
-        TimeSpan slept = await dispatcher.NextSleepAsync();
-        Assert.True(dispatcher.Leased.Task.IsCompleted, $"the dispatcher slept {slept.TotalMilliseconds} ms past a due timer");
-        Assert.Equal(("timer", due + TimeSpan.FromTicks(5_000)), await dispatcher.Leased.Task);
+        Assert.Equal(("timer", due + TimeSpan.FromTicks(5_000)), await LeasedBeforeItSleptAsync(dispatcher));
     }
 
     [Fact]
@@ -120,9 +116,18 @@ public sealed class WorkDispatcherPollingTests
         });
 
         // Assert: a poll was due, so the loop leased again before it slept, and found the timer.
+        Assert.Equal("timer", (await LeasedBeforeItSleptAsync(dispatcher)).Item);
+    }
+
+    /// <summary>
+    /// The item the dispatcher leased before its next sleep. The loop leases on its own thread before it starts that
+    /// sleep, so whether the lease was made is read when the sleep is reported, not raced against it.
+    /// </summary>
+    private static async Task<(string Item, DateTimeOffset At)> LeasedBeforeItSleptAsync(IdleDispatcher dispatcher)
+    {
         TimeSpan slept = await dispatcher.NextSleepAsync();
         Assert.True(dispatcher.Leased.Task.IsCompleted, $"the dispatcher slept {slept.TotalMilliseconds} ms past a due timer");
-        Assert.Equal("timer", (await dispatcher.Leased.Task).Item);
+        return await dispatcher.Leased.Task;
     }
 
     private static TimeSpan[] Milliseconds(params int[] values) => [.. values.Select(ms => TimeSpan.FromMilliseconds(ms))];

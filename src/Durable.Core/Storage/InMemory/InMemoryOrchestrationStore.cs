@@ -56,7 +56,7 @@ public sealed partial class InMemoryOrchestrationStore : IOrchestrationStore
             state.LeaseOwner = owner;
             state.LeaseToken = LeaseTokens.New();
             state.LeaseExpiration = this.time.GetUtcNow() + leaseDuration;
-            InMemoryMessage start = this.inbox[this.nextSequence];
+            InMemoryMessage start = this.inbox[this.nextSequence]; // the start message Create just added
             start.DequeueCount = 1;
             OrchestrationMessage message = new(start.Sequence, start.InstanceId, start.ExecutionId, start.Event, start.VisibleTime, start.DequeueCount);
             return Task.FromResult<OrchestrationWorkItem?>(new OrchestrationWorkItem(state.Record, [], [message], owner, state.LeaseToken, state.LeaseExpiration));
