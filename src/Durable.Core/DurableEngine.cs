@@ -69,8 +69,8 @@ public sealed class DurableEngine : IAsyncDisposable
             new PollingBackoff(options.MinPollingInterval, pollingCap),
             logger,
             moreWorkVisible: item => item.MoreWorkVisible);
-        InstanceStarter starter = new(store, this.orchestrationDispatcher, this.signals.Orchestrations, this.owner, options.LeaseDuration);
-        this.Client = new DurableClient(options.HubName, store, orchestrators, timeProvider, this.signals, this.telemetry, starter.CreateAsync);
+        EagerLeases eager = new(store, this.orchestrationDispatcher, this.signals.Orchestrations, this.owner, options.LeaseDuration, options.MaxMessagesPerEpisode);
+        this.Client = new DurableClient(options.HubName, store, orchestrators, timeProvider, this.signals, this.telemetry, eager.CreateAsync, eager.RaiseAsync);
         this.activityDispatcher = new WorkDispatcher<ActivityWorkItem>(
             "Activity",
             activitySlots,
@@ -91,6 +91,9 @@ public sealed class DurableEngine : IAsyncDisposable
             lookAgainAfterEachItem: false,
             moreWorkVisible: item => item.MoreWorkVisible);
     }
+
+    /// <summary>How many episodes run on this host right now (for tests).</summary>
+    internal int EpisodesRunning => this.orchestrationDispatcher.RunningKeys;
 
     /// <summary>The client for this engine's task hub.</summary>
     public DurableClient Client { get; }

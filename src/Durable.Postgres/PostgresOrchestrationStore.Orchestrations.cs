@@ -74,7 +74,7 @@ public sealed partial class PostgresOrchestrationStore
                     ("now", now),
                     ("skip", skip),
                     ("max", maxMessages)),
-                r => (PostgresRows.ReadInstance(r), r.IsDBNull(PostgresRows.InstanceColumnCount) ? null : PostgresRows.ReadMessage(r, PostgresRows.InstanceColumnCount)),
+                PostgresRows.ReadInstanceAndMessage,
                 new PostgresStatement(
                     this.Sql(
                         "SELECT sequence, payload FROM $s.history WHERE hub = @hub AND instance_id = (" +
@@ -93,7 +93,7 @@ public sealed partial class PostgresOrchestrationStore
         }
 
         InstanceRecord instance = rows[0].Instance;
-        List<OrchestrationMessage> messages = [.. rows.Select(r => r.Message).OfType<OrchestrationMessage>()];
+        List<OrchestrationMessage> messages = PostgresRows.MessagesInOrder(rows);
         if (messages.Count == 0)
         {
             // Belt and braces: an instance is leased only with work (the claim locked a visible message of it).
@@ -108,9 +108,6 @@ public sealed partial class PostgresOrchestrationStore
                 cancellationToken).ConfigureAwait(false);
             return null;
         }
-
-        // RETURNING yields rows in no promised order; the contract's order is visibility, then arrival.
-        messages.Sort((a, b) => a.VisibleTime != b.VisibleTime ? a.VisibleTime.CompareTo(b.VisibleTime) : a.SequenceNumber.CompareTo(b.SequenceNumber));
 
         List<Durable.Core.History.HistoryEvent> history = this.ParseHistory(instance, historyRows);
         return new OrchestrationWorkItem(instance, history, messages, owner, token, PostgresRows.Time(expiration));

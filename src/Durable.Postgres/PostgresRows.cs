@@ -44,6 +44,21 @@ internal static class PostgresRows
         r.IsDBNull(9) ? null : Time(r.GetInt64(9)),
         r.IsDBNull(10) ? null : r.GetString(10));
 
+    /// <summary>A claim's row: the leased instance's columns, then one of its messages (null when it had none).</summary>
+    public static (InstanceRecord Instance, OrchestrationMessage? Message) ReadInstanceAndMessage(NpgsqlDataReader r) =>
+        (ReadInstance(r), r.IsDBNull(InstanceColumnCount) ? null : ReadMessage(r, InstanceColumnCount));
+
+    /// <summary>
+    /// The messages of a claim's rows in the contract's order, visibility then arrival: RETURNING yields rows in no
+    /// promised order.
+    /// </summary>
+    public static List<OrchestrationMessage> MessagesInOrder(IEnumerable<(InstanceRecord Instance, OrchestrationMessage? Message)> rows)
+    {
+        List<OrchestrationMessage> messages = [.. rows.Select(r => r.Message).OfType<OrchestrationMessage>()];
+        messages.Sort((a, b) => a.VisibleTime != b.VisibleTime ? a.VisibleTime.CompareTo(b.VisibleTime) : a.SequenceNumber.CompareTo(b.SequenceNumber));
+        return messages;
+    }
+
     /// <summary>A message row (<see cref="MessageColumns"/>, starting at column <paramref name="first"/>).</summary>
     public static OrchestrationMessage ReadMessage(NpgsqlDataReader r, int first = 0) => new(
         r.GetInt64(first),

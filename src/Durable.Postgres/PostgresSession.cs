@@ -107,24 +107,29 @@ internal sealed class PostgresSession
         Func<NpgsqlDataReader, T2> readSecond,
         CancellationToken cancellationToken)
     {
-        await using NpgsqlBatch batch = this.Batch([first, second], out int settings);
-        await using NpgsqlDataReader reader = await ReadAfterAsync(batch, settings, cancellationToken).ConfigureAwait(false);
         List<T1> firstRows = [];
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            firstRows.Add(readFirst(reader));
-        }
-
         List<T2> secondRows = [];
-        if (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+        await this.QueryEachAsync([(first, r => firstRows.Add(readFirst(r))), (second, r => secondRows.Add(readSecond(r)))], cancellationToken).ConfigureAwait(false);
+        return (firstRows, secondRows);
+    }
+
+    /// <summary>Several queries in one round trip, in order; each row of each result goes to that query's row reader.</summary>
+    public async Task QueryEachAsync(IReadOnlyList<(PostgresStatement Statement, Action<NpgsqlDataReader> ReadRow)> queries, CancellationToken cancellationToken)
+    {
+        await using NpgsqlBatch batch = this.Batch([.. queries.Select(q => q.Statement)], out int settings);
+        await using NpgsqlDataReader reader = await ReadAfterAsync(batch, settings, cancellationToken).ConfigureAwait(false);
+        for (int i = 0; i < queries.Count; i++)
         {
+            if (i > 0 && !await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                secondRows.Add(readSecond(reader));
+                queries[i].ReadRow(reader);
             }
         }
-
-        return (firstRows, secondRows);
     }
 
     public async Task<T?> FirstAsync<T>(string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)

@@ -13,32 +13,67 @@ public sealed partial class SqliteOrchestrationStore
         ArgumentNullException.ThrowIfNull(instanceId);
         EventBudget.Check(raised, maxEvents);
         string payload = SqliteRows.Serialize(raised);
-        return this.Db.WriteAsync(
+        return this.Db.WriteAsync(s => this.EnqueueEvent(s, instanceId, payload, maxEvents), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task<EnqueuedEvent> EnqueueEventLeasedAsync(string instanceId, HistoryEvent raised, int maxEvents, string owner, TimeSpan leaseDuration, int maxMessages, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instanceId);
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
+        EventBudget.Check(raised, maxEvents);
+        string payload = SqliteRows.Serialize(raised);
+        (EnqueueResult result, Claimed? claimed) = await this.Db.WriteAsync(
             s =>
             {
-                // Count and insert in one statement of the single writer: no two callers, in this process or another,
-                // can both see room for the last event. Rows are counted, never read: the history stays on disk.
-                int inserted = s.Execute(
-                    "INSERT INTO inbox (hub, instance_id, execution_id, visible_time, payload) " +
-                    "SELECT hub, instance_id, NULL, $visible, $payload FROM instances " +
-                    $"WHERE hub = $hub AND instance_id = $id AND status NOT IN ({SqliteRows.TerminalStatusList}) " +
-                    "AND (SELECT COUNT(*) FROM history WHERE hub = $hub AND instance_id = $id AND event_type = $raised) " +
-                    "  + (SELECT COUNT(*) FROM inbox WHERE hub = $hub AND instance_id = $id AND json_extract(payload, '$.EventType') = $raised) < $max",
-                    ("$visible", SqliteRows.Ticks(this.time.GetUtcNow())),
-                    ("$payload", payload),
+                EnqueueResult result = this.EnqueueEvent(s, instanceId, payload, maxEvents);
+                long now = SqliteRows.Ticks(this.time.GetUtcNow());
+                long expiration = now + leaseDuration.Ticks;
+                long token = LeaseTokens.New();
+
+                // The same transaction of the single writer: no lease can come between the insert and this one.
+                InstanceRecord? instance = s.First(
+                    "UPDATE instances SET locked_by = $owner, lease_token = $token, lock_expiration = $exp " +
+                    $"WHERE hub = $hub AND instance_id = $id AND (locked_by IS NULL OR lock_expiration <= $now) AND status NOT IN ({SqliteRows.TerminalStatusList}) " +
+                    "AND EXISTS (SELECT 1 FROM inbox WHERE hub = $hub AND instance_id = $id AND visible_time <= $now) " +
+                    "RETURNING " + SqliteRows.InstanceColumns,
+                    SqliteRows.ReadInstance,
+                    ("$owner", owner),
+                    ("$token", token),
+                    ("$exp", expiration),
                     ("$hub", this.hub),
                     ("$id", instanceId),
-                    ("$raised", (int)EventType.EventRaised),
-                    ("$max", maxEvents));
-                if (inserted > 0)
-                {
-                    return EnqueueResult.Accepted;
-                }
-
-                return s.Scalar(SelectStatus, ("$hub", this.hub), ("$id", instanceId)) is not long status ? EnqueueResult.NotFound
-                    : ((OrchestrationStatus)status).IsTerminal() ? EnqueueResult.Gone
-                    : EnqueueResult.LimitReached;
+                    ("$now", now));
+                return (result, instance is null ? null : new Claimed(instance, this.TakeMessages(s, instanceId, maxMessages, now), token, expiration, More: true));
             },
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+        return new EnqueuedEvent(result, claimed is null ? null : await this.WithHistoryAsync(claimed, owner, cancellationToken).ConfigureAwait(false));
+    }
+
+    private EnqueueResult EnqueueEvent(SqliteSession s, string instanceId, string payload, int maxEvents)
+    {
+        // Count and insert in one statement of the single writer: no two callers, in this process or another,
+        // can both see room for the last event. Rows are counted, never read: the history stays on disk.
+        int inserted = s.Execute(
+            "INSERT INTO inbox (hub, instance_id, execution_id, visible_time, payload) " +
+            "SELECT hub, instance_id, NULL, $visible, $payload FROM instances " +
+            $"WHERE hub = $hub AND instance_id = $id AND status NOT IN ({SqliteRows.TerminalStatusList}) " +
+            "AND (SELECT COUNT(*) FROM history WHERE hub = $hub AND instance_id = $id AND event_type = $raised) " +
+            "  + (SELECT COUNT(*) FROM inbox WHERE hub = $hub AND instance_id = $id AND json_extract(payload, '$.EventType') = $raised) < $max",
+            ("$visible", SqliteRows.Ticks(this.time.GetUtcNow())),
+            ("$payload", payload),
+            ("$hub", this.hub),
+            ("$id", instanceId),
+            ("$raised", (int)EventType.EventRaised),
+            ("$max", maxEvents));
+        if (inserted > 0)
+        {
+            return EnqueueResult.Accepted;
+        }
+
+        return s.Scalar(SelectStatus, ("$hub", this.hub), ("$id", instanceId)) is not long status ? EnqueueResult.NotFound
+            : ((OrchestrationStatus)status).IsTerminal() ? EnqueueResult.Gone
+            : EnqueueResult.LimitReached;
     }
 }

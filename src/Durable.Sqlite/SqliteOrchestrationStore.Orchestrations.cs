@@ -47,7 +47,7 @@ public sealed partial class SqliteOrchestrationStore
         ArgumentNullException.ThrowIfNull(skipInstanceIds);
         string? skip = skipInstanceIds.Count == 0 ? null : System.Text.Json.JsonSerializer.Serialize(skipInstanceIds);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
-        (InstanceRecord Instance, List<OrchestrationMessage> Messages, long Token, long Expiration, bool More)? leased = await this.Db.LeaseWriteAsync<(InstanceRecord, List<OrchestrationMessage>, long, long, bool)?>(
+        Claimed? claimed = await this.Db.LeaseWriteAsync(
             s =>
             {
                 long now = SqliteRows.Ticks(this.time.GetUtcNow());
@@ -61,38 +61,47 @@ public sealed partial class SqliteOrchestrationStore
                     return null;
                 }
 
-                List<OrchestrationMessage> messages = s.Query(
-                    "UPDATE inbox SET dequeue_count = dequeue_count + 1 WHERE sequence IN (" +
-                    "  SELECT sequence FROM inbox WHERE hub = $hub AND instance_id = $id AND visible_time <= $now" +
-                    "  ORDER BY visible_time, sequence LIMIT $max) " +
-                    $"RETURNING {SqliteRows.MessageColumns}",
-                    SqliteRows.ReadMessage,
-                    ("$hub", this.hub),
-                    ("$id", instance.InstanceId),
-                    ("$now", now),
-                    ("$max", maxMessages));
-
-                // RETURNING yields rows in no promised order; the contract's order is visibility, then arrival.
-                messages.Sort((a, b) => a.VisibleTime != b.VisibleTime ? a.VisibleTime.CompareTo(b.VisibleTime) : a.SequenceNumber.CompareTo(b.SequenceNumber));
+                List<OrchestrationMessage> messages = this.TakeMessages(s, instance.InstanceId, maxMessages, now);
                 bool more = Convert.ToBoolean(
                     skip is null
                         ? s.Scalar(MoreAnySql, ("$hub", this.hub), ("$now", now))
                         : s.Scalar(MoreSkippingSql, ("$hub", this.hub), ("$now", now), ("$skip", skip)),
                     CultureInfo.InvariantCulture);
-                return (instance, messages, token, expiration, more);
+                return new Claimed(instance, messages, token, expiration, more);
             },
             cancellationToken).ConfigureAwait(false);
-        if (leased is not { } taken)
-        {
-            return null;
-        }
+        return claimed is null ? null : await this.WithHistoryAsync(claimed, owner, cancellationToken).ConfigureAwait(false);
+    }
 
-        // The history is read after the lease committed, on a read connection, so the single writer is not held while
-        // a long history is read and parsed. The lease keeps it from changing meanwhile: only the holder appends, and
-        // a replace or purge (terminal instances only) is caught by the commit's fence on the execution id. Should the
-        // read fail, the lease runs out as after a crash.
-        List<HistoryEvent> history = await this.Db.ReadAsync(s => this.ReadHistoryCached(s, taken.Instance), cancellationToken).ConfigureAwait(false);
-        return new OrchestrationWorkItem(taken.Instance, history, taken.Messages, owner, taken.Token, SqliteRows.Time(taken.Expiration)) { MoreWorkVisible = taken.More };
+    /// <summary>Counts up to <paramref name="maxMessages"/> of the just-leased instance's visible messages as leased once more, and returns them in order.</summary>
+    private List<OrchestrationMessage> TakeMessages(SqliteSession s, string instanceId, int maxMessages, long now)
+    {
+        List<OrchestrationMessage> messages = s.Query(
+            "UPDATE inbox SET dequeue_count = dequeue_count + 1 WHERE sequence IN (" +
+            "  SELECT sequence FROM inbox WHERE hub = $hub AND instance_id = $id AND visible_time <= $now" +
+            "  ORDER BY visible_time, sequence LIMIT $max) " +
+            $"RETURNING {SqliteRows.MessageColumns}",
+            SqliteRows.ReadMessage,
+            ("$hub", this.hub),
+            ("$id", instanceId),
+            ("$now", now),
+            ("$max", maxMessages));
+
+        // RETURNING yields rows in no promised order; the contract's order is visibility, then arrival.
+        messages.Sort((a, b) => a.VisibleTime != b.VisibleTime ? a.VisibleTime.CompareTo(b.VisibleTime) : a.SequenceNumber.CompareTo(b.SequenceNumber));
+        return messages;
+    }
+
+    /// <summary>
+    /// The work item of a committed lease. The history is read after the lease committed, on a read connection, so the
+    /// single writer is not held while a long history is read and parsed. The lease keeps it from changing meanwhile: only
+    /// the holder appends, and a replace or purge (terminal instances only) is caught by the commit's fence on the
+    /// execution id. Should the read fail, the lease runs out as after a crash.
+    /// </summary>
+    private async Task<OrchestrationWorkItem> WithHistoryAsync(Claimed claimed, string owner, CancellationToken cancellationToken)
+    {
+        List<HistoryEvent> history = await this.Db.ReadAsync(s => this.ReadHistoryCached(s, claimed.Instance), cancellationToken).ConfigureAwait(false);
+        return new OrchestrationWorkItem(claimed.Instance, history, claimed.Messages, owner, claimed.Token, SqliteRows.Time(claimed.Expiration)) { MoreWorkVisible = claimed.More };
     }
 
     /// <inheritdoc/>
@@ -301,4 +310,7 @@ public sealed partial class SqliteOrchestrationStore
                 ("$attempts", task.EarlierAttempts));
         }
     }
+
+    /// <summary>A lease taken in a write transaction, before its history is read.</summary>
+    private sealed record Claimed(InstanceRecord Instance, List<OrchestrationMessage> Messages, long Token, long Expiration, bool More);
 }

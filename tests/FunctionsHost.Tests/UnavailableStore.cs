@@ -16,6 +16,8 @@ public class UnavailableStore : DispatchProxy
         nameof(IOrchestrationStore.CreateInstanceAsync),
         nameof(IOrchestrationStore.CreateLeasedInstanceAsync),
         nameof(IOrchestrationStore.EnqueueMessageAsync),
+        nameof(IOrchestrationStore.EnqueueEventAsync),
+        nameof(IOrchestrationStore.EnqueueEventLeasedAsync),
         nameof(IOrchestrationStore.GetInstanceAsync),
         nameof(IOrchestrationStore.GetHistoryAsync),
         nameof(IOrchestrationStore.QueryInstancesAsync),

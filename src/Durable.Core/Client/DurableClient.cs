@@ -19,11 +19,22 @@ public sealed class DurableClient
     private readonly EngineSignals signals;
     private readonly DurableTelemetry telemetry;
     private readonly Func<NewInstance, CancellationToken, Task<CreateInstanceResult>> create;
+    private readonly Func<string, HistoryEvent, int, CancellationToken, Task<EnqueueResult>> raise;
 
-    // create writes a new instance, announced or leased to this host (InstanceStarter).
-    internal DurableClient(string taskHubName, IOrchestrationStore store, IOrchestratorInvoker orchestrators, TimeProvider time, EngineSignals signals, DurableTelemetry telemetry, Func<NewInstance, CancellationToken, Task<CreateInstanceResult>> create)
+    // create writes a new instance, and raise an event under the per-instance cap, each announced or leased to this host
+    // (EagerLeases).
+    internal DurableClient(
+        string taskHubName,
+        IOrchestrationStore store,
+        IOrchestratorInvoker orchestrators,
+        TimeProvider time,
+        EngineSignals signals,
+        DurableTelemetry telemetry,
+        Func<NewInstance, CancellationToken, Task<CreateInstanceResult>> create,
+        Func<string, HistoryEvent, int, CancellationToken, Task<EnqueueResult>> raise)
     {
         this.create = create;
+        this.raise = raise;
         this.telemetry = telemetry;
         this.TaskHubName = taskHubName;
         this.store = store;
@@ -117,13 +128,7 @@ public sealed class DurableClient
         ArgumentException.ThrowIfNullOrEmpty(eventName);
         using Activity? span = DurableTelemetry.StartRaiseSpan(instanceId, eventName);
         HistoryEvent raised = new() { EventType = EventType.EventRaised, Name = eventName, Input = JsonDataConverter.Serialize(eventData), Timestamp = this.time.GetUtcNow(), TraceParent = DurableTelemetry.TraceParentOf(span) };
-        EnqueueResult result = await this.store.EnqueueEventAsync(instanceId, raised, maxEvents, cancellationToken).ConfigureAwait(false);
-        if (result == EnqueueResult.Accepted)
-        {
-            this.signals.Orchestrations.Notify(instanceId);
-        }
-
-        return result;
+        return await this.raise(instanceId, raised, maxEvents, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Terminates an instance with a reason (its output).</summary>

@@ -200,6 +200,18 @@ internal sealed class WorkDispatcher<TItem>
         }
     }
 
+    /// <summary>How many items with a key are being processed (for tests: an instance between episodes is not among them).</summary>
+    internal int RunningKeys
+    {
+        get
+        {
+            lock (this.running)
+            {
+                return this.running.Count;
+            }
+        }
+    }
+
     /// <summary>
     /// Lets <see cref="TryReserve"/> succeed from now until <see cref="RunAsync"/> ends: call it before starting that
     /// loop (on a task of its own), so a client writing right after the engine started already finds it open.
@@ -212,11 +224,24 @@ internal sealed class WorkDispatcher<TItem>
     }
 
     /// <summary>
-    /// Takes a concurrency slot for an item that will be leased outside the lease loop (an instance created leased to this
-    /// host), or says no: no slot free, or the loop is not open (<see cref="Open"/>). Follow with <see cref="Run"/> or <see cref="Unreserve"/>.
+    /// Takes a concurrency slot for an item that will be leased outside the lease loop (an instance created, or sent an
+    /// event, leased to this host), or says no: no slot free, the loop is not open (<see cref="Open"/>), or the item with
+    /// <paramref name="key"/> is still being processed here (the lease calls skip it, and so must this one). Follow with
+    /// <see cref="Run"/> or <see cref="Unreserve"/>.
     /// </summary>
-    public bool TryReserve()
+    public bool TryReserve(string? key = null)
     {
+        if (key is not null)
+        {
+            lock (this.running)
+            {
+                if (this.running.Contains(key))
+                {
+                    return false;
+                }
+            }
+        }
+
         Interlocked.Increment(ref this.reserved);
         if (Volatile.Read(ref this.open) == 1 && this.slots.Wait(0))
         {

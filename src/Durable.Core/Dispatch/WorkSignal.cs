@@ -58,7 +58,10 @@ internal sealed class WorkSignal
                 this.recent[number % RecentCapacity] = (number, instanceId);
                 if (this.watched.TryGetValue(instanceId, out Watched? watch))
                 {
+                    // Work for an instance running here: a lease now would skip it (and most often find nothing else),
+                    // so nobody is woken; the end of its work item looks again (Unwatch).
                     watch.Named = true;
+                    return;
                 }
             }
 

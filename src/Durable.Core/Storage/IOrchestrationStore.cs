@@ -48,6 +48,16 @@ public interface IOrchestrationStore : IAsyncDisposable
     /// </summary>
     Task<EnqueueResult> EnqueueEventAsync(string instanceId, HistoryEvent raised, int maxEvents, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Adds the event as <see cref="EnqueueEventAsync"/> does and, in the same transaction, leases the instance to
+    /// <paramref name="owner"/> when it is then free (no live lease), not terminal and has visible inbox rows (the accepted
+    /// event among them): the work item is the one <see cref="LeaseOrchestrationAsync(string, TimeSpan, int, IReadOnlySet{string}, CancellationToken)"/>
+    /// would have returned for it, its messages counted as leased once. The host that took the event then runs the
+    /// episode without a lease call of its own, and no other host needs waking for it; if that host dies, the lease lapses
+    /// and any host takes the instance, as after any lease. Otherwise the work item is null and the event waits for a lease.
+    /// </summary>
+    Task<EnqueuedEvent> EnqueueEventLeasedAsync(string instanceId, HistoryEvent raised, int maxEvents, string owner, TimeSpan leaseDuration, int maxMessages, CancellationToken cancellationToken);
+
     /// <summary>The instance row, or null.</summary>
     Task<InstanceRecord?> GetInstanceAsync(string instanceId, CancellationToken cancellationToken);
 

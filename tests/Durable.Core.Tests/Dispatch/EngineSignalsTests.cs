@@ -115,7 +115,7 @@ public sealed class EngineSignalsTests
         FakeTimeProvider time = new();
         InMemoryOrchestrationStore store = new(time);
         EngineSignals signals = new();
-        return (new DurableClient("hub", store, new OneOrchestrator(), time, signals, new DurableTelemetry(), store.CreateInstanceAsync), signals, time, store);
+        return (new DurableClient("hub", store, new OneOrchestrator(), time, signals, new DurableTelemetry(), store.CreateInstanceAsync, store.EnqueueEventAsync), signals, time, store);
     }
 
     private static OrchestrationCommit Commit(OrchestrationStatus status, OrchestrationWorkItem? item = null) => new()

@@ -59,6 +59,24 @@ public sealed class WorkSignalTests
     }
 
     [Fact]
+    public async Task Watch_NamedWhileWatched_WakesNobody_UnwatchSaysLookAgain()
+    {
+        // An event for an instance whose episode runs here: a lease now would skip it, so only the end of the episode
+        // looks again; another instance's work still wakes the loop.
+        WorkSignal signal = new();
+        signal.Watch("a", signal.Notifications);
+        Task waiting = signal.WaitAsync();
+
+        signal.Notify("a");
+        bool wokenForA = waiting.IsCompleted;
+        signal.Notify("b");
+        await waiting;
+
+        Assert.False(wokenForA);
+        Assert.True(signal.Unwatch("a"));
+    }
+
+    [Fact]
     public void Watch_NamedBeforeTheLeaseRound_UnwatchSaysNoNeed()
     {
         // The announcement came before the lease round began, so that lease saw its work.

@@ -95,6 +95,16 @@ internal sealed class EngineHarness : IAsyncDisposable
             s => s.History is not null && s.History.Count(e => e.EventType.ToString() == eventType) >= count,
             $"holding {count} {eventType} event(s)");
 
+    /// <summary>Waits until no episode runs on this engine (one just committed may still be finishing its bookkeeping).</summary>
+    public async Task WaitForNoEpisodeAsync()
+    {
+        using CancellationTokenSource limit = new(WaitLimit);
+        while (this.Engine.EpisodesRunning > 0)
+        {
+            await Task.Delay(5, limit.Token);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await this.Engine.DisposeAsync();

@@ -12,6 +12,7 @@ internal sealed class CountingStore(IOrchestrationStore inner) : DelegatingStore
     private int orchestrationCommits;
     private int activityCommits;
     private int orchestrationLeases;
+    private int leasedEvents;
 
     public int OrchestrationCommits => Volatile.Read(ref this.orchestrationCommits);
 
@@ -28,6 +29,20 @@ internal sealed class CountingStore(IOrchestrationStore inner) : DelegatingStore
         }
 
         return item;
+    }
+
+    /// <summary>Events whose write also leased their instance.</summary>
+    public int LeasedEvents => Volatile.Read(ref this.leasedEvents);
+
+    public override async Task<EnqueuedEvent> EnqueueEventLeasedAsync(string instanceId, HistoryEvent raised, int maxEvents, string owner, TimeSpan leaseDuration, int maxMessages, CancellationToken cancellationToken)
+    {
+        EnqueuedEvent enqueued = await base.EnqueueEventLeasedAsync(instanceId, raised, maxEvents, owner, leaseDuration, maxMessages, cancellationToken);
+        if (enqueued.WorkItem is not null)
+        {
+            Interlocked.Increment(ref this.leasedEvents);
+        }
+
+        return enqueued;
     }
 
     public override async Task CompleteOrchestrationAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken)

@@ -61,6 +61,18 @@ internal sealed class OutageStore(IOrchestrationStore inner) : DelegatingStore(i
         return item;
     }
 
+    // An event a running host takes for a free instance leases it: that is a lease too.
+    public override async Task<EnqueuedEvent> EnqueueEventLeasedAsync(string instanceId, HistoryEvent raised, int maxEvents, string owner, TimeSpan leaseDuration, int maxMessages, CancellationToken cancellationToken)
+    {
+        EnqueuedEvent enqueued = await this.Inner.EnqueueEventLeasedAsync(instanceId, raised, maxEvents, owner, leaseDuration, maxMessages, cancellationToken);
+        if (enqueued.WorkItem is not null)
+        {
+            Interlocked.Increment(ref this.leases);
+        }
+
+        return enqueued;
+    }
+
     public override async Task CompleteOrchestrationAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref this.commits);

@@ -1,3 +1,5 @@
+using Durable.Core.History;
+
 namespace Durable.Core.Storage.InMemory;
 
 /// <summary>Orchestration work items: lease, commit (fenced by the lease), abandon, renew.</summary>
@@ -24,20 +26,43 @@ public sealed partial class InMemoryOrchestrationStore
 
             InMemoryMessage first = leasable[0];
             bool more = leasable.Exists(m => m.InstanceId != first.InstanceId);
-
-            InMemoryInstance state = this.instances[first.InstanceId];
-            state.LeaseOwner = owner;
-            state.LeaseToken = LeaseTokens.New();
-            state.LeaseExpiration = now + leaseDuration;
-            List<OrchestrationMessage> messages = [];
-            foreach (InMemoryMessage m in this.inbox.Values.Where(m => m.InstanceId == first.InstanceId && m.VisibleTime <= now).OrderBy(m => m.VisibleTime).ThenBy(m => m.Sequence).Take(maxMessages))
-            {
-                m.DequeueCount++;
-                messages.Add(new OrchestrationMessage(m.Sequence, m.InstanceId, m.ExecutionId, m.Event, m.VisibleTime, m.DequeueCount));
-            }
-
-            return Task.FromResult<OrchestrationWorkItem?>(new OrchestrationWorkItem(state.Record, [.. state.History], messages, owner, state.LeaseToken, state.LeaseExpiration) { MoreWorkVisible = more });
+            return Task.FromResult<OrchestrationWorkItem?>(this.Lease(this.instances[first.InstanceId], owner, leaseDuration, maxMessages, now, more));
         }
+    }
+
+    /// <inheritdoc/>
+    public Task<EnqueuedEvent> EnqueueEventLeasedAsync(string instanceId, HistoryEvent raised, int maxEvents, string owner, TimeSpan leaseDuration, int maxMessages, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
+        lock (this.gate)
+        {
+            // Under the gate both: nothing can lease the instance between the enqueue and this lease.
+            EnqueueResult result = this.EnqueueEventAsync(instanceId, raised, maxEvents, cancellationToken).Result;
+            DateTimeOffset now = this.time.GetUtcNow();
+            bool leasable = this.instances.TryGetValue(instanceId, out InMemoryInstance? state)
+                && !state.Record.Status.IsTerminal()
+                && !state.IsLeased(now)
+                && this.inbox.Values.Any(m => m.InstanceId == instanceId && m.VisibleTime <= now);
+            return Task.FromResult(new EnqueuedEvent(result, leasable ? this.Lease(state!, owner, leaseDuration, maxMessages, now, more: true) : null));
+        }
+    }
+
+    /// <summary>Leases <paramref name="state"/> with up to <paramref name="maxMessages"/> of its visible messages, each counted once more. Under the gate.</summary>
+    private OrchestrationWorkItem Lease(InMemoryInstance state, string owner, TimeSpan leaseDuration, int maxMessages, DateTimeOffset now, bool more)
+    {
+        state.LeaseOwner = owner;
+        state.LeaseToken = LeaseTokens.New();
+        state.LeaseExpiration = now + leaseDuration;
+        List<OrchestrationMessage> messages = [];
+        string instanceId = state.Record.InstanceId;
+        foreach (InMemoryMessage m in this.inbox.Values.Where(m => m.InstanceId == instanceId && m.VisibleTime <= now).OrderBy(m => m.VisibleTime).ThenBy(m => m.Sequence).Take(maxMessages))
+        {
+            m.DequeueCount++;
+            messages.Add(new OrchestrationMessage(m.Sequence, m.InstanceId, m.ExecutionId, m.Event, m.VisibleTime, m.DequeueCount));
+        }
+
+        return new OrchestrationWorkItem(state.Record, [.. state.History], messages, owner, state.LeaseToken, state.LeaseExpiration) { MoreWorkVisible = more };
     }
 
     /// <inheritdoc/>

@@ -1,0 +1,97 @@
+using Durable.Core.History;
+using Durable.Core.Storage;
+
+namespace Durable.Core.Dispatch;
+
+/// <summary>
+/// The client's writes that wake an instance: a start, and a raised event. While a slot for an episode is free, the write
+/// also leases the instance to this host, and the episode it wakes runs here at once (Temporal's eager workflow start):
+/// no lease round trip for it, and no other host woken to race for it. Otherwise, while the engine is not running (a
+/// command line's client), or when the instance is not free (an episode of it runs, here or elsewhere), the write only
+/// stores and announces, and any host's dispatcher leases the instance.
+/// </summary>
+/// <remarks>
+/// A host that dies after such a write committed leaves the instance to its lease: any host takes it once the lease
+/// lapses (a restart of this host on its machine at once), as after a crash during any episode. So does a write whose
+/// outcome was unknown (the connection died with it in flight).
+/// </remarks>
+internal sealed class EagerLeases(
+    IOrchestrationStore store,
+    WorkDispatcher<OrchestrationWorkItem> dispatcher,
+    WorkSignal signal,
+    string owner,
+    TimeSpan leaseDuration,
+    int maxMessages)
+{
+    public async Task<CreateInstanceResult> CreateAsync(NewInstance instance, CancellationToken cancellationToken)
+    {
+        if (!dispatcher.TryReserve())
+        {
+            CreateInstanceResult created = await store.CreateInstanceAsync(instance, cancellationToken).ConfigureAwait(false);
+            if (created == CreateInstanceResult.Created)
+            {
+                signal.Notify(instance.InstanceId);
+            }
+
+            return created;
+        }
+
+        long notificationsBefore = signal.Notifications;
+        OrchestrationWorkItem? item = await this.ReservedAsync(() => store.CreateLeasedInstanceAsync(instance, owner, leaseDuration, cancellationToken)).ConfigureAwait(false);
+        if (item is null)
+        {
+            dispatcher.Unreserve();
+            return CreateInstanceResult.AlreadyExists;
+        }
+
+        dispatcher.Run(item, notificationsBefore);
+        return CreateInstanceResult.Created;
+    }
+
+    /// <summary>Stores <paramref name="raised"/> under the per-instance cap (<see cref="IOrchestrationStore.EnqueueEventAsync"/>).</summary>
+    public async Task<EnqueueResult> RaiseAsync(string instanceId, HistoryEvent raised, int maxEvents, CancellationToken cancellationToken)
+    {
+        if (!dispatcher.TryReserve(instanceId))
+        {
+            EnqueueResult result = await store.EnqueueEventAsync(instanceId, raised, maxEvents, cancellationToken).ConfigureAwait(false);
+            if (result == EnqueueResult.Accepted)
+            {
+                signal.Notify(instanceId);
+            }
+
+            return result;
+        }
+
+        long notificationsBefore = signal.Notifications;
+        EnqueuedEvent enqueued = await this.ReservedAsync(() => store.EnqueueEventLeasedAsync(instanceId, raised, maxEvents, owner, leaseDuration, maxMessages, cancellationToken)).ConfigureAwait(false);
+        if (enqueued.WorkItem is { } item)
+        {
+            dispatcher.Run(item, notificationsBefore);
+        }
+        else
+        {
+            dispatcher.Unreserve();
+            if (enqueued.Result == EnqueueResult.Accepted)
+            {
+                // Not free: whoever holds it, this host included, looks again after its episode.
+                signal.Notify(instanceId);
+            }
+        }
+
+        return enqueued.Result;
+    }
+
+    /// <summary>Runs a write made on a reserved slot; a failed one gives the slot back.</summary>
+    private async Task<T> ReservedAsync<T>(Func<Task<T>> write)
+    {
+        try
+        {
+            return await write().ConfigureAwait(false);
+        }
+        catch
+        {
+            dispatcher.Unreserve();
+            throw;
+        }
+    }
+}
