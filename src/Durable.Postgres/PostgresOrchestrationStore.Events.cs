@@ -124,12 +124,7 @@ public sealed partial class PostgresOrchestrationStore
                 "  WHERE hub = @hub AND instance_id = @id AND (locked_by IS NULL OR lock_expiration <= @now) AND status <> ALL(@terminal) " +
                 "  AND EXISTS (SELECT 1 FROM $s.inbox WHERE hub = @hub AND instance_id = @id AND visible_time <= @now) " +
                 $"  RETURNING {PostgresRows.InstanceColumns}), " +
-                "taken AS (" +
-                "  UPDATE $s.inbox SET dequeue_count = dequeue_count + 1 WHERE sequence IN (" +
-                "    SELECT sequence FROM $s.inbox WHERE hub = @hub AND instance_id = (SELECT instance_id FROM leased) AND visible_time <= @now" +
-                "    ORDER BY visible_time, sequence LIMIT @max) " +
-                $"  RETURNING {PostgresRows.MessageColumns}) " +
-                "SELECT leased.*, taken.* FROM leased LEFT JOIN taken ON true"),
+                TakeLeasedMessages),
             ("owner", owner),
             ("token", token),
             ("exp", expiration),

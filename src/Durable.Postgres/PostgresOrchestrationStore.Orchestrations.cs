@@ -12,6 +12,16 @@ public sealed partial class PostgresOrchestrationStore
     // The lease is on (instance, execution, owner, token) and must still be live by the store's clock: a later lease of
     // the same owner, or the lease of an instance replaced by a new start while a work item for its old execution was
     // in flight, is a different lease.
+    // The end of every orchestration claim, after its `leased` CTE (the instance row it took): the instance's visible
+    // messages, each counted as leased once more, one row each with the instance's columns.
+    private const string TakeLeasedMessages =
+        "taken AS (" +
+        "  UPDATE $s.inbox SET dequeue_count = dequeue_count + 1 WHERE sequence IN (" +
+        "    SELECT sequence FROM $s.inbox WHERE hub = @hub AND instance_id = (SELECT instance_id FROM leased) AND visible_time <= @now" +
+        "    ORDER BY visible_time, sequence LIMIT @max) " +
+        $"  RETURNING {PostgresRows.MessageColumns}) " +
+        "SELECT leased.*, taken.* FROM leased LEFT JOIN taken ON true";
+
     private const string LeaseHeld = "hub = @hub AND instance_id = @id AND execution_id = @leasedExec AND locked_by = @owner AND lease_token = @token AND lock_expiration > @now";
 
     /// <inheritdoc/>
@@ -61,12 +71,7 @@ public sealed partial class PostgresOrchestrationStore
                         "      AND (c.locked_by IS NULL OR c.lock_expiration <= @now) OFFSET 0 FOR UPDATE SKIP LOCKED)" +
                         "    ORDER BY m.visible_time, m.sequence LIMIT 1 FOR UPDATE OF m SKIP LOCKED) " +
                         $"  RETURNING {PostgresRows.InstanceColumns}), " +
-                        "taken AS (" +
-                        "  UPDATE $s.inbox SET dequeue_count = dequeue_count + 1 WHERE sequence IN (" +
-                        "    SELECT sequence FROM $s.inbox WHERE hub = @hub AND instance_id = (SELECT instance_id FROM leased) AND visible_time <= @now" +
-                        "    ORDER BY visible_time, sequence LIMIT @max) " +
-                        $"  RETURNING {PostgresRows.MessageColumns}) " +
-                        "SELECT leased.*, taken.* FROM leased LEFT JOIN taken ON true"),
+                        TakeLeasedMessages),
                     ("owner", owner),
                     ("token", token),
                     ("exp", expiration),
