@@ -173,11 +173,21 @@ public sealed partial class PostgresOrchestrationStore
             this.Notify(ActivityWork);
         }
 
-        if (commit.Messages.Count > 0 || commit.NewInstances.Count > 0)
+        if (commit.NewInstances.Count > 0 || commit.Messages.Any(this.DueWithinAPoll))
         {
             this.Notify(OrchestrationWork);
         }
     }
+
+    /// <summary>
+    /// Whether other hosts must hear of <paramref name="message"/> now. An idle host asks for its next due time at least
+    /// every polling interval (<see cref="DurableEngineOptions.DefaultMaxPollingIntervalWithNotifications"/> with
+    /// notifications), so it sees a message due later than that in time without being woken; waking every host for the
+    /// 90-second timer each verification sets would only cost each an empty lease. (The host that set it fires it
+    /// itself unless it dies first.)
+    /// </summary>
+    private bool DueWithinAPoll(NewMessage message) =>
+        message.VisibleTime is not { } visible || visible - this.time.GetUtcNow() <= DurableEngineOptions.DefaultMaxPollingIntervalWithNotifications;
 
     /// <inheritdoc/>
     public async Task AbandonOrchestrationAsync(OrchestrationWorkItem workItem, TimeSpan retryDelay, CancellationToken cancellationToken)

@@ -1,3 +1,5 @@
+using Durable.Core;
+using Durable.Core.History;
 using Durable.Core.Storage;
 using Durable.Postgres;
 using Durable.Testing;
@@ -66,6 +68,33 @@ public sealed class PostgresWorkArrivalTests : PostgresStoreFixture
 
         // Assert
         await wakeUps.Activities.WaitAsync(this.Token);
+    }
+
+    [Theory]
+    [InlineData(90, 0)]
+    [InlineData(1, 1)]
+    public async Task SubscribeToWorkArrival_OtherHostSetsATimer_WakesOnlyWhenDueWithinAPoll(int dueInSeconds, int expectedWakeUps)
+    {
+        // Arrange: a timer due after an idle host's next poll is seen by that poll; waking every host for it now would
+        // only cost each an empty lease. Two instances leased, so a second commit can follow the first.
+        PostgresOrchestrationStore hostA = await this.OpenAsync();
+        PostgresOrchestrationStore hostB = await this.OpenAsync();
+        await this.CreateAsync(hostA, "verify-1");
+        await this.CreateAsync(hostA, "verify-2");
+        OrchestrationWorkItem first = (await hostA.LeaseOrchestrationAsync("host-a", LeaseDuration, 100, IOrchestrationStore.NoInstances, this.Token))!;
+        OrchestrationWorkItem second = (await hostA.LeaseOrchestrationAsync("host-a", LeaseDuration, 100, IOrchestrationStore.NoInstances, this.Token))!;
+        using WakeUps wakeUps = await WakeUps.ListenAsync(hostB, this.Token);
+        DateTimeOffset fireAt = this.Time.GetUtcNow().AddSeconds(dueInSeconds);
+        HistoryEvent timer = new() { EventType = EventType.TimerFired, Timestamp = this.Time.GetUtcNow(), TaskScheduledId = 1, FireAt = fireAt };
+
+        // Act: the timer, then an activity of the other instance. A store's NOTIFYs go out one after the other and reach
+        // a listener in commit order, so the second commit's activity wake-up comes after anything the first one sent.
+        await hostA.CompleteOrchestrationAsync(first, this.Episode(first) with { Messages = [new NewMessage(first.Instance.InstanceId, first.Instance.ExecutionId, timer, fireAt)] }, this.Token);
+        await hostA.CompleteOrchestrationAsync(second, this.Episode(second, scheduleActivity: true), this.Token);
+
+        // Assert
+        await wakeUps.Activities.WaitAsync(this.Token);
+        Assert.Equal(expectedWakeUps, wakeUps.OrchestrationCount);
     }
 
     [Fact]
