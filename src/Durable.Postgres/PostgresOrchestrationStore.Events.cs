@@ -9,7 +9,14 @@ namespace Durable.Postgres;
 public sealed partial class PostgresOrchestrationStore
 {
     /// <inheritdoc/>
-    public async Task<EnqueueResult> EnqueueEventAsync(string instanceId, HistoryEvent raised, int maxEvents, CancellationToken cancellationToken)
+    public Task<EnqueueResult> EnqueueEventAsync(string instanceId, HistoryEvent raised, int maxEvents, CancellationToken cancellationToken) =>
+        this.EnqueueEventAsync(instanceId, raised, maxEvents, announce: true, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<EnqueueResult> EnqueueEventForOwnEpisodeAsync(string instanceId, HistoryEvent raised, int maxEvents, CancellationToken cancellationToken) =>
+        this.EnqueueEventAsync(instanceId, raised, maxEvents, announce: false, cancellationToken);
+
+    private async Task<EnqueueResult> EnqueueEventAsync(string instanceId, HistoryEvent raised, int maxEvents, bool announce, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instanceId);
         EventBudget.Check(raised, maxEvents);
@@ -27,7 +34,7 @@ public sealed partial class PostgresOrchestrationStore
                 return ResultOf(status, queued);
             },
             cancellationToken).ConfigureAwait(false);
-        if (result == EnqueueResult.Accepted)
+        if (result == EnqueueResult.Accepted && announce)
         {
             this.Notify(OrchestrationWork);
         }

@@ -97,6 +97,33 @@ public sealed class PostgresWorkArrivalTests : PostgresStoreFixture
         Assert.Equal(expectedWakeUps, wakeUps.OrchestrationCount);
     }
 
+    [Theory]
+    [InlineData(false, 1)]
+    [InlineData(true, 0)]
+    public async Task SubscribeToWorkArrival_OtherHostStoresAnEvent_WakesUnlessForItsOwnEpisode(bool forOwnEpisode, int expectedWakeUps)
+    {
+        // Arrange: host A runs an episode of verify-1 (it looks again after it itself) and holds verify-2 for the barrier.
+        PostgresOrchestrationStore hostA = await this.OpenAsync();
+        PostgresOrchestrationStore hostB = await this.OpenAsync();
+        await this.CreateAsync(hostA, "verify-1");
+        await this.CreateAsync(hostA, "verify-2");
+        await hostA.LeaseOrchestrationAsync("host-a", LeaseDuration, 100, IOrchestrationStore.NoInstances, this.Token);
+        OrchestrationWorkItem barrier = (await hostA.LeaseOrchestrationAsync("host-a", LeaseDuration, 100, IOrchestrationStore.NoInstances, this.Token))!;
+        using WakeUps wakeUps = await WakeUps.ListenAsync(hostB, this.Token);
+        HistoryEvent raised = new() { EventType = EventType.EventRaised, Name = "SmsChallengeResponse", Input = "1234", Timestamp = this.Time.GetUtcNow() };
+
+        // Act: the event, then an activity; NOTIFYs of one store reach a listener in order.
+        EnqueueResult result = forOwnEpisode
+            ? await hostA.EnqueueEventForOwnEpisodeAsync("verify-1", raised, 4, this.Token)
+            : await hostA.EnqueueEventAsync("verify-1", raised, 4, this.Token);
+        await hostA.CompleteOrchestrationAsync(barrier, this.Episode(barrier, scheduleActivity: true), this.Token);
+
+        // Assert
+        Assert.Equal(EnqueueResult.Accepted, result);
+        await wakeUps.Activities.WaitAsync(this.Token);
+        Assert.Equal(expectedWakeUps, wakeUps.OrchestrationCount);
+    }
+
     [Fact]
     public async Task SubscribeToWorkArrival_OwnWriteThenOtherHostWrite_OnlyTheOtherWakes()
     {

@@ -18,6 +18,7 @@ public class UnavailableStore : DispatchProxy
         nameof(IOrchestrationStore.EnqueueMessageAsync),
         nameof(IOrchestrationStore.EnqueueEventAsync),
         nameof(IOrchestrationStore.EnqueueEventLeasedAsync),
+        nameof(IOrchestrationStore.EnqueueEventForOwnEpisodeAsync),
         nameof(IOrchestrationStore.GetInstanceAsync),
         nameof(IOrchestrationStore.GetHistoryAsync),
         nameof(IOrchestrationStore.QueryInstancesAsync),

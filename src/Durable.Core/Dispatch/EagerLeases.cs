@@ -51,6 +51,21 @@ internal sealed class EagerLeases(
     /// <summary>Stores <paramref name="raised"/> under the per-instance cap (<see cref="IOrchestrationStore.EnqueueEventAsync"/>).</summary>
     public async Task<EnqueueResult> RaiseAsync(string instanceId, HistoryEvent raised, int maxEvents, CancellationToken cancellationToken)
     {
+        if (dispatcher.IsRunning(instanceId))
+        {
+            // Its episode runs here: this host looks again after it (the notification marks it), and other hosts could
+            // not lease it meanwhile, so they are not woken. Should the episode have ended in the meantime, the
+            // notification wakes this host's loop instead; should its lease have lapsed in an outage and another host
+            // hold it now, that host finds the event at its next poll.
+            EnqueueResult stored = await store.EnqueueEventForOwnEpisodeAsync(instanceId, raised, maxEvents, cancellationToken).ConfigureAwait(false);
+            if (stored == EnqueueResult.Accepted)
+            {
+                signal.Notify(instanceId);
+            }
+
+            return stored;
+        }
+
         if (!dispatcher.TryReserve(instanceId))
         {
             EnqueueResult result = await store.EnqueueEventAsync(instanceId, raised, maxEvents, cancellationToken).ConfigureAwait(false);

@@ -212,6 +212,15 @@ internal sealed class WorkDispatcher<TItem>
         }
     }
 
+    /// <summary>Whether the item with <paramref name="key"/> is being processed here now.</summary>
+    public bool IsRunning(string key)
+    {
+        lock (this.running)
+        {
+            return this.running.Contains(key);
+        }
+    }
+
     /// <summary>
     /// Lets <see cref="TryReserve"/> succeed from now until <see cref="RunAsync"/> ends: call it before starting that
     /// loop (on a task of its own), so a client writing right after the engine started already finds it open.
@@ -231,15 +240,9 @@ internal sealed class WorkDispatcher<TItem>
     /// </summary>
     public bool TryReserve(string? key = null)
     {
-        if (key is not null)
+        if (key is not null && this.IsRunning(key))
         {
-            lock (this.running)
-            {
-                if (this.running.Contains(key))
-                {
-                    return false;
-                }
-            }
+            return false;
         }
 
         Interlocked.Increment(ref this.reserved);

@@ -49,6 +49,14 @@ public interface IOrchestrationStore : IAsyncDisposable
     Task<EnqueueResult> EnqueueEventAsync(string instanceId, HistoryEvent raised, int maxEvents, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Adds the event as <see cref="EnqueueEventAsync"/> does, for an instance an episode of which the caller is running:
+    /// the caller looks again once that episode ends, so a store that wakes other hosts for new work need not wake them
+    /// for this (they could not lease the instance now). By default the same as <see cref="EnqueueEventAsync"/>.
+    /// </summary>
+    Task<EnqueueResult> EnqueueEventForOwnEpisodeAsync(string instanceId, HistoryEvent raised, int maxEvents, CancellationToken cancellationToken) =>
+        this.EnqueueEventAsync(instanceId, raised, maxEvents, cancellationToken);
+
+    /// <summary>
     /// Adds the event as <see cref="EnqueueEventAsync"/> does and, in the same transaction, leases the instance to
     /// <paramref name="owner"/> when it is then free (no live lease), not terminal and has visible inbox rows (the accepted
     /// event among them): the work item is the one <see cref="LeaseOrchestrationAsync(string, TimeSpan, int, IReadOnlySet{string}, CancellationToken)"/>

@@ -13,6 +13,7 @@ internal sealed class CountingStore(IOrchestrationStore inner) : DelegatingStore
     private int activityCommits;
     private int orchestrationLeases;
     private int leasedEvents;
+    private int eventsForOwnEpisode;
 
     public int OrchestrationCommits => Volatile.Read(ref this.orchestrationCommits);
 
@@ -29,6 +30,16 @@ internal sealed class CountingStore(IOrchestrationStore inner) : DelegatingStore
         }
 
         return item;
+    }
+
+    /// <summary>Events stored for an instance whose episode ran on the caller.</summary>
+    public int EventsForOwnEpisode => Volatile.Read(ref this.eventsForOwnEpisode);
+
+    public override async Task<EnqueueResult> EnqueueEventForOwnEpisodeAsync(string instanceId, HistoryEvent raised, int maxEvents, CancellationToken cancellationToken)
+    {
+        EnqueueResult result = await base.EnqueueEventForOwnEpisodeAsync(instanceId, raised, maxEvents, cancellationToken);
+        Interlocked.Increment(ref this.eventsForOwnEpisode);
+        return result;
     }
 
     /// <summary>Events whose write also leased their instance.</summary>

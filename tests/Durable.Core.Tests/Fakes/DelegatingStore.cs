@@ -25,6 +25,9 @@ internal abstract class DelegatingStore(IOrchestrationStore inner) : IOrchestrat
 
     public Task<EnqueueResult> EnqueueEventAsync(string instanceId, HistoryEvent raised, int maxEvents, CancellationToken cancellationToken) => this.Inner.EnqueueEventAsync(instanceId, raised, maxEvents, cancellationToken);
 
+    public virtual Task<EnqueueResult> EnqueueEventForOwnEpisodeAsync(string instanceId, HistoryEvent raised, int maxEvents, CancellationToken cancellationToken) =>
+        this.Inner.EnqueueEventForOwnEpisodeAsync(instanceId, raised, maxEvents, cancellationToken);
+
     public virtual Task<EnqueuedEvent> EnqueueEventLeasedAsync(string instanceId, HistoryEvent raised, int maxEvents, string owner, TimeSpan leaseDuration, int maxMessages, CancellationToken cancellationToken) =>
         this.Inner.EnqueueEventLeasedAsync(instanceId, raised, maxEvents, owner, leaseDuration, maxMessages, cancellationToken);
 
