@@ -28,24 +28,9 @@ public sealed partial class SqliteOrchestrationStore
             s =>
             {
                 EnqueueResult result = this.EnqueueEvent(s, instanceId, payload, maxEvents);
-                long now = SqliteRows.Ticks(this.time.GetUtcNow());
-                long expiration = now + leaseDuration.Ticks;
-                long token = LeaseTokens.New();
 
                 // The same transaction of the single writer: no lease can come between the insert and this one.
-                InstanceRecord? instance = s.First(
-                    "UPDATE instances SET locked_by = $owner, lease_token = $token, lock_expiration = $exp " +
-                    $"WHERE hub = $hub AND instance_id = $id AND (locked_by IS NULL OR lock_expiration <= $now) AND status NOT IN ({SqliteRows.TerminalStatusList}) " +
-                    "AND EXISTS (SELECT 1 FROM inbox WHERE hub = $hub AND instance_id = $id AND visible_time <= $now) " +
-                    "RETURNING " + SqliteRows.InstanceColumns,
-                    SqliteRows.ReadInstance,
-                    ("$owner", owner),
-                    ("$token", token),
-                    ("$exp", expiration),
-                    ("$hub", this.hub),
-                    ("$id", instanceId),
-                    ("$now", now));
-                return (result, instance is null ? null : new Claimed(instance, this.TakeMessages(s, instanceId, maxMessages, now), token, expiration, More: true));
+                return (result, this.ClaimInstance(s, instanceId, owner, leaseDuration, SqliteRows.Ticks(this.time.GetUtcNow()), maxMessages));
             },
             cancellationToken).ConfigureAwait(false);
         return new EnqueuedEvent(result, claimed is null ? null : await this.WithHistoryAsync(claimed, owner, cancellationToken).ConfigureAwait(false));

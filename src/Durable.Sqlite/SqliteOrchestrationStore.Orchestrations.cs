@@ -73,6 +73,29 @@ public sealed partial class SqliteOrchestrationStore
         return claimed is null ? null : await this.WithHistoryAsync(claimed, owner, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Leases the named instance when it is free, not finished and has visible messages, with up to
+    /// <paramref name="maxMessages"/> of them; null otherwise. Inside the caller's write transaction.
+    /// </summary>
+    private Claimed? ClaimInstance(SqliteSession s, string instanceId, string owner, TimeSpan leaseDuration, long now, int maxMessages)
+    {
+        long expiration = now + leaseDuration.Ticks;
+        long token = LeaseTokens.New();
+        InstanceRecord? instance = s.First(
+            "UPDATE instances SET locked_by = $owner, lease_token = $token, lock_expiration = $exp " +
+            $"WHERE hub = $hub AND instance_id = $id AND (locked_by IS NULL OR lock_expiration <= $now) AND status NOT IN ({SqliteRows.TerminalStatusList}) " +
+            "AND EXISTS (SELECT 1 FROM inbox WHERE hub = $hub AND instance_id = $id AND visible_time <= $now) " +
+            "RETURNING " + SqliteRows.InstanceColumns,
+            SqliteRows.ReadInstance,
+            ("$owner", owner),
+            ("$token", token),
+            ("$exp", expiration),
+            ("$hub", this.hub),
+            ("$id", instanceId),
+            ("$now", now));
+        return instance is null ? null : new Claimed(instance, this.TakeMessages(s, instanceId, maxMessages, now), token, expiration, More: true);
+    }
+
     /// <summary>Counts up to <paramref name="maxMessages"/> of the just-leased instance's visible messages as leased once more, and returns them in order.</summary>
     private List<OrchestrationMessage> TakeMessages(SqliteSession s, string instanceId, int maxMessages, long now)
     {

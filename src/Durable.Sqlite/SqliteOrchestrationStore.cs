@@ -132,22 +132,9 @@ public sealed partial class SqliteOrchestrationStore : IOrchestrationStore, ISto
                     return null;
                 }
 
-                long token = LeaseTokens.New();
-                long expiration = now + leaseDuration.Ticks;
-                InstanceRecord record = s.First(
-                    $"UPDATE instances SET locked_by = $owner, lease_token = $token, lock_expiration = $exp WHERE hub = $hub AND instance_id = $id RETURNING {SqliteRows.InstanceColumns}",
-                    SqliteRows.ReadInstance,
-                    ("$owner", owner),
-                    ("$token", token),
-                    ("$exp", expiration),
-                    ("$hub", this.hub),
-                    ("$id", instance.InstanceId))!;
-                List<OrchestrationMessage> messages = s.Query(
-                    $"UPDATE inbox SET dequeue_count = 1 WHERE hub = $hub AND instance_id = $id RETURNING {SqliteRows.MessageColumns}",
-                    SqliteRows.ReadMessage,
-                    ("$hub", this.hub),
-                    ("$id", instance.InstanceId));
-                return new OrchestrationWorkItem(record, [], messages, owner, token, SqliteRows.Time(expiration));
+                // A new instance: free, with its start message visible, and no history to read.
+                Claimed claimed = this.ClaimInstance(s, instance.InstanceId, owner, leaseDuration, now, maxMessages: 1)!;
+                return new OrchestrationWorkItem(claimed.Instance, [], claimed.Messages, owner, claimed.Token, SqliteRows.Time(claimed.Expiration));
             },
             cancellationToken);
     }

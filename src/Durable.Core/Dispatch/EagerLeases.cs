@@ -66,7 +66,7 @@ internal sealed class EagerLeases(
             return stored;
         }
 
-        if (!dispatcher.TryReserve(instanceId))
+        if (!dispatcher.TryReserve())
         {
             EnqueueResult result = await store.EnqueueEventAsync(instanceId, raised, maxEvents, cancellationToken).ConfigureAwait(false);
             if (result == EnqueueResult.Accepted)

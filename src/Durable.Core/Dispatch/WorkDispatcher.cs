@@ -212,7 +212,7 @@ internal sealed class WorkDispatcher<TItem>
         }
     }
 
-    /// <summary>Whether the item with <paramref name="key"/> is being processed here now.</summary>
+    /// <summary>Whether the item with <paramref name="key"/> is being processed here now (the lease calls skip it).</summary>
     public bool IsRunning(string key)
     {
         lock (this.running)
@@ -234,17 +234,11 @@ internal sealed class WorkDispatcher<TItem>
 
     /// <summary>
     /// Takes a concurrency slot for an item that will be leased outside the lease loop (an instance created, or sent an
-    /// event, leased to this host), or says no: no slot free, the loop is not open (<see cref="Open"/>), or the item with
-    /// <paramref name="key"/> is still being processed here (the lease calls skip it, and so must this one). Follow with
+    /// event, leased to this host), or says no: no slot free, or the loop is not open (<see cref="Open"/>). Follow with
     /// <see cref="Run"/> or <see cref="Unreserve"/>.
     /// </summary>
-    public bool TryReserve(string? key = null)
+    public bool TryReserve()
     {
-        if (key is not null && this.IsRunning(key))
-        {
-            return false;
-        }
-
         Interlocked.Increment(ref this.reserved);
         if (Volatile.Read(ref this.open) == 1 && this.slots.Wait(0))
         {

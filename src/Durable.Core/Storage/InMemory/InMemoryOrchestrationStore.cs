@@ -52,14 +52,8 @@ public sealed partial class InMemoryOrchestrationStore : IOrchestrationStore
                 return Task.FromResult<OrchestrationWorkItem?>(null);
             }
 
-            InMemoryInstance state = this.instances[instance.InstanceId];
-            state.LeaseOwner = owner;
-            state.LeaseToken = LeaseTokens.New();
-            state.LeaseExpiration = this.time.GetUtcNow() + leaseDuration;
-            InMemoryMessage start = this.inbox[this.nextSequence]; // the start message Create just added
-            start.DequeueCount = 1;
-            OrchestrationMessage message = new(start.Sequence, start.InstanceId, start.ExecutionId, start.Event, start.VisibleTime, start.DequeueCount);
-            return Task.FromResult<OrchestrationWorkItem?>(new OrchestrationWorkItem(state.Record, [], [message], owner, state.LeaseToken, state.LeaseExpiration));
+            // A new instance: no history, and its start message is its only one.
+            return Task.FromResult<OrchestrationWorkItem?>(this.Lease(this.instances[instance.InstanceId], owner, leaseDuration, maxMessages: 1, this.time.GetUtcNow(), more: true));
         }
     }
 
