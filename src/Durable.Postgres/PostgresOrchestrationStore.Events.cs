@@ -47,6 +47,8 @@ public sealed partial class PostgresOrchestrationStore
     /// The enqueue's two statements, then the lease of this instance, then its history found by that lease: one round
     /// trip, one transaction. The lease is a statement of its own so that it sees the event just inserted (each statement
     /// of a transaction sees what the ones before it wrote), and its instance row is already locked by the first one.
+    /// An event left for a lease wakes the other hosts, unless the caller's own live lease holds the instance: its episode
+    /// runs on the caller, which looks again after it, and nobody else could lease it meanwhile.
     /// </remarks>
     public async Task<EnqueuedEvent> EnqueueEventLeasedAsync(string instanceId, HistoryEvent raised, int maxEvents, string owner, TimeSpan leaseDuration, int maxMessages, CancellationToken cancellationToken)
     {
@@ -57,6 +59,7 @@ public sealed partial class PostgresOrchestrationStore
         string payload = PostgresRows.Serialize(raised);
         long token = LeaseTokens.New();
         List<int> status = [];
+        bool heldByCaller = false;
         List<bool> queued = [];
         List<(InstanceRecord Instance, OrchestrationMessage? Message)> leased = [];
         List<(long Sequence, string Payload)> historyRows = [];
@@ -68,7 +71,11 @@ public sealed partial class PostgresOrchestrationStore
                 expiration = now + leaseDuration.Ticks;
                 await s.QueryEachAsync(
                     [
-                        (this.LockForEvent(instanceId), r => status.Add(r.GetInt32(0))),
+                        (this.LockForEvent(instanceId, owner, now), r =>
+                        {
+                            status.Add(r.GetInt32(0));
+                            heldByCaller = r.GetBoolean(1);
+                        }),
                         (this.QueueEvent(instanceId, payload, maxEvents, now), _ => queued.Add(true)),
                         (this.LeaseInstance(instanceId, owner, token, expiration, now, maxMessages), r => leased.Add(PostgresRows.ReadInstanceAndMessage(r))),
                         (this.HistoryOfLease(instanceId, owner, token), r => historyRows.Add((r.GetInt64(0), r.GetString(1)))),
@@ -80,7 +87,7 @@ public sealed partial class PostgresOrchestrationStore
         EnqueueResult result = ResultOf(status, queued);
         if (leased.Count == 0)
         {
-            if (result == EnqueueResult.Accepted)
+            if (result == EnqueueResult.Accepted && !heldByCaller)
             {
                 this.Notify(OrchestrationWork);
             }
@@ -102,6 +109,15 @@ public sealed partial class PostgresOrchestrationStore
     // each other, and waits for an episode committing it right now.
     private PostgresStatement LockForEvent(string instanceId) =>
         new(this.Sql("SELECT status FROM $s.instances WHERE hub = @hub AND instance_id = @id FOR UPDATE"), ("hub", this.hub), ("id", instanceId));
+
+    // The same lock, also saying whether a live lease of the caller holds the instance.
+    private PostgresStatement LockForEvent(string instanceId, string owner, long now) =>
+        new(
+            this.Sql("SELECT status, COALESCE(locked_by = @owner AND lock_expiration > @now, false) FROM $s.instances WHERE hub = @hub AND instance_id = @id FOR UPDATE"),
+            ("hub", this.hub),
+            ("id", instanceId),
+            ("owner", owner),
+            ("now", now));
 
     // Starts after the lock is held, so its snapshot (READ COMMITTED) counts what the event before this one inserted; rows
     // are counted, never read (the history stays in the database). It inserts only into a live instance under the cap.

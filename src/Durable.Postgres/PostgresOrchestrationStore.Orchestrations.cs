@@ -128,7 +128,23 @@ public sealed partial class PostgresOrchestrationStore
     /// deleted first) and new sub-orchestrations (created first, with round trips of their own, so in an explicit
     /// transaction) add statements before it.
     /// </remarks>
-    public async Task CompleteOrchestrationAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken)
+    public Task CompleteOrchestrationAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken) =>
+        this.CommitAsync(workItem, commit, leaseAgain: null, cancellationToken);
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The episode's statement, then <see cref="LeaseInstance"/> in the same batch: a statement of its own, so it sees the
+    /// messages the episode consumed gone and those it sent; the instance row is already locked by the fence. No history is
+    /// read: the work item's is the one just written (<see cref="OrchestrationWorkItem.HistoryAfter"/>).
+    /// </remarks>
+    public Task<OrchestrationWorkItem?> CompleteOrchestrationAndLeaseAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, TimeSpan leaseDuration, int maxMessages, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
+        return this.CommitAsync(workItem, commit, (leaseDuration, maxMessages), cancellationToken);
+    }
+
+    /// <summary>The commit of <see cref="CompleteOrchestrationAsync"/>, followed when <paramref name="leaseAgain"/> is given by the lease of <see cref="CompleteOrchestrationAndLeaseAsync"/>.</summary>
+    private async Task<OrchestrationWorkItem?> CommitAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, (TimeSpan Duration, int MaxMessages)? leaseAgain, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workItem);
         ArgumentNullException.ThrowIfNull(commit);
@@ -140,8 +156,9 @@ public sealed partial class PostgresOrchestrationStore
         string[] historyPayloads = [.. commit.NewHistory.Select(PostgresRows.Serialize)];
         string[] messagePayloads = [.. commit.Messages.Select(m => PostgresRows.Serialize(m.Event))];
         string[] childPayloads = [.. commit.NewInstances.Select(c => PostgresRows.Serialize(c.StartEvent))];
+        long token = LeaseTokens.New();
 
-        Func<PostgresSession, Task<int>> write =
+        Func<PostgresSession, Task<(List<(InstanceRecord Instance, OrchestrationMessage? Message)> Rows, long Expiration)>> write =
             async s =>
             {
                 long now = PostgresRows.Ticks(this.time.GetUtcNow());
@@ -149,8 +166,9 @@ public sealed partial class PostgresOrchestrationStore
                 if (commit.ExecutionId != leasedExecution)
                 {
                     // Continue-as-new: the new execution's history replaces the old one. Before the fence, in the same
-                    // transaction, so a lost lease rolls this back with the rest.
-                    batch.Add(new(this.Sql("DELETE FROM $s.history WHERE hub = @hub AND instance_id = @id"), ("hub", this.hub), ("id", instanceId)));
+                    // transaction, so a lost lease rolls this back with the rest. It returns a row, as every statement of
+                    // the batch does: a reader skips the results of statements that return none, which would shift the rest.
+                    batch.Add(new(this.Sql("WITH gone AS (DELETE FROM $s.history WHERE hub = @hub AND instance_id = @id RETURNING 1) SELECT count(*) FROM gone"), ("hub", this.hub), ("id", instanceId)));
                 }
 
                 // Children first: the episode's messages may be addressed to them. Before the fence too, so a lost lease rolls
@@ -161,13 +179,31 @@ public sealed partial class PostgresOrchestrationStore
                 }
 
                 batch.Add(this.EpisodeStatement(workItem, commit, historyTypes, historyPayloads, messagePayloads, now));
-                await this.SendFencedAsync(s, batch, workItem, cancellationToken).ConfigureAwait(false);
-                return 0;
+                List<(InstanceRecord Instance, OrchestrationMessage? Message)> leased = [];
+                long expiration = now + (leaseAgain?.Duration.Ticks ?? 0);
+                List<(PostgresStatement Statement, Action<Npgsql.NpgsqlDataReader> ReadRow)> queries = [.. batch.Select(b => (b, (Action<Npgsql.NpgsqlDataReader>)(_ => { })))];
+                if (leaseAgain is { } again)
+                {
+                    queries.Add((this.LeaseInstance(instanceId, workItem.Owner, token, expiration, now, again.MaxMessages), r => leased.Add(PostgresRows.ReadInstanceAndMessage(r))));
+                }
+
+                try
+                {
+                    await s.QueryEachAsync(queries, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (PostgresErrors.IsLeaseLost(e))
+                {
+                    // The transaction is doomed and is rolled back: nothing of this episode is written.
+                    throw LeaseLost(workItem);
+                }
+
+                return (leased, expiration);
             };
 
         // Almost every episode is one batch, and then its own transaction; new sub-orchestrations take round trips of
         // their own (CreateAsync), so those episodes run in an explicit transaction.
-        await (commit.NewInstances.Count == 0 ? this.Db.WriteInOneRoundTripAsync(write, cancellationToken) : this.Db.WriteAsync(write, cancellationToken)).ConfigureAwait(false);
+        (List<(InstanceRecord Instance, OrchestrationMessage? Message)> rows, long leaseExpiration) =
+            await (commit.NewInstances.Count == 0 ? this.Db.WriteInOneRoundTripAsync(write, cancellationToken) : this.Db.WriteAsync(write, cancellationToken)).ConfigureAwait(false);
         if (commit.ActivityTasks.Count > 0)
         {
             this.Notify(ActivityWork);
@@ -177,6 +213,10 @@ public sealed partial class PostgresOrchestrationStore
         {
             this.Notify(OrchestrationWork);
         }
+
+        return rows.Count == 0
+            ? null
+            : new OrchestrationWorkItem(rows[0].Instance, workItem.HistoryAfter(commit), PostgresRows.MessagesInOrder(rows), workItem.Owner, token, PostgresRows.Time(leaseExpiration));
     }
 
     /// <summary>
@@ -243,20 +283,6 @@ public sealed partial class PostgresOrchestrationStore
         }
 
         return renewed;
-    }
-
-    /// <summary>Sends a batch that starts with the fence; a lost lease surfaces as <see cref="LeaseLostException"/>.</summary>
-    private async Task SendFencedAsync(PostgresSession s, List<PostgresStatement> batch, OrchestrationWorkItem workItem, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await s.ExecuteBatchAsync(batch, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (PostgresErrors.IsLeaseLost(e))
-        {
-            // The transaction is doomed and is rolled back: nothing of this episode is written.
-            throw LeaseLost(workItem);
-        }
     }
 
     /// <summary>

@@ -128,7 +128,26 @@ public sealed partial class SqliteOrchestrationStore
     }
 
     /// <inheritdoc/>
-    public Task CompleteOrchestrationAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken)
+    public Task CompleteOrchestrationAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken) =>
+        this.CommitAsync(workItem, commit, (_, _) => 0, cancellationToken);
+
+    /// <inheritdoc/>
+    /// <remarks>The lease is <see cref="ClaimInstance"/>'s, in the commit's write transaction; the history is the one just written, not read back.</remarks>
+    public async Task<OrchestrationWorkItem?> CompleteOrchestrationAndLeaseAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, TimeSpan leaseDuration, int maxMessages, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
+        Claimed? claimed = await this.CommitAsync(
+            workItem,
+            commit,
+            (s, now) => this.ClaimInstance(s, workItem.Instance.InstanceId, workItem.Owner, leaseDuration, now, maxMessages),
+            cancellationToken).ConfigureAwait(false);
+        return claimed is null
+            ? null
+            : new OrchestrationWorkItem(claimed.Instance, workItem.HistoryAfter(commit), claimed.Messages, workItem.Owner, claimed.Token, SqliteRows.Time(claimed.Expiration));
+    }
+
+    /// <summary>Applies the commit, fenced by the lease, then runs <paramref name="then"/> in the same write transaction.</summary>
+    private Task<T> CommitAsync<T>(OrchestrationWorkItem workItem, OrchestrationCommit commit, Func<SqliteSession, long, T> then, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workItem);
         ArgumentNullException.ThrowIfNull(commit);
@@ -206,7 +225,7 @@ public sealed partial class SqliteOrchestrationStore
                         ("$leasedExec", leasedExecution));
                 }
 
-                return 0;
+                return then(s, now);
             },
             cancellationToken);
     }

@@ -98,9 +98,11 @@ public sealed class PostgresWorkArrivalTests : PostgresStoreFixture
     }
 
     [Theory]
-    [InlineData(false, 1)]
-    [InlineData(true, 0)]
-    public async Task SubscribeToWorkArrival_OtherHostStoresAnEvent_WakesUnlessForItsOwnEpisode(bool forOwnEpisode, int expectedWakeUps)
+    [InlineData("plain", 1)]
+    [InlineData("for its own episode", 0)]
+    [InlineData("leased, held by the caller", 0)]
+    [InlineData("leased, held by another host", 1)]
+    public async Task SubscribeToWorkArrival_OtherHostStoresAnEvent_WakesUnlessForItsOwnEpisode(string how, int expectedWakeUps)
     {
         // Arrange: host A runs an episode of verify-1 (it looks again after it itself) and holds verify-2 for the barrier.
         PostgresOrchestrationStore hostA = await this.OpenAsync();
@@ -113,9 +115,13 @@ public sealed class PostgresWorkArrivalTests : PostgresStoreFixture
         HistoryEvent raised = new() { EventType = EventType.EventRaised, Name = "SmsChallengeResponse", Input = "1234", Timestamp = this.Time.GetUtcNow() };
 
         // Act: the event, then an activity; NOTIFYs of one store reach a listener in order.
-        EnqueueResult result = forOwnEpisode
-            ? await hostA.EnqueueEventForOwnEpisodeAsync("verify-1", raised, 4, this.Token)
-            : await hostA.EnqueueEventAsync("verify-1", raised, 4, this.Token);
+        EnqueueResult result = how switch
+        {
+            "plain" => await hostA.EnqueueEventAsync("verify-1", raised, 4, this.Token),
+            "for its own episode" => await hostA.EnqueueEventForOwnEpisodeAsync("verify-1", raised, 4, this.Token),
+            "leased, held by the caller" => (await hostA.EnqueueEventLeasedAsync("verify-1", raised, 4, "host-a", LeaseDuration, 100, this.Token)).Result,
+            _ => (await hostA.EnqueueEventLeasedAsync("verify-1", raised, 4, "host-c", LeaseDuration, 100, this.Token)).Result,
+        };
         await hostA.CompleteOrchestrationAsync(barrier, this.Episode(barrier, scheduleActivity: true), this.Token);
 
         // Assert

@@ -55,8 +55,12 @@ internal sealed class ActivityProcessor : WorkItemProcessor<ActivityWorkItem, Hi
             (lastError is null ? "." : $". Last error: {lastError.GetType().FullName}: {lastError.Message}"),
             lastError));
 
-    protected override Task CompleteAsync(ActivityWorkItem workItem, HistoryEvent result) =>
-        this.store.CompleteActivityAsync(workItem, result, CancellationToken.None);
+    // A task's result goes to its instance's inbox; the next task is leased by the loop.
+    protected override async Task<ActivityWorkItem?> CompleteAsync(ActivityWorkItem workItem, HistoryEvent result)
+    {
+        await this.store.CompleteActivityAsync(workItem, result, CancellationToken.None).ConfigureAwait(false);
+        return null;
+    }
 
     protected override Task<bool> RenewLeaseAsync(ActivityWorkItem workItem, CancellationToken cancellationToken) =>
         this.store.RenewActivityLeaseAsync(workItem, this.Options.LeaseDuration, cancellationToken);

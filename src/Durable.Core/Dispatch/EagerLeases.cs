@@ -49,26 +49,29 @@ internal sealed class EagerLeases(
     }
 
     /// <summary>Stores <paramref name="raised"/> under the per-instance cap (<see cref="IOrchestrationStore.EnqueueEventAsync"/>).</summary>
+    /// <remarks>
+    /// An event for an instance whose episode runs here most often arrives as that episode commits (the answer to the SMS
+    /// the episode just sent). Its write then waits for the commit and leases the instance it released, and the episode it
+    /// wakes runs on this host right after the one before (<see cref="WorkDispatcher{TItem}.Run"/>). Had the event's write
+    /// come first, the episode's commit leases the instance again itself, told to by the mark made before the write
+    /// (<see cref="WorkSignal.Expect"/>). Either way no lease call and no other host woken; should the instance's lease
+    /// have lapsed in an outage and another host hold it now, that host is woken.
+    /// </remarks>
     public async Task<EnqueueResult> RaiseAsync(string instanceId, HistoryEvent raised, int maxEvents, CancellationToken cancellationToken)
     {
-        if (dispatcher.IsRunning(instanceId))
+        bool ownEpisode = dispatcher.IsRunning(instanceId);
+        if (ownEpisode)
         {
-            // Its episode runs here: this host looks again after it (the notification marks it), and other hosts could
-            // not lease it meanwhile, so they are not woken. Should the episode have ended in the meantime, the
-            // notification wakes this host's loop instead; should its lease have lapsed in an outage and another host
-            // hold it now, that host finds the event at its next poll.
-            EnqueueResult stored = await store.EnqueueEventForOwnEpisodeAsync(instanceId, raised, maxEvents, cancellationToken).ConfigureAwait(false);
-            if (stored == EnqueueResult.Accepted)
-            {
-                signal.Notify(instanceId);
-            }
-
-            return stored;
+            signal.Expect(instanceId);
         }
 
         if (!dispatcher.TryReserve())
         {
-            EnqueueResult result = await store.EnqueueEventAsync(instanceId, raised, maxEvents, cancellationToken).ConfigureAwait(false);
+            // No slot to run an episode on: only store it. Other hosts could not lease an instance whose episode runs here,
+            // so they are not woken for it; this host looks again after that episode (the notification marks it).
+            EnqueueResult result = await (ownEpisode
+                ? store.EnqueueEventForOwnEpisodeAsync(instanceId, raised, maxEvents, cancellationToken)
+                : store.EnqueueEventAsync(instanceId, raised, maxEvents, cancellationToken)).ConfigureAwait(false);
             if (result == EnqueueResult.Accepted)
             {
                 signal.Notify(instanceId);

@@ -27,7 +27,7 @@ internal sealed class WorkDispatcher<TItem>
     private readonly SemaphoreSlim slots;
     private readonly Func<IReadOnlySet<string>, CancellationToken, Task<TItem?>> leaseAsync;
     private readonly Func<TItem, string?> runningKey;
-    private readonly Func<TItem, CancellationToken, Task> processAsync;
+    private readonly Func<TItem, CancellationToken, Task<TItem?>> processAsync;
     private readonly Func<CancellationToken, Task<DateTimeOffset?>> nextWakeUpAsync;
     private readonly WorkSignal signal;
     private readonly TimeProvider time;
@@ -39,6 +39,10 @@ internal sealed class WorkDispatcher<TItem>
 
     // Keys of the items being processed (guarded by itself): what the next lease calls skip.
     private readonly HashSet<string> running = new(StringComparer.Ordinal);
+
+    // Items leased outside the lease loop while an item of the same key was still being processed (an event's write that
+    // leased the instance its episode had just released): each runs after that item, on its slot. Guarded by running.
+    private readonly Dictionary<string, (TItem Item, long NotificationsBefore)> next = new(StringComparer.Ordinal);
 
     // Items leased outside the lease loop (an instance created leased to this host) whose slot is taken and which are not
     // yet tracked, and whether the loop still runs: its end waits for those too (see TryReserve).
@@ -57,7 +61,7 @@ internal sealed class WorkDispatcher<TItem>
         SemaphoreSlim slots,
         Func<IReadOnlySet<string>, CancellationToken, Task<TItem?>> leaseAsync,
         Func<TItem, string?> runningKey,
-        Func<TItem, CancellationToken, Task> processAsync,
+        Func<TItem, CancellationToken, Task<TItem?>> processAsync,
         Func<CancellationToken, Task<DateTimeOffset?>> nextWakeUpAsync,
         WorkSignal signal,
         TimeProvider time,
@@ -259,9 +263,25 @@ internal sealed class WorkDispatcher<TItem>
     /// <summary>
     /// Processes a reserved item as if a lease round had brought it; <paramref name="notificationsBefore"/> is
     /// <see cref="WorkSignal.Notifications"/> read before the item was leased, so a notification for it meanwhile is seen.
+    /// An item whose key is still being processed here (its lease was taken as the item before committed) runs right
+    /// after that one, on its slot, and the reservation's slot is given back.
     /// </summary>
     public void Run(TItem item, long notificationsBefore)
     {
+        if (this.runningKey(item) is { } key)
+        {
+            lock (this.running)
+            {
+                if (this.running.Contains(key))
+                {
+                    // One at most: each holds the key's lease, which only the item before it released.
+                    this.next.Add(key, (item, notificationsBefore));
+                    this.Unreserve();
+                    return;
+                }
+            }
+        }
+
         this.Start(item, notificationsBefore, this.abortWork);
         Interlocked.Decrement(ref this.reserved);
     }
@@ -377,36 +397,69 @@ internal sealed class WorkDispatcher<TItem>
     private async Task RunItemAsync(TItem item, string? key, CancellationToken abortWork)
     {
         bool crashed = false;
+        bool lookAgain = key is null;
         try
         {
             // Yield so the lease loop goes on leasing while this item runs.
             await Task.Yield();
-            await this.processAsync(item, abortWork).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            crashed = true;
-            Logs.WorkItemCrashed(this.logger, this.name, ex);
+
+            // An item's commit may have leased the next work of the same key (an event that arrived meanwhile): it runs
+            // on this slot, still skipped by lease calls, and its processor has started the key's watch anew. So does an
+            // item of the key that an event's write leased meanwhile (Run).
+            for (TItem? current = item; current is not null;)
+            {
+                TItem? leasedByCommit = null;
+                try
+                {
+                    leasedByCommit = await this.processAsync(current, abortWork).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    crashed = true;
+                    Logs.WorkItemCrashed(this.logger, this.name, ex);
+                }
+
+                current = leasedByCommit ?? (key is null ? null : this.NextOrStop(key, out lookAgain));
+            }
         }
         finally
         {
-            if (key is not null)
-            {
-                lock (this.running)
-                {
-                    this.running.Remove(key);
-                }
-            }
-
             this.slots.Release();
 
             // Orchestrations look again after an item when work may have arrived for its instance while it was leased
             // (an event mid-episode): that work could not be leased then. The processor announces what the item itself
             // wrote (messages, timers due soon, a hand-back) by instance, so that is seen here too.
-            if (this.lookAgainAfterEachItem && (key is null || this.signal.Unwatch(key) || crashed))
+            if (this.lookAgainAfterEachItem && (lookAgain || crashed))
             {
                 this.signal.Notify(key);
             }
+        }
+    }
+
+    /// <summary>
+    /// The item <see cref="Run"/> queued behind the one of <paramref name="key"/> that just ended, watched from before its
+    /// lease; or, when there is none, the key stops running here, and <paramref name="lookAgain"/> says whether work may
+    /// have arrived for it meanwhile. Under the lock, so nothing is queued behind a key that has stopped, and a lease of the
+    /// key right after finds its watch in place.
+    /// </summary>
+    private TItem? NextOrStop(string key, out bool lookAgain)
+    {
+        lock (this.running)
+        {
+            if (this.next.Remove(key, out (TItem Item, long NotificationsBefore) queued))
+            {
+                if (this.lookAgainAfterEachItem)
+                {
+                    this.signal.Watch(key, queued.NotificationsBefore);
+                }
+
+                lookAgain = false;
+                return queued.Item;
+            }
+
+            lookAgain = this.lookAgainAfterEachItem && this.signal.Unwatch(key);
+            this.running.Remove(key);
+            return null;
         }
     }
 

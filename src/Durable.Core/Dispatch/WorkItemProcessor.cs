@@ -41,8 +41,11 @@ internal abstract class WorkItemProcessor<TWorkItem, TResult>
 
     protected DurableTelemetry Telemetry { get; }
 
-    /// <summary>Runs one leased item to its end: committed, dropped with its lost lease, or handed back for a retry.</summary>
-    public async Task ProcessAsync(TWorkItem workItem, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs one leased item to its end: committed, dropped with its lost lease, or handed back for a retry. Returns the
+    /// next item of the same key when the commit leased it too (<see cref="CompleteAsync"/>), for the caller to run next.
+    /// </summary>
+    public async Task<TWorkItem?> ProcessAsync(TWorkItem workItem, CancellationToken cancellationToken)
     {
         string instanceId = this.InstanceIdOf(workItem);
         SpanContext parent = await this.FindTraceParentAsync(workItem, cancellationToken).ConfigureAwait(false);
@@ -82,16 +85,17 @@ internal abstract class WorkItemProcessor<TWorkItem, TResult>
                     TimeSpan retryDelay = cancellationToken.IsCancellationRequested ? TimeSpan.Zero : RetryDelay;
                     this.LogAbandoned(workItem, retryDelay, ex);
                     await this.TryAbandonAsync(workItem, instanceId, retryDelay).ConfigureAwait(false);
-                    return;
+                    return null;
                 }
             }
         }
 
         scope.CommitStarting(result);
+        TWorkItem? next = null;
         try
         {
             await StoreOutage.WriteAsync(
-                () => this.CompleteAsync(workItem, result),
+                async () => next = await this.CompleteAsync(workItem, result).ConfigureAwait(false),
                 ct => this.RenewLeaseAsync(workItem, ct),
                 () => this.LeaseExpirationOf(workItem),
                 this.Options,
@@ -105,7 +109,7 @@ internal abstract class WorkItemProcessor<TWorkItem, TResult>
             scope.LeaseLost();
             Logs.LeaseLost(this.Logger, this.kind, instanceId);
             this.OnLeaseLost(workItem);
-            return;
+            return null;
         }
         catch (Exception ex)
         {
@@ -114,11 +118,12 @@ internal abstract class WorkItemProcessor<TWorkItem, TResult>
             TimeSpan retryDelay = cancellationToken.IsCancellationRequested ? TimeSpan.Zero : RetryDelay;
             Logs.CommitFailed(this.Logger, this.kind, instanceId, retryDelay.TotalMilliseconds, ex);
             await this.TryAbandonAsync(workItem, instanceId, retryDelay).ConfigureAwait(false);
-            return;
+            return null;
         }
 
         scope.Committed(result);
         this.OnCommitted(workItem, result);
+        return next;
     }
 
     /// <summary>The orchestration instance the item belongs to (named in logs).</summary>
@@ -148,8 +153,11 @@ internal abstract class WorkItemProcessor<TWorkItem, TResult>
     /// <summary>The result that gives up on the item, stored instead of running it again.</summary>
     protected abstract TResult GiveUp(TWorkItem workItem, int failedAttempts, Exception? lastError);
 
-    /// <summary>Stores the result and ends the lease, or throws <see cref="LeaseLostException"/> when the lease is not this one's any more.</summary>
-    protected abstract Task CompleteAsync(TWorkItem workItem, TResult result);
+    /// <summary>
+    /// Stores the result and ends the lease, or throws <see cref="LeaseLostException"/> when the lease is not this one's
+    /// any more. May lease the item's next work in the same write and return it (null: none).
+    /// </summary>
+    protected abstract Task<TWorkItem?> CompleteAsync(TWorkItem workItem, TResult result);
 
     /// <summary>Extends the lease; false when it was lost.</summary>
     protected abstract Task<bool> RenewLeaseAsync(TWorkItem workItem, CancellationToken cancellationToken);

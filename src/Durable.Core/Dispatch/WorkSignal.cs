@@ -126,6 +126,30 @@ internal sealed class WorkSignal
         }
     }
 
+    /// <summary>
+    /// Marks a watched instance as about to get work (an event being written for it right now) without waking anyone or
+    /// asking for a look after it: the write itself says what became of it. Only <see cref="WorkExpected"/> tells.
+    /// </summary>
+    public void Expect(string instanceId)
+    {
+        lock (this.gate)
+        {
+            if (this.watched.TryGetValue(instanceId, out Watched? watch))
+            {
+                watch.Expected = true;
+            }
+        }
+    }
+
+    /// <summary>Whether, since the watch's start, a notification named the instance or work for it was expected (false when it is not watched).</summary>
+    public bool WorkExpected(string instanceId)
+    {
+        lock (this.gate)
+        {
+            return this.watched.TryGetValue(instanceId, out Watched? watch) && (watch.Named || watch.Expected);
+        }
+    }
+
     /// <summary>Stops watching; true when a notification since the watch's start named the instance or named none.</summary>
     public bool Unwatch(string instanceId)
     {
@@ -140,5 +164,7 @@ internal sealed class WorkSignal
         public long Since { get; } = since;
 
         public bool Named { get; set; }
+
+        public bool Expected { get; set; }
     }
 }

@@ -62,7 +62,9 @@ public interface IOrchestrationStore : IAsyncDisposable
     /// event among them): the work item is the one <see cref="LeaseOrchestrationAsync(string, TimeSpan, int, IReadOnlySet{string}, CancellationToken)"/>
     /// would have returned for it, its messages counted as leased once. The host that took the event then runs the
     /// episode without a lease call of its own, and no other host needs waking for it; if that host dies, the lease lapses
-    /// and any host takes the instance, as after any lease. Otherwise the work item is null and the event waits for a lease.
+    /// and any host takes the instance, as after any lease. Otherwise the work item is null and the event waits for a lease;
+    /// a store that wakes other hosts for new work need not wake them when the caller's own live lease holds the instance
+    /// (its episode runs on the caller, which looks again after it).
     /// </summary>
     Task<EnqueuedEvent> EnqueueEventLeasedAsync(string instanceId, HistoryEvent raised, int maxEvents, string owner, TimeSpan leaseDuration, int maxMessages, CancellationToken cancellationToken);
 
@@ -108,6 +110,17 @@ public interface IOrchestrationStore : IAsyncDisposable
     /// execution, not expired. An older lease of the same owner is a lost lease.
     /// </summary>
     Task CompleteOrchestrationAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Applies <paramref name="commit"/> as <see cref="CompleteOrchestrationAsync"/> does and, in the same transaction,
+    /// leases the instance again to the same owner when it then has visible inbox rows and is not terminal (an event that
+    /// arrived while the episode ran, or a message the episode sent itself): the next episode then runs without a lease
+    /// call, as Temporal's workflow task completion can hand back the next task. The work item is the one a lease would
+    /// have brought (a new <see cref="OrchestrationWorkItem.LeaseToken"/>, its messages counted as leased once), with the
+    /// history as this commit left it. Null, with the lease released, when there is nothing to lease; a lost lease throws
+    /// <see cref="LeaseLostException"/> and writes and leases nothing.
+    /// </summary>
+    Task<OrchestrationWorkItem?> CompleteOrchestrationAndLeaseAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, TimeSpan leaseDuration, int maxMessages, CancellationToken cancellationToken);
 
     /// <summary>
     /// Releases the lease without changes; the instance can be leased again (with the same messages, in the

@@ -47,6 +47,13 @@ public sealed class OrchestrationWorkItem
     public DateTimeOffset LeaseExpiration { get; set; }
 
     /// <summary>
+    /// The history once <paramref name="commit"/> of this episode is stored: appended to, or replaced when the episode
+    /// began a new execution (continue-as-new, rewind). What a store hands on with the next lease it takes in that commit.
+    /// </summary>
+    public IReadOnlyList<HistoryEvent> HistoryAfter(OrchestrationCommit commit) =>
+        commit.ExecutionId != this.Instance.ExecutionId ? commit.NewHistory : [.. this.History, .. commit.NewHistory];
+
+    /// <summary>
     /// Whether, when this lease was taken, another instance could have been leased too (see
     /// <see cref="IOrchestrationStore.LeaseOrchestrationAsync(string, TimeSpan, int, IReadOnlySet{string}, CancellationToken)"/>).
     /// A dispatcher leases again at once only when true; otherwise it waits for a notification, which anything written

@@ -96,7 +96,11 @@ public sealed class WorkDispatcherBurstTests
             new SemaphoreSlim(MaxConcurrency),
             (_, ct) => leaseAsync(ct),
             _ => null,
-            processAsync,
+            async (item, ct) =>
+            {
+                await processAsync(item, ct);
+                return null;
+            },
             _ => Task.FromResult<DateTimeOffset?>(null),
             new WorkSignal(),
             TimeProvider.System,

@@ -95,6 +95,7 @@ public sealed class WorkDispatcherLeaseCallsTests
                 whileRunning?.Invoke(signal);
                 await Task.Delay(100);
                 processed.TrySetResult();
+                return null;
             },
             _ => Task.FromResult<DateTimeOffset?>(null),
             signal,

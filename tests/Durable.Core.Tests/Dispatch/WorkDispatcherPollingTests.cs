@@ -177,7 +177,7 @@ public sealed class WorkDispatcherPollingTests
                 slots: new SemaphoreSlim(1),
                 (_, ct) => d.LeaseAsync(ct),
                 _ => null,
-                (_, _) => Task.CompletedTask,
+                (_, _) => Task.FromResult<string?>(null),
                 d.NextWakeUpAsync,
                 d.Signal,
                 d.observed,

@@ -17,7 +17,7 @@ public sealed class WorkDispatcherShutdownTests
             slots: new SemaphoreSlim(1),
             leaseAsync: (_, _) => Task.FromResult<object?>(null),
             runningKey: _ => null,
-            processAsync: (_, _) => Task.CompletedTask,
+            processAsync: (_, _) => Task.FromResult<object?>(null),
             nextWakeUpAsync: async token =>
             {
                 // As a store does when its connection wait is cancelled: throws OperationCanceledException.
@@ -53,7 +53,7 @@ public sealed class WorkDispatcherShutdownTests
                 return null;
             },
             runningKey: _ => null,
-            processAsync: (_, _) => Task.CompletedTask,
+            processAsync: (_, _) => Task.FromResult<object?>(null),
             nextWakeUpAsync: _ => Task.FromResult<DateTimeOffset?>(null),
             new WorkSignal(),
             TimeProvider.System,

@@ -34,8 +34,10 @@ public sealed class LeasedEventTests
         Assert.Equal((0, 1, 2), (store.OrchestrationLeases, store.LeasedEvents, store.OrchestrationCommits));
     }
 
-    [Fact]
-    public async Task RaiseEvent_DuringAnEpisodeOfThatInstance_DeliveredByTheNextLease()
+    [Theory]
+    [InlineData(4, 0)]
+    [InlineData(1, 1)]
+    public async Task RaiseEvent_DuringAnEpisodeOfThatInstance_ThatEpisodesCommitLeasesTheNextOne(int slots, int storedForOwnEpisode)
     {
         // Arrange: the first episode's activity waits until the event was raised, so the instance is leased meanwhile.
         TaskCompletionSource raised = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -52,7 +54,8 @@ public sealed class LeasedEventTests
                     await raised.Task;
                     return "held";
                 }),
-            t => store = new CountingStore(new InMemoryOrchestrationStore(t)));
+            t => store = new CountingStore(new InMemoryOrchestrationStore(t)),
+            configure: o => o.MaxConcurrentOrchestratorFunctions = slots);
         string id = await harness.Client.StartNewAsync("Waiter", null, null);
 
         // Act
@@ -60,11 +63,68 @@ public sealed class LeasedEventTests
         raised.SetResult();
         OrchestrationMetadata status = await harness.WaitForStatusAsync(id, OrchestrationStatus.Completed);
 
-        // Assert: stored as an event for the episode running here (no other host woken), which a lease then brought.
+        // Assert: stored while the episode held the instance (by the write that leases when it can, or, with no slot free
+        // for an episode, as an event for the episode running here; no other host woken either way), and that episode's
+        // commit leased the next one, which ran without a lease call.
         Assert.Equal(EnqueueResult.Accepted, result);
         Assert.Equal("went", (string?)status.Output);
-        Assert.Equal((0, 1), (store.LeasedEvents, store.EventsForOwnEpisode));
-        Assert.True(store.OrchestrationLeases >= 1);
+        Assert.Equal((0, storedForOwnEpisode), (store.LeasedEvents, store.EventsForOwnEpisode));
+        Assert.Equal((1, 0, 2), (store.ContinuedEpisodes, store.OrchestrationLeases, store.OrchestrationCommits));
+    }
+
+    [Fact]
+    public async Task RaiseEvent_AsAnEpisodeOfThatInstanceCommits_TheEventsWriteLeasesTheNextEpisode()
+    {
+        // Arrange: the event is raised right after the first episode's commit, before its work item has ended here.
+        CountingStore store = null!;
+        await using EngineHarness harness = await EngineHarness.StartAsync(
+            f => f.AddOrchestrator("Waiter", ctx => ctx.WaitForExternalEvent<string>("Go")),
+            t => store = new CountingStore(new InMemoryOrchestrationStore(t)));
+        int raisedOnce = 0;
+        TaskCompletionSource<EnqueueResult> raised = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.AfterCommit = async item =>
+        {
+            if (Interlocked.Exchange(ref raisedOnce, 1) == 0)
+            {
+                raised.SetResult(await harness.Client.RaiseEventAsync(item.Instance.InstanceId, "Go", "went", maxEvents: 4));
+            }
+        };
+
+        // Act
+        string id = await harness.Client.StartNewAsync("Waiter", null, null);
+        OrchestrationMetadata status = await harness.WaitForStatusAsync(id, OrchestrationStatus.Completed);
+
+        // Assert: the event's write leased the instance the commit had released; its episode ran after the first, no lease call.
+        Assert.Equal(EnqueueResult.Accepted, await raised.Task);
+        Assert.Equal("went", (string?)status.Output);
+        Assert.Equal((1, 0, 0, 0), (store.LeasedEvents, store.EventsForOwnEpisode, store.OrchestrationLeases, store.ContinuedEpisodes));
+    }
+
+    [Fact]
+    public async Task ContinueAsNew_EachNewExecutionIsLeasedByTheCommitThatStartedIt()
+    {
+        // Arrange
+        CountingStore store = null!;
+        await using EngineHarness harness = await EngineHarness.StartAsync(
+            f => f.AddOrchestrator("Counter", ctx =>
+            {
+                int n = ctx.GetInput<int>();
+                if (n < 3)
+                {
+                    ctx.ContinueAsNew(n + 1);
+                }
+
+                return Task.FromResult(n);
+            }),
+            t => store = new CountingStore(new InMemoryOrchestrationStore(t)));
+
+        // Act
+        string id = await harness.Client.StartNewAsync("Counter", null, 0);
+        OrchestrationMetadata status = await harness.WaitForStatusAsync(id, OrchestrationStatus.Completed);
+
+        // Assert: four executions, the first on the leased start, the three after it on their predecessors' commits.
+        Assert.Equal(3, (int)status.Output!);
+        Assert.Equal((3, 0, 4), (store.ContinuedEpisodes, store.OrchestrationLeases, store.OrchestrationCommits));
     }
 
     [Fact]

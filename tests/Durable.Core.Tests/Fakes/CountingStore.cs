@@ -14,6 +14,7 @@ internal sealed class CountingStore(IOrchestrationStore inner) : DelegatingStore
     private int orchestrationLeases;
     private int leasedEvents;
     private int eventsForOwnEpisode;
+    private int continuedEpisodes;
 
     public int OrchestrationCommits => Volatile.Read(ref this.orchestrationCommits);
 
@@ -56,10 +57,32 @@ internal sealed class CountingStore(IOrchestrationStore inner) : DelegatingStore
         return enqueued;
     }
 
+    /// <summary>Runs after each plain episode commit, before the commit call returns (the episode's instance still runs then).</summary>
+    public Func<OrchestrationWorkItem, Task>? AfterCommit { get; set; }
+
     public override async Task CompleteOrchestrationAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken)
     {
         await base.CompleteOrchestrationAsync(workItem, commit, cancellationToken);
         Interlocked.Increment(ref this.orchestrationCommits);
+        if (this.AfterCommit is { } afterCommit)
+        {
+            await afterCommit(workItem);
+        }
+    }
+
+    /// <summary>Episodes leased by the commit of the episode before them.</summary>
+    public int ContinuedEpisodes => Volatile.Read(ref this.continuedEpisodes);
+
+    public override async Task<OrchestrationWorkItem?> CompleteOrchestrationAndLeaseAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, TimeSpan leaseDuration, int maxMessages, CancellationToken cancellationToken)
+    {
+        OrchestrationWorkItem? next = await base.CompleteOrchestrationAndLeaseAsync(workItem, commit, leaseDuration, maxMessages, cancellationToken);
+        Interlocked.Increment(ref this.orchestrationCommits);
+        if (next is not null)
+        {
+            Interlocked.Increment(ref this.continuedEpisodes);
+        }
+
+        return next;
     }
 
     public override async Task CompleteActivityAsync(ActivityWorkItem workItem, HistoryEvent result, CancellationToken cancellationToken)

@@ -75,6 +75,19 @@ internal sealed class OutageStore(IOrchestrationStore inner) : DelegatingStore(i
 
     public override async Task CompleteOrchestrationAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken)
     {
+        await this.BeforeCommitAsync(workItem, commit);
+        await this.Inner.CompleteOrchestrationAsync(workItem, commit, cancellationToken);
+    }
+
+    public override async Task<OrchestrationWorkItem?> CompleteOrchestrationAndLeaseAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, TimeSpan leaseDuration, int maxMessages, CancellationToken cancellationToken)
+    {
+        await this.BeforeCommitAsync(workItem, commit);
+        return await this.Inner.CompleteOrchestrationAndLeaseAsync(workItem, commit, leaseDuration, maxMessages, cancellationToken);
+    }
+
+    /// <summary>Counts a commit, refuses it while the store is down, and holds the first that records an activity result.</summary>
+    private async Task BeforeCommitAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit)
+    {
         Interlocked.Increment(ref this.commits);
         Interlocked.CompareExchange(ref this.first, workItem, null);
         if (this.Refuses(workItem))
@@ -87,8 +100,6 @@ internal sealed class OutageStore(IOrchestrationStore inner) : DelegatingStore(i
         {
             await this.releaseResultCommit.Task;
         }
-
-        await this.Inner.CompleteOrchestrationAsync(workItem, commit, cancellationToken);
     }
 
     public override Task<bool> RenewOrchestrationLeaseAsync(OrchestrationWorkItem workItem, TimeSpan leaseDuration, CancellationToken cancellationToken) =>

@@ -74,10 +74,11 @@ internal sealed class RecordingWorkItemProcessor : WorkItemProcessor<string, str
         return "parked";
     }
 
-    protected override Task CompleteAsync(string workItem, string result)
+    protected override async Task<string?> CompleteAsync(string workItem, string result)
     {
         this.Calls.Add("complete:" + result);
-        return this.Complete(result);
+        await this.Complete(result);
+        return null;
     }
 
     protected override Task<bool> RenewLeaseAsync(string workItem, CancellationToken cancellationToken) => Task.FromResult(true);

@@ -17,6 +17,11 @@ internal sealed class RefusingCommitStore(IOrchestrationStore inner, int orchest
             ? Task.FromException(new StoreUnavailableException("The disk is full (test)."))
             : this.Inner.CompleteOrchestrationAsync(workItem, commit, cancellationToken);
 
+    public override Task<OrchestrationWorkItem?> CompleteOrchestrationAndLeaseAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, TimeSpan leaseDuration, int maxMessages, CancellationToken cancellationToken) =>
+        Interlocked.Decrement(ref this.orchestrationRefusals) >= 0
+            ? Task.FromException<OrchestrationWorkItem?>(new StoreUnavailableException("The disk is full (test)."))
+            : this.Inner.CompleteOrchestrationAndLeaseAsync(workItem, commit, leaseDuration, maxMessages, cancellationToken);
+
     public override Task CompleteActivityAsync(ActivityWorkItem workItem, HistoryEvent result, CancellationToken cancellationToken) =>
         Interlocked.Decrement(ref this.activityRefusals) >= 0
             ? Task.FromException(new StoreUnavailableException("The disk is full (test)."))

@@ -40,13 +40,16 @@ public sealed partial class InMemoryOrchestrationStore
             // Under the gate both: nothing can lease the instance between the enqueue and this lease.
             EnqueueResult result = this.EnqueueEventAsync(instanceId, raised, maxEvents, cancellationToken).Result;
             DateTimeOffset now = this.time.GetUtcNow();
-            bool leasable = this.instances.TryGetValue(instanceId, out InMemoryInstance? state)
-                && !state.Record.Status.IsTerminal()
-                && !state.IsLeased(now)
-                && this.inbox.Values.Any(m => m.InstanceId == instanceId && m.VisibleTime <= now);
+            bool leasable = this.instances.TryGetValue(instanceId, out InMemoryInstance? state) && this.CanLeaseByName(state, now);
             return Task.FromResult(new EnqueuedEvent(result, leasable ? this.Lease(state!, owner, leaseDuration, maxMessages, now, more: true) : null));
         }
     }
+
+    /// <summary>Whether a lease of this one instance would take it: free, not finished, with visible messages. Under the gate.</summary>
+    private bool CanLeaseByName(InMemoryInstance state, DateTimeOffset now) =>
+        !state.Record.Status.IsTerminal()
+            && !state.IsLeased(now)
+            && this.inbox.Values.Any(m => m.InstanceId == state.Record.InstanceId && m.VisibleTime <= now);
 
     /// <summary>Leases <paramref name="state"/> with up to <paramref name="maxMessages"/> of its visible messages, each counted once more. Under the gate.</summary>
     private OrchestrationWorkItem Lease(InMemoryInstance state, string owner, TimeSpan leaseDuration, int maxMessages, DateTimeOffset now, bool more)
@@ -72,63 +75,84 @@ public sealed partial class InMemoryOrchestrationStore
         ArgumentNullException.ThrowIfNull(commit);
         lock (this.gate)
         {
-            // Everything below this check succeeds, so a lost lease writes nothing.
-            InMemoryInstance state = this.HeldInstance(workItem) ?? throw LeaseLost(workItem);
-            InstanceRecord old = state.Record;
-            if (commit.ExecutionId != old.ExecutionId)
-            {
-                // Continue-as-new: the new execution's history replaces the old one.
-                state.History.Clear();
-            }
-
-            state.History.AddRange(commit.NewHistory);
-            bool terminal = commit.Status.IsTerminal();
-            state.Record = old with
-            {
-                ExecutionId = commit.ExecutionId,
-                Status = commit.Status,
-                Input = commit.Input,
-                Output = commit.Output,
-                CustomStatus = commit.CustomStatus,
-                LastUpdatedTime = commit.UpdatedTime,
-                CompletedTime = terminal ? old.CompletedTime ?? commit.UpdatedTime : null,
-            };
-            state.LeaseOwner = null;
-
-            // Scoped to this instance: a wrong sequence number in a commit cannot delete another instance's message.
-            foreach (long sequence in commit.ConsumedMessages)
-            {
-                if (this.inbox.TryGetValue(sequence, out InMemoryMessage? consumed) && consumed.InstanceId == old.InstanceId)
-                {
-                    this.inbox.Remove(sequence);
-                }
-            }
-
-            foreach (NewActivityTask task in commit.ActivityTasks)
-            {
-                long sequence = ++this.nextSequence;
-                this.tasks.Add(sequence, new InMemoryTask(sequence, task, task.VisibleTime ?? this.time.GetUtcNow()) { DequeueCount = task.EarlierAttempts });
-            }
-
-            foreach (NewInstance child in commit.NewInstances)
-            {
-                this.Create(child);
-            }
-
-            // Messages to instances that do not exist are dropped; children created above exist.
-            foreach (NewMessage message in commit.Messages.Where(m => this.instances.ContainsKey(m.InstanceId)))
-            {
-                this.AddMessage(message);
-            }
-
-            if (terminal)
-            {
-                // Timers and late results for the finished execution can never be used: don't leave them behind.
-                this.RemoveMessages(m => m.InstanceId == old.InstanceId && m.ExecutionId == old.ExecutionId);
-            }
-
+            this.Commit(workItem, commit);
             return Task.CompletedTask;
         }
+    }
+
+    /// <inheritdoc/>
+    public Task<OrchestrationWorkItem?> CompleteOrchestrationAndLeaseAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, TimeSpan leaseDuration, int maxMessages, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workItem);
+        ArgumentNullException.ThrowIfNull(commit);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
+        lock (this.gate)
+        {
+            InMemoryInstance state = this.Commit(workItem, commit);
+            DateTimeOffset now = this.time.GetUtcNow();
+            return Task.FromResult(this.CanLeaseByName(state, now) ? this.Lease(state, workItem.Owner, leaseDuration, maxMessages, now, more: true) : null);
+        }
+    }
+
+    /// <summary>Applies the commit and releases the lease, or throws <see cref="LeaseLostException"/> having changed nothing. Under the gate.</summary>
+    private InMemoryInstance Commit(OrchestrationWorkItem workItem, OrchestrationCommit commit)
+    {
+        // Everything below this check succeeds, so a lost lease writes nothing.
+        InMemoryInstance state = this.HeldInstance(workItem) ?? throw LeaseLost(workItem);
+        InstanceRecord old = state.Record;
+        if (commit.ExecutionId != old.ExecutionId)
+        {
+            // Continue-as-new: the new execution's history replaces the old one.
+            state.History.Clear();
+        }
+
+        state.History.AddRange(commit.NewHistory);
+        bool terminal = commit.Status.IsTerminal();
+        state.Record = old with
+        {
+            ExecutionId = commit.ExecutionId,
+            Status = commit.Status,
+            Input = commit.Input,
+            Output = commit.Output,
+            CustomStatus = commit.CustomStatus,
+            LastUpdatedTime = commit.UpdatedTime,
+            CompletedTime = terminal ? old.CompletedTime ?? commit.UpdatedTime : null,
+        };
+        state.LeaseOwner = null;
+
+        // Scoped to this instance: a wrong sequence number in a commit cannot delete another instance's message.
+        foreach (long sequence in commit.ConsumedMessages)
+        {
+            if (this.inbox.TryGetValue(sequence, out InMemoryMessage? consumed) && consumed.InstanceId == old.InstanceId)
+            {
+                this.inbox.Remove(sequence);
+            }
+        }
+
+        foreach (NewActivityTask task in commit.ActivityTasks)
+        {
+            long sequence = ++this.nextSequence;
+            this.tasks.Add(sequence, new InMemoryTask(sequence, task, task.VisibleTime ?? this.time.GetUtcNow()) { DequeueCount = task.EarlierAttempts });
+        }
+
+        foreach (NewInstance child in commit.NewInstances)
+        {
+            this.Create(child);
+        }
+
+        // Messages to instances that do not exist are dropped; children created above exist.
+        foreach (NewMessage message in commit.Messages.Where(m => this.instances.ContainsKey(m.InstanceId)))
+        {
+            this.AddMessage(message);
+        }
+
+        if (terminal)
+        {
+            // Timers and late results for the finished execution can never be used: don't leave them behind.
+            this.RemoveMessages(m => m.InstanceId == old.InstanceId && m.ExecutionId == old.ExecutionId);
+        }
+
+        return state;
     }
 
     /// <inheritdoc/>
