@@ -8,7 +8,8 @@ namespace Durable.Core.Dispatch;
 /// also leases the instance to this host, and the episode it wakes runs here at once (Temporal's eager workflow start):
 /// no lease round trip for it, and no other host woken to race for it. Otherwise, while the engine is not running (a
 /// command line's client), or when the instance is not free (an episode of it runs, here or elsewhere), the write only
-/// stores and announces, and any host's dispatcher leases the instance.
+/// stores and announces, and any host's dispatcher leases the instance; an event for an episode running here is the
+/// exception (<see cref="RaiseAsync"/>).
 /// </summary>
 /// <remarks>
 /// A host that dies after such a write committed leaves the instance to its lease: any host takes it once the lease

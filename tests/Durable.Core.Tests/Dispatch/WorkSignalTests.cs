@@ -118,4 +118,33 @@ public sealed class WorkSignalTests
 
         Assert.True(signal.Unwatch("a"));
     }
+
+    [Fact]
+    public void Expect_WatchedInstance_ToldToItsCommitButWakesNobodyAndAsksNoLookAfter()
+    {
+        // An event is being written for an instance whose episode runs here: its commit should lease it again, but the
+        // write itself says what became of the event, so neither the loop nor the end of the episode needs to look.
+        WorkSignal signal = new();
+        signal.Watch("a", signal.Notifications);
+
+        signal.Expect("a");
+        signal.Expect("b");
+
+        Assert.Equal((true, false), (signal.WorkExpected("a"), signal.WorkExpected("b")));
+        Assert.False(signal.WaitAsync().IsCompleted);
+        Assert.False(signal.Unwatch("a"));
+        Assert.False(signal.WorkExpected("a"));
+    }
+
+    [Fact]
+    public void WorkExpected_NamedWhileWatched_True()
+    {
+        WorkSignal signal = new();
+        signal.Watch("a", signal.Notifications);
+
+        signal.Notify("a");
+
+        Assert.True(signal.WorkExpected("a"));
+        Assert.True(signal.Unwatch("a"));
+    }
 }
