@@ -1,6 +1,7 @@
 using System.Globalization;
 using Durable.Core;
 using Durable.Core.Storage;
+using Npgsql;
 
 namespace Durable.Postgres;
 
@@ -23,6 +24,9 @@ public sealed partial class PostgresOrchestrationStore
         "SELECT leased.*, taken.* FROM leased LEFT JOIN taken ON true";
 
     private const string LeaseHeld = "hub = @hub AND instance_id = @id AND execution_id = @leasedExec AND locked_by = @owner AND lease_token = @token AND lock_expiration > @now";
+
+    // The reader of a statement whose rows say nothing: its failure, not its result, is what counts.
+    private static readonly Action<NpgsqlDataReader> IgnoreRows = _ => { };
 
     /// <inheritdoc/>
     /// <remarks>
@@ -181,7 +185,7 @@ public sealed partial class PostgresOrchestrationStore
                 batch.Add(this.EpisodeStatement(workItem, commit, historyTypes, historyPayloads, messagePayloads, now));
                 List<(InstanceRecord Instance, OrchestrationMessage? Message)> leased = [];
                 long expiration = now + (leaseAgain?.Duration.Ticks ?? 0);
-                List<(PostgresStatement Statement, Action<Npgsql.NpgsqlDataReader> ReadRow)> queries = [.. batch.Select(b => (b, (Action<Npgsql.NpgsqlDataReader>)(_ => { })))];
+                List<(PostgresStatement Statement, Action<NpgsqlDataReader> ReadRow)> queries = [.. batch.Select(b => (b, IgnoreRows))];
                 if (leaseAgain is { } again)
                 {
                     queries.Add((this.LeaseInstance(instanceId, workItem.Owner, token, expiration, now, again.MaxMessages), r => leased.Add(PostgresRows.ReadInstanceAndMessage(r))));

@@ -68,8 +68,8 @@ internal sealed class EagerLeases(
 
         if (!dispatcher.TryReserve())
         {
-            // No slot to run an episode on: only store it. Other hosts could not lease an instance whose episode runs here,
-            // so they are not woken for it; this host looks again after that episode (the notification marks it).
+            // No slot to run an episode on: only store it. For an instance whose episode runs here, other hosts are not
+            // woken (they could not lease it); this host looks again after that episode (the notification marks it).
             EnqueueResult result = await (ownEpisode
                 ? store.EnqueueEventForOwnEpisodeAsync(instanceId, raised, maxEvents, cancellationToken)
                 : store.EnqueueEventAsync(instanceId, raised, maxEvents, cancellationToken)).ConfigureAwait(false);

@@ -42,7 +42,7 @@ internal sealed class WorkDispatcher<TItem>
 
     // Items leased outside the lease loop while an item of the same key was still being processed (an event's write that
     // leased the instance its episode had just released): each runs after that item, on its slot. Guarded by running.
-    private readonly Dictionary<string, (TItem Item, long NotificationsBefore)> next = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (TItem Item, long NotificationsBefore)> queuedBehind = new(StringComparer.Ordinal);
 
     // Items leased outside the lease loop (an instance created leased to this host) whose slot is taken and which are not
     // yet tracked, and whether the loop still runs: its end waits for those too (see TryReserve).
@@ -275,7 +275,7 @@ internal sealed class WorkDispatcher<TItem>
                 if (this.running.Contains(key))
                 {
                     // One at most: each holds the key's lease, which only the item before it released.
-                    this.next.Add(key, (item, notificationsBefore));
+                    this.queuedBehind.Add(key, (item, notificationsBefore));
                     this.Unreserve();
                     return;
                 }
@@ -446,7 +446,7 @@ internal sealed class WorkDispatcher<TItem>
     {
         lock (this.running)
         {
-            if (this.next.Remove(key, out (TItem Item, long NotificationsBefore) queued))
+            if (this.queuedBehind.Remove(key, out (TItem Item, long NotificationsBefore) queued))
             {
                 if (this.lookAgainAfterEachItem)
                 {
