@@ -55,4 +55,10 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 1016, Level = LogLevel.Information, Message = "Orchestration '{InstanceId}' ({Name}) was rewound: its failed steps run again.")]
     public static partial void InstanceRewound(ILogger logger, string instanceId, string name);
+
+    [LoggerMessage(EventId = 1018, Level = LogLevel.Warning, Message = "Orchestration '{InstanceId}' was leased to this host by a write whose outcome was unknown; that lease is handed back, and its work is picked up now.")]
+    public static partial void UnknownLeaseHandedBack(ILogger logger, string instanceId);
+
+    [LoggerMessage(EventId = 1019, Level = LogLevel.Warning, Message = "Could not hand back the lease of orchestration '{InstanceId}' that a write with an unknown outcome may have taken; the instance waits for that lease to expire.")]
+    public static partial void UnknownLeaseNotHandedBack(ILogger logger, string instanceId, Exception exception);
 }

@@ -64,7 +64,7 @@ public sealed partial class PostgresOrchestrationStore
         List<(InstanceRecord Instance, OrchestrationMessage? Message)> leased = [];
         List<(long Sequence, string Payload)> historyRows = [];
         long expiration = 0;
-        await this.Db.WriteInOneRoundTripAsync(
+        await MayLeaseAsync(token, this.Db.WriteInOneRoundTripAsync(
             async s =>
             {
                 long now = PostgresRows.Ticks(this.time.GetUtcNow());
@@ -83,7 +83,7 @@ public sealed partial class PostgresOrchestrationStore
                     cancellationToken).ConfigureAwait(false);
                 return 0;
             },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken)).ConfigureAwait(false);
         EnqueueResult result = ResultOf(status, queued);
         if (leased.Count == 0)
         {

@@ -206,8 +206,10 @@ public sealed partial class PostgresOrchestrationStore
 
         // Almost every episode is one batch, and then its own transaction; new sub-orchestrations take round trips of
         // their own (CreateAsync), so those episodes run in an explicit transaction.
+        Task<(List<(InstanceRecord Instance, OrchestrationMessage? Message)> Rows, long Expiration)> committing =
+            commit.NewInstances.Count == 0 ? this.Db.WriteInOneRoundTripAsync(write, cancellationToken) : this.Db.WriteAsync(write, cancellationToken);
         (List<(InstanceRecord Instance, OrchestrationMessage? Message)> rows, long leaseExpiration) =
-            await (commit.NewInstances.Count == 0 ? this.Db.WriteInOneRoundTripAsync(write, cancellationToken) : this.Db.WriteAsync(write, cancellationToken)).ConfigureAwait(false);
+            await (leaseAgain is null ? committing : MayLeaseAsync(token, committing)).ConfigureAwait(false);
         if (commit.ActivityTasks.Count > 0)
         {
             this.Notify(ActivityWork);
@@ -259,6 +261,29 @@ public sealed partial class PostgresOrchestrationStore
             // Other hosts re-read their next wake-up time, which now includes the retry time.
             this.Notify(OrchestrationWork);
         }
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> ReleaseOrchestrationLeaseAsync(string instanceId, string owner, long leaseToken, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        bool released = await this.Db.WriteInOneRoundTripAsync(
+            async s => await s.ExecuteAsync(
+                this.Sql("UPDATE $s.instances SET locked_by = NULL, lock_expiration = NULL WHERE hub = @hub AND instance_id = @id AND locked_by = @owner AND lease_token = @token"),
+                cancellationToken,
+                ("hub", this.hub),
+                ("id", instanceId),
+                ("owner", owner),
+                ("token", leaseToken)).ConfigureAwait(false) > 0,
+            cancellationToken).ConfigureAwait(false);
+
+        // Its work waited for a lease nobody knew of: any host may take it now.
+        if (released)
+        {
+            this.Notify(OrchestrationWork);
+        }
+
+        return released;
     }
 
     /// <inheritdoc/>

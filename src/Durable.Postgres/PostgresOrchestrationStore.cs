@@ -153,9 +153,26 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
         NewLease lease = new(owner, LeaseTokens.New(), PostgresRows.Ticks(this.time.GetUtcNow()) + leaseDuration.Ticks);
 
         // No NOTIFY: no other host can take the instance while its creator holds the lease.
-        return await this.CreateCoreAsync(instance, lease, cancellationToken).ConfigureAwait(false) is { } created
+        return await MayLeaseAsync(lease.Token, this.CreateCoreAsync(instance, lease, cancellationToken)).ConfigureAwait(false) is { } created
             ? new OrchestrationWorkItem(created.Instance, [], [created.Start], owner, lease.Token, PostgresRows.Time(lease.Expiration))
             : null;
+    }
+
+    /// <summary>
+    /// Awaits a write that leases an instance to its caller with <paramref name="token"/> when it commits. An unknown
+    /// outcome names that lease (<see cref="StoreUnavailableException.LeaseToken"/>): it may hold the instance although
+    /// its owner never got the work item.
+    /// </summary>
+    private static async Task<T> MayLeaseAsync<T>(long token, Task<T> write)
+    {
+        try
+        {
+            return await write.ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException e) when (e.OutcomeUnknown)
+        {
+            throw e.WithLeaseToken(token);
+        }
     }
 
     /// <summary>Creates the instance, leased when <paramref name="lease"/> is given; null when the id is taken by a running one.</summary>

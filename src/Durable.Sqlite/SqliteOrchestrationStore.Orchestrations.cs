@@ -255,6 +255,21 @@ public sealed partial class SqliteOrchestrationStore
     }
 
     /// <inheritdoc/>
+    public async Task<bool> ReleaseOrchestrationLeaseAsync(string instanceId, string owner, long leaseToken, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        int released = await this.Db.LeaseWriteAsync(
+            s => s.Execute(
+                "UPDATE instances SET locked_by = NULL, lock_expiration = NULL WHERE hub = $hub AND instance_id = $id AND locked_by = $owner AND lease_token = $token",
+                ("$hub", this.hub),
+                ("$id", instanceId),
+                ("$owner", owner),
+                ("$token", leaseToken)),
+            cancellationToken).ConfigureAwait(false);
+        return released > 0;
+    }
+
+    /// <inheritdoc/>
     public async Task<bool> RenewOrchestrationLeaseAsync(OrchestrationWorkItem workItem, TimeSpan leaseDuration, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workItem);

@@ -3,6 +3,7 @@ using Durable.Core.History;
 using Durable.Core.Storage;
 using Durable.Postgres;
 using Durable.Testing;
+using Npgsql;
 
 namespace Durable.Stores.Tests;
 
@@ -83,4 +84,35 @@ public abstract class PostgresStoreFixture : IAsyncLifetime
         ConsumedMessages = [.. item.Messages.Select(m => m.SequenceNumber)],
         ActivityTasks = scheduleActivity ? [new NewActivityTask(item.Instance.InstanceId, item.Instance.ExecutionId, "E4_SendSmsChallenge", 0, "\"+15550100\"")] : [],
     };
+
+    /// <summary>
+    /// The server's connection string without pooling: the tests' own connections are never left in a pool that a test
+    /// terminating every backend of the database would leave broken for the next one.
+    /// </summary>
+    protected string UnpooledConnectionString => new NpgsqlConnectionStringBuilder(this.Cluster.ConnectionString) { Pooling = false }.ConnectionString;
+
+    /// <summary>Runs <paramref name="sql"/> on a connection of its own.</summary>
+    protected async Task ExecuteAsync(string sql)
+    {
+        await using NpgsqlConnection connection = new(this.UnpooledConnectionString);
+        await connection.OpenAsync(this.Token);
+        await using NpgsqlCommand command = new(sql, connection);
+        await command.ExecuteNonQueryAsync(this.Token);
+    }
+
+    /// <summary>The rows of <paramref name="sql"/>, read on a connection of its own.</summary>
+    protected async Task<List<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> read)
+    {
+        await using NpgsqlConnection connection = new(this.UnpooledConnectionString);
+        await connection.OpenAsync(this.Token);
+        await using NpgsqlCommand command = new(sql, connection);
+        await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(this.Token);
+        List<T> rows = [];
+        while (await reader.ReadAsync(this.Token))
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
 }

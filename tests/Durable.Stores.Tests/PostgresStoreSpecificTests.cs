@@ -282,32 +282,7 @@ public sealed class PostgresStoreSpecificTests : PostgresStoreFixture
         string database = new NpgsqlConnectionStringBuilder(this.Cluster.ConnectionString).Database!;
         List<bool> killed = await this.QueryAsync(
             $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}' AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
-            r => r.GetBoolean(0),
-            pooling: false);
+            r => r.GetBoolean(0));
         return killed.Count(k => k);
-    }
-
-    private async Task ExecuteAsync(string sql)
-    {
-        await using NpgsqlConnection connection = new(this.Cluster.ConnectionString);
-        await connection.OpenAsync(this.Token);
-        await using NpgsqlCommand command = new(sql, connection);
-        await command.ExecuteNonQueryAsync(this.Token);
-    }
-
-    private async Task<List<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> read, bool pooling = true)
-    {
-        NpgsqlConnectionStringBuilder builder = new(this.Cluster.ConnectionString) { Pooling = pooling };
-        await using NpgsqlConnection connection = new(builder.ConnectionString);
-        await connection.OpenAsync(this.Token);
-        await using NpgsqlCommand command = new(sql, connection);
-        await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(this.Token);
-        List<T> rows = [];
-        while (await reader.ReadAsync(this.Token))
-        {
-            rows.Add(read(reader));
-        }
-
-        return rows;
     }
 }

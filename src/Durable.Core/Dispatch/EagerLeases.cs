@@ -13,8 +13,8 @@ namespace Durable.Core.Dispatch;
 /// </summary>
 /// <remarks>
 /// A host that dies after such a write committed leaves the instance to its lease: any host takes it once the lease
-/// lapses (a restart of this host on its machine at once), as after a crash during any episode. So does a write whose
-/// outcome was unknown (the connection died with it in flight).
+/// lapses (a restart of this host on its machine at once), as after a crash during any episode. A write whose outcome
+/// was unknown (the connection died with it in flight) hands its lease back by its token (<see cref="UnknownLeases"/>).
 /// </remarks>
 internal sealed class EagerLeases(
     IOrchestrationStore store,
@@ -22,7 +22,8 @@ internal sealed class EagerLeases(
     WorkSignal signal,
     string owner,
     TimeSpan leaseDuration,
-    int maxMessages)
+    int maxMessages,
+    UnknownLeases unknownLeases)
 {
     public async Task<CreateInstanceResult> CreateAsync(NewInstance instance, CancellationToken cancellationToken)
     {
@@ -38,7 +39,7 @@ internal sealed class EagerLeases(
         }
 
         long notificationsBefore = signal.Notifications;
-        OrchestrationWorkItem? item = await this.ReservedAsync(() => store.CreateLeasedInstanceAsync(instance, owner, leaseDuration, cancellationToken)).ConfigureAwait(false);
+        OrchestrationWorkItem? item = await this.ReservedAsync(instance.InstanceId, () => store.CreateLeasedInstanceAsync(instance, owner, leaseDuration, cancellationToken)).ConfigureAwait(false);
         if (item is null)
         {
             dispatcher.Unreserve();
@@ -82,7 +83,7 @@ internal sealed class EagerLeases(
         }
 
         long notificationsBefore = signal.Notifications;
-        EnqueuedEvent enqueued = await this.ReservedAsync(() => store.EnqueueEventLeasedAsync(instanceId, raised, maxEvents, owner, leaseDuration, maxMessages, cancellationToken)).ConfigureAwait(false);
+        EnqueuedEvent enqueued = await this.ReservedAsync(instanceId, () => store.EnqueueEventLeasedAsync(instanceId, raised, maxEvents, owner, leaseDuration, maxMessages, cancellationToken)).ConfigureAwait(false);
         if (enqueued.WorkItem is { } item)
         {
             dispatcher.Run(item, notificationsBefore);
@@ -100,16 +101,20 @@ internal sealed class EagerLeases(
         return enqueued.Result;
     }
 
-    /// <summary>Runs a write made on a reserved slot; a failed one gives the slot back.</summary>
-    private async Task<T> ReservedAsync<T>(Func<Task<T>> write)
+    /// <summary>
+    /// Runs a write made on a reserved slot; a failed one gives the slot back, and hands back the lease it may have
+    /// stored with an unknown outcome.
+    /// </summary>
+    private async Task<T> ReservedAsync<T>(string instanceId, Func<Task<T>> write)
     {
         try
         {
             return await write().ConfigureAwait(false);
         }
-        catch
+        catch (Exception e)
         {
             dispatcher.Unreserve();
+            unknownLeases.HandBackIfStored(instanceId, e);
             throw;
         }
     }

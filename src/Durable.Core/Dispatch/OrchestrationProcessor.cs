@@ -23,12 +23,13 @@ internal sealed class OrchestrationProcessor : WorkItemProcessor<OrchestrationWo
     private readonly IOrchestratorInvoker invoker;
     private readonly EngineSignals signals;
     private readonly InlineActivities? inlineActivities;
+    private readonly UnknownLeases unknownLeases;
 
     // The longest an idle dispatcher sleeps before it asks the store for its next due time again.
     private readonly TimeSpan pollingCap;
 
     // inlineActivities runs the activities an episode schedules inside it; null sends them all to the activity queue.
-    public OrchestrationProcessor(IOrchestrationStore store, IOrchestratorInvoker invoker, InlineActivities? inlineActivities, DurableEngineOptions options, TimeSpan pollingCap, TimeProvider time, EngineSignals signals, ILogger logger, DurableTelemetry telemetry)
+    public OrchestrationProcessor(IOrchestrationStore store, IOrchestratorInvoker invoker, InlineActivities? inlineActivities, DurableEngineOptions options, TimeSpan pollingCap, TimeProvider time, EngineSignals signals, UnknownLeases unknownLeases, ILogger logger, DurableTelemetry telemetry)
         : base("orchestration", options, time, logger, telemetry)
     {
         this.store = store;
@@ -36,6 +37,7 @@ internal sealed class OrchestrationProcessor : WorkItemProcessor<OrchestrationWo
         this.inlineActivities = inlineActivities;
         this.pollingCap = pollingCap;
         this.signals = signals;
+        this.unknownLeases = unknownLeases;
     }
 
     protected override string InstanceIdOf(OrchestrationWorkItem workItem) => workItem.Instance.InstanceId;
@@ -76,7 +78,19 @@ internal sealed class OrchestrationProcessor : WorkItemProcessor<OrchestrationWo
         }
 
         long notificationsBefore = signal.Notifications;
-        OrchestrationWorkItem? next = await this.store.CompleteOrchestrationAndLeaseAsync(workItem, result, this.Options.LeaseDuration, this.Options.MaxMessagesPerEpisode, CancellationToken.None).ConfigureAwait(false);
+        OrchestrationWorkItem? next;
+        try
+        {
+            next = await this.store.CompleteOrchestrationAndLeaseAsync(workItem, result, this.Options.LeaseDuration, this.Options.MaxMessagesPerEpisode, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // Stored or not, the commit is tried again (StoreOutage): its own lease decides. The next lease it may have
+            // stored is handed back.
+            this.unknownLeases.HandBackIfStored(instanceId, e);
+            throw;
+        }
+
         if (next is not null)
         {
             signal.Watch(instanceId, notificationsBefore);

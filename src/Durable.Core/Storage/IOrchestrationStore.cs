@@ -128,6 +128,15 @@ public interface IOrchestrationStore : IAsyncDisposable
     /// </summary>
     Task AbandonOrchestrationAsync(OrchestrationWorkItem workItem, TimeSpan retryDelay, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Releases the lease of <paramref name="instanceId"/> that <paramref name="owner"/> took with
+    /// <paramref name="leaseToken"/>, if that very lease is on the instance: the instance is leasable again at once, its
+    /// messages' dequeue counts kept. For a lease its owner never saw: a leasing write whose outcome was unknown
+    /// (<see cref="StoreUnavailableException.LeaseToken"/>). Any other lease, this owner's included, is untouched.
+    /// True when released.
+    /// </summary>
+    Task<bool> ReleaseOrchestrationLeaseAsync(string instanceId, string owner, long leaseToken, CancellationToken cancellationToken);
+
     /// <summary>Extends this lease (same token, not expired); false when it was already lost. Updates <see cref="OrchestrationWorkItem.LeaseExpiration"/>.</summary>
     Task<bool> RenewOrchestrationLeaseAsync(OrchestrationWorkItem workItem, TimeSpan leaseDuration, CancellationToken cancellationToken);
 

@@ -18,4 +18,17 @@ public sealed class StoreUnavailableException : Exception
     /// store itself keeps running (unlike <see cref="StoreFailedException"/>); a client must check before retrying.
     /// </summary>
     public bool OutcomeUnknown { get; init; }
+
+    /// <summary>
+    /// With <see cref="OutcomeUnknown"/>, for a call that would also have leased an instance to its caller (a leased
+    /// start or event, a commit that leases again): the token of that lease, which may now hold the instance although
+    /// its owner never got the work item. The owner hands it back with
+    /// <see cref="IOrchestrationStore.ReleaseOrchestrationLeaseAsync"/> rather than leave the instance to wait out the
+    /// lease. Null otherwise.
+    /// </summary>
+    public long? LeaseToken { get; init; }
+
+    /// <summary>This exception, for a call whose unknown outcome may include the lease <paramref name="token"/>.</summary>
+    public StoreUnavailableException WithLeaseToken(long token) =>
+        this.OutcomeUnknown ? new(this.Message, this.InnerException) { OutcomeUnknown = true, LeaseToken = token } : this;
 }

@@ -50,6 +50,9 @@ internal abstract class DelegatingStore(IOrchestrationStore inner) : IOrchestrat
     public Task AbandonOrchestrationAsync(OrchestrationWorkItem workItem, TimeSpan retryDelay, CancellationToken cancellationToken) =>
         this.Inner.AbandonOrchestrationAsync(workItem, retryDelay, cancellationToken);
 
+    public virtual Task<bool> ReleaseOrchestrationLeaseAsync(string instanceId, string owner, long leaseToken, CancellationToken cancellationToken) =>
+        this.Inner.ReleaseOrchestrationLeaseAsync(instanceId, owner, leaseToken, cancellationToken);
+
     public virtual Task<bool> RenewOrchestrationLeaseAsync(OrchestrationWorkItem workItem, TimeSpan leaseDuration, CancellationToken cancellationToken) =>
         this.Inner.RenewOrchestrationLeaseAsync(workItem, leaseDuration, cancellationToken);
 

@@ -177,6 +177,22 @@ public sealed partial class InMemoryOrchestrationStore
     }
 
     /// <inheritdoc/>
+    public Task<bool> ReleaseOrchestrationLeaseAsync(string instanceId, string owner, long leaseToken, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        lock (this.gate)
+        {
+            if (!this.instances.TryGetValue(instanceId, out InMemoryInstance? state) || state.LeaseOwner != owner || state.LeaseToken != leaseToken)
+            {
+                return Task.FromResult(false);
+            }
+
+            state.LeaseOwner = null;
+            return Task.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc/>
     public Task<bool> RenewOrchestrationLeaseAsync(OrchestrationWorkItem workItem, TimeSpan leaseDuration, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workItem);

@@ -1,0 +1,125 @@
+using Durable.Core.Client;
+using Durable.Core.Storage;
+using Durable.Core.Storage.InMemory;
+using Durable.Core.Tests.Fakes;
+
+namespace Durable.Core.Tests.Engine;
+
+/// <summary>
+/// A leasing write whose outcome is unknown (the connection dropped while the server committed) may have stored a lease
+/// the host never got: the host hands that lease back by its token, and the instance's work runs at once instead of
+/// waiting the lease out. The clock never reaches the lease's expiry here.
+/// </summary>
+public sealed class UnknownLeaseTests
+{
+    [Fact]
+    public async Task RaiseEvent_LeasedWritesOutcomeUnknown_ItsLeaseHandedBackAndTheEventsEpisodeRuns()
+    {
+        // Arrange: an instance waiting for the event.
+        UnknownOutcomeStore store = null!;
+        await using EngineHarness harness = await EngineHarness.StartAsync(
+            f => f.AddOrchestrator("Waiter", ctx => ctx.WaitForExternalEvent<string>("Go")),
+            t => store = new UnknownOutcomeStore(new InMemoryOrchestrationStore(t)));
+        string id = await harness.Client.StartNewAsync("Waiter", null, null);
+        await harness.WaitForStatusAsync(id, OrchestrationStatus.Running);
+        await harness.WaitForNoEpisodeAsync();
+        store.LoseNextLeasedEvent();
+
+        // Act
+        StoreUnavailableException error = await Assert.ThrowsAsync<StoreUnavailableException>(() => harness.Client.RaiseEventAsync(id, "Go", "went", maxEvents: 4));
+        OrchestrationMetadata status = await harness.WaitForStatusAsync(id, OrchestrationStatus.Completed);
+
+        // Assert: the caller is told the outcome is unknown; the event was stored, and its episode ran on the handed-back lease.
+        Assert.True(error.OutcomeUnknown);
+        Assert.Equal("went", (string?)status.Output);
+        Assert.Equal(1, store.HandedBack);
+    }
+
+    [Fact]
+    public async Task RaiseEvent_LeasedWritesOutcomeUnknownAndTheOutageGoesOn_HandedBackOnceTheStoreIsBack()
+    {
+        // Arrange
+        UnknownOutcomeStore store = null!;
+        await using EngineHarness harness = await EngineHarness.StartAsync(
+            f => f.AddOrchestrator("Waiter", ctx => ctx.WaitForExternalEvent<string>("Go")),
+            t => store = new UnknownOutcomeStore(new InMemoryOrchestrationStore(t)));
+        string id = await harness.Client.StartNewAsync("Waiter", null, null);
+        await harness.WaitForStatusAsync(id, OrchestrationStatus.Running);
+        await harness.WaitForNoEpisodeAsync();
+        store.LoseNextLeasedEvent();
+        store.RefuseReleases(3);
+
+        // Act: the hand-back is retried as the clock moves, well within the lease.
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => harness.Client.RaiseEventAsync(id, "Go", "went", maxEvents: 4));
+        OrchestrationMetadata? status = null;
+        for (int step = 0; step < 40 && status?.RuntimeStatus != OrchestrationStatus.Completed; step++)
+        {
+            await Task.Delay(50);
+            harness.Time.Advance(TimeSpan.FromMilliseconds(250));
+            status = await harness.Client.GetStatusAsync(id);
+        }
+
+        // Assert
+        Assert.Equal(OrchestrationStatus.Completed, status?.RuntimeStatus);
+        Assert.Equal(1, store.HandedBack);
+    }
+
+    [Fact]
+    public async Task StartNew_LeasedCreatesOutcomeUnknown_ItsLeaseHandedBackAndTheFirstEpisodeRuns()
+    {
+        // Arrange
+        UnknownOutcomeStore store = null!;
+        await using EngineHarness harness = await EngineHarness.StartAsync(
+            f => f.AddOrchestrator("Hello", _ => Task.FromResult("hi")),
+            t => store = new UnknownOutcomeStore(new InMemoryOrchestrationStore(t)));
+        store.LoseNextLeasedCreate();
+
+        // Act
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => harness.Client.StartNewAsync("Hello", "verify-1", null));
+        OrchestrationMetadata status = await harness.WaitForStatusAsync("verify-1", OrchestrationStatus.Completed);
+
+        // Assert
+        Assert.Equal("hi", (string?)status.Output);
+        Assert.Equal(1, store.HandedBack);
+    }
+
+    [Fact]
+    public async Task CommitThatLeasesAgain_OutcomeUnknown_ItsLeaseHandedBackAndTheNextEpisodeRuns()
+    {
+        // Arrange: the event arrives while the first episode runs, so that episode's commit leases the next one; the
+        // commit is stored and its answer lost. The retry of the commit then finds its own lease gone.
+        TaskCompletionSource raised = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        UnknownOutcomeStore store = null!;
+        await using EngineHarness harness = await EngineHarness.StartAsync(
+            f => f
+                .AddOrchestrator("Waiter", async ctx =>
+                {
+                    await ctx.CallActivityAsync<string>("Hold", null);
+                    return await ctx.WaitForExternalEvent<string>("Go");
+                })
+                .AddActivity<string?, string>("Hold", async (_, _) =>
+                {
+                    await raised.Task;
+                    return "held";
+                }),
+            t => store = new UnknownOutcomeStore(new InMemoryOrchestrationStore(t)));
+        string id = await harness.Client.StartNewAsync("Waiter", null, null);
+        store.LoseNextCommitThatLeases();
+
+        // Act: the commit's retry waits a second of the clock; the clock moves in seconds, far short of the lease.
+        Assert.Equal(EnqueueResult.Accepted, await harness.Client.RaiseEventAsync(id, "Go", "went", maxEvents: 4));
+        raised.SetResult();
+        OrchestrationMetadata? status = null;
+        for (int second = 0; second < 10 && status?.RuntimeStatus != OrchestrationStatus.Completed; second++)
+        {
+            await Task.Delay(100);
+            harness.Time.Advance(TimeSpan.FromSeconds(1));
+            status = await harness.Client.GetStatusAsync(id);
+        }
+
+        // Assert
+        Assert.Equal(OrchestrationStatus.Completed, status?.RuntimeStatus);
+        Assert.Equal("went", (string?)status?.Output);
+        Assert.Equal(1, store.HandedBack);
+    }
+}
