@@ -79,6 +79,15 @@ public sealed partial class DurableTelemetry : IDisposable
     /// <summary>The stored form of a span's context, or null when untraced.</summary>
     internal static string? TraceParentOf(Activity? span) => span is null ? null : TraceParent.Format(span.Context);
 
+    /// <summary>
+    /// The stored form of the running episode's span (current while the episode runs and builds its commit), or null
+    /// when it is untraced: what a sub-orchestration it starts stores, so that the child's episodes join the parent's
+    /// trace under the episode that started it, as in Durable Functions. Another source's span that happens to be
+    /// current (a request the engine was started from) is not an episode.
+    /// </summary>
+    internal static string? EpisodeTraceParent() =>
+        Activity.Current is { } span && span.Source == DurableDiagnostics.Source ? TraceParentOf(span) : null;
+
     /// <summary>A start committed by this host's client.</summary>
     internal void Started(string name, string instanceId)
     {

@@ -1,3 +1,4 @@
+using Durable.Core.Diagnostics;
 using Durable.Core.Execution;
 using Durable.Core.History;
 using Durable.Core.Serialization;
@@ -148,6 +149,7 @@ internal static class CommitBuilder
             ExecutionId = executionId,
             InstanceId = parent.InstanceId,
             ParentTaskId = action.Id,
+            TraceParent = DurableTelemetry.EpisodeTraceParent(),
         };
         return new NewInstance(action.InstanceId!, executionId, action.Name!, action.Input, now, start, parent.InstanceId);
     }

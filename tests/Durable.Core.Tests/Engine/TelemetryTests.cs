@@ -79,6 +79,36 @@ public sealed class TelemetryTests
     }
 
     [Fact]
+    public async Task Spans_SubOrchestration_ItsEpisodesJoinTheParentsTraceUnderTheEpisodeThatStartedIt()
+    {
+        // Arrange
+        ConcurrentQueue<Activity> spans = new();
+        using ActivityListener listener = new()
+        {
+            ShouldListenTo = s => s.Name == DurableDiagnostics.ActivitySourceName,
+            Sample = (ref ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        await using EngineHarness harness = await EngineHarness.StartAsync(
+            f => f
+                .AddOrchestrator("Parent", ctx => ctx.CallSubOrchestratorAsync<string>("Child", "child-of-parent", "ping"))
+                .AddOrchestrator("Child", ctx => Task.FromResult(ctx.GetInput<string>() + "-pong")),
+            t => new InMemoryOrchestrationStore(t));
+
+        // Act
+        string id = await harness.Client.StartNewAsync("Parent", null, null);
+        await harness.WaitForAsync(id, s => s.RuntimeStatus == OrchestrationStatus.Completed, "completed");
+
+        // Assert: one trace; the child's episodes hang under the parent's episode that started the child.
+        Activity create = Assert.Single(spans, s => s.DisplayName == "create_orchestration:Parent" && Is(s, id));
+        Activity starter = spans.Where(s => s.DisplayName == "orchestration:Parent" && Is(s, id)).MinBy(s => s.StartTimeUtc)!;
+        List<Activity> childEpisodes = [.. spans.Where(s => s.DisplayName == "orchestration:Child" && Is(s, "child-of-parent"))];
+        Assert.NotEmpty(childEpisodes);
+        Assert.All(childEpisodes, e => Assert.Equal((create.TraceId, starter.SpanId), (e.TraceId, e.ParentSpanId)));
+    }
+
+    [Fact]
     public async Task StartNew_NothingListening_StartEventStoredWithoutTraceContext()
     {
         // Arrange
