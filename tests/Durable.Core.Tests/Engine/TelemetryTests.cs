@@ -46,13 +46,7 @@ public sealed class TelemetryTests
     {
         // Arrange: a listener for the engine's source only, as a tracer provider would add.
         ConcurrentQueue<Activity> spans = new();
-        using ActivityListener listener = new()
-        {
-            ShouldListenTo = s => s.Name == DurableDiagnostics.ActivitySourceName,
-            Sample = (ref ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using ActivityListener listener = ListenToEngineSpans(spans);
         await using EngineHarness harness = await EngineHarness.StartAsync(
             f => f
                 .AddOrchestrator("Sender", ctx => ctx.CallActivityAsync<string>("Send", null))
@@ -83,13 +77,7 @@ public sealed class TelemetryTests
     {
         // Arrange
         ConcurrentQueue<Activity> spans = new();
-        using ActivityListener listener = new()
-        {
-            ShouldListenTo = s => s.Name == DurableDiagnostics.ActivitySourceName,
-            Sample = (ref ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using ActivityListener listener = ListenToEngineSpans(spans);
         await using EngineHarness harness = await EngineHarness.StartAsync(
             f => f
                 .AddOrchestrator("Parent", ctx => ctx.CallSubOrchestratorAsync<string>("Child", "child-of-parent", "ping"))
@@ -179,6 +167,19 @@ public sealed class TelemetryTests
         }
 
         return null;
+    }
+
+    /// <summary>Records the engine's spans as they stop, as a tracer provider would listen to its source.</summary>
+    private static ActivityListener ListenToEngineSpans(ConcurrentQueue<Activity> spans)
+    {
+        ActivityListener listener = new()
+        {
+            ShouldListenTo = s => s.Name == DurableDiagnostics.ActivitySourceName,
+            Sample = (ref ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
     }
 
     private static bool Is(Activity span, string instanceId) => (string?)span.GetTagItem("durable.instance_id") == instanceId;

@@ -12,22 +12,19 @@ namespace Durable.Core.Tests.Engine;
 /// </summary>
 public sealed class UnknownLeaseTests
 {
+    private const string WaiterId = "waiter-1";
+
     [Fact]
     public async Task RaiseEvent_LeasedWritesOutcomeUnknown_ItsLeaseHandedBackAndTheEventsEpisodeRuns()
     {
         // Arrange: an instance waiting for the event.
-        UnknownOutcomeStore store = null!;
-        await using EngineHarness harness = await EngineHarness.StartAsync(
-            f => f.AddOrchestrator("Waiter", ctx => ctx.WaitForExternalEvent<string>("Go")),
-            t => store = new UnknownOutcomeStore(new InMemoryOrchestrationStore(t)));
-        string id = await harness.Client.StartNewAsync("Waiter", null, null);
-        await harness.WaitForStatusAsync(id, OrchestrationStatus.Running);
-        await harness.WaitForNoEpisodeAsync();
+        await using EngineHarness harness = await StartWaiterAsync();
+        UnknownOutcomeStore store = (UnknownOutcomeStore)harness.Store;
         store.LoseNextLeasedEvent();
 
         // Act
-        StoreUnavailableException error = await Assert.ThrowsAsync<StoreUnavailableException>(() => harness.Client.RaiseEventAsync(id, "Go", "went", maxEvents: 4));
-        OrchestrationMetadata status = await harness.WaitForStatusAsync(id, OrchestrationStatus.Completed);
+        StoreUnavailableException error = await Assert.ThrowsAsync<StoreUnavailableException>(() => harness.Client.RaiseEventAsync(WaiterId, "Go", "went", maxEvents: 4));
+        OrchestrationMetadata status = await harness.WaitForStatusAsync(WaiterId, OrchestrationStatus.Completed);
 
         // Assert: the caller is told the outcome is unknown; the event was stored, and its episode ran on the handed-back lease.
         Assert.True(error.OutcomeUnknown);
@@ -39,24 +36,19 @@ public sealed class UnknownLeaseTests
     public async Task RaiseEvent_LeasedWritesOutcomeUnknownAndTheOutageGoesOn_HandedBackOnceTheStoreIsBack()
     {
         // Arrange
-        UnknownOutcomeStore store = null!;
-        await using EngineHarness harness = await EngineHarness.StartAsync(
-            f => f.AddOrchestrator("Waiter", ctx => ctx.WaitForExternalEvent<string>("Go")),
-            t => store = new UnknownOutcomeStore(new InMemoryOrchestrationStore(t)));
-        string id = await harness.Client.StartNewAsync("Waiter", null, null);
-        await harness.WaitForStatusAsync(id, OrchestrationStatus.Running);
-        await harness.WaitForNoEpisodeAsync();
+        await using EngineHarness harness = await StartWaiterAsync();
+        UnknownOutcomeStore store = (UnknownOutcomeStore)harness.Store;
         store.LoseNextLeasedEvent();
         store.RefuseReleases(3);
 
         // Act: the hand-back is retried as the clock moves, well within the lease.
-        await Assert.ThrowsAsync<StoreUnavailableException>(() => harness.Client.RaiseEventAsync(id, "Go", "went", maxEvents: 4));
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => harness.Client.RaiseEventAsync(WaiterId, "Go", "went", maxEvents: 4));
         OrchestrationMetadata? status = null;
         for (int step = 0; step < 40 && status?.RuntimeStatus != OrchestrationStatus.Completed; step++)
         {
             await Task.Delay(50);
             harness.Time.Advance(TimeSpan.FromMilliseconds(250));
-            status = await harness.Client.GetStatusAsync(id);
+            status = await harness.Client.GetStatusAsync(WaiterId);
         }
 
         // Assert
@@ -121,5 +113,17 @@ public sealed class UnknownLeaseTests
         Assert.Equal(OrchestrationStatus.Completed, status?.RuntimeStatus);
         Assert.Equal("went", (string?)status?.Output);
         Assert.Equal(1, store.HandedBack);
+    }
+
+    /// <summary>An engine on a store that can lose answers, and instance <see cref="WaiterId"/> waiting for the event "Go" with no episode running.</summary>
+    private static async Task<EngineHarness> StartWaiterAsync()
+    {
+        EngineHarness harness = await EngineHarness.StartAsync(
+            f => f.AddOrchestrator("Waiter", ctx => ctx.WaitForExternalEvent<string>("Go")),
+            t => new UnknownOutcomeStore(new InMemoryOrchestrationStore(t)));
+        await harness.Client.StartNewAsync("Waiter", WaiterId, null);
+        await harness.WaitForStatusAsync(WaiterId, OrchestrationStatus.Running);
+        await harness.WaitForNoEpisodeAsync();
+        return harness;
     }
 }
