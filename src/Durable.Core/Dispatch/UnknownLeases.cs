@@ -35,13 +35,20 @@ internal sealed class UnknownLeases(
     private async Task HandBackAsync(string instanceId, long token)
     {
         DateTimeOffset lapses = time.GetUtcNow() + leaseDuration;
+        bool mayBeReleased = false;
         for (TimeSpan delay = FirstRetry; ; delay = delay * 2 < MaxRetry ? delay * 2 : MaxRetry)
         {
             try
             {
-                if (await store.ReleaseOrchestrationLeaseAsync(instanceId, owner, token, stopping).ConfigureAwait(false))
+                bool released = await store.ReleaseOrchestrationLeaseAsync(instanceId, owner, token, stopping).ConfigureAwait(false);
+                if (released)
                 {
                     Logs.UnknownLeaseHandedBack(logger, instanceId);
+                }
+
+                // A release whose own outcome was unknown may have been the one that went through.
+                if (released || mayBeReleased)
+                {
                     signal.Notify(instanceId);
                 }
 
@@ -49,6 +56,7 @@ internal sealed class UnknownLeases(
             }
             catch (StoreUnavailableException e) when (!stopping.IsCancellationRequested)
             {
+                mayBeReleased |= e.OutcomeUnknown;
                 if (time.GetUtcNow() + delay >= lapses)
                 {
                     // It lapses before the next try: any host takes the instance then.

@@ -57,6 +57,32 @@ public sealed class UnknownLeaseTests
     }
 
     [Fact]
+    public async Task RaiseEvent_TheHandBacksOwnAnswerLost_ItsRetryFindsNothingAndTheEpisodeRunsAllTheSame()
+    {
+        // Arrange: the hand-back goes through but its answer is lost; its retry then finds the lease gone. The dispatcher
+        // polls no more often than every second.
+        await using EngineHarness harness = await StartWaiterAsync(o => o.MinPollingInterval = TimeSpan.FromSeconds(1));
+        UnknownOutcomeStore store = (UnknownOutcomeStore)harness.Store;
+        store.LoseNextLeasedEvent();
+        store.LoseNextReleaseAnswer();
+
+        // Act: the clock moves to the retry, and stays short of the dispatcher's next poll (a second).
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => harness.Client.RaiseEventAsync(WaiterId, "Go", "went", maxEvents: 4));
+        OrchestrationMetadata? status = null;
+        for (int step = 0; step < 3 && status?.RuntimeStatus != OrchestrationStatus.Completed; step++)
+        {
+            await Task.Delay(200);
+            harness.Time.Advance(TimeSpan.FromMilliseconds(250));
+            status = await harness.Client.GetStatusAsync(WaiterId);
+        }
+
+        // Assert: the released instance was looked at without waiting for a poll.
+        status = await harness.WaitForStatusAsync(WaiterId, OrchestrationStatus.Completed);
+        Assert.Equal("went", (string?)status.Output);
+        Assert.Equal(1, store.HandedBack);
+    }
+
+    [Fact]
     public async Task StartNew_LeasedCreatesOutcomeUnknown_ItsLeaseHandedBackAndTheFirstEpisodeRuns()
     {
         // Arrange
@@ -116,11 +142,12 @@ public sealed class UnknownLeaseTests
     }
 
     /// <summary>An engine on a store that can lose answers, and instance <see cref="WaiterId"/> waiting for the event "Go" with no episode running.</summary>
-    private static async Task<EngineHarness> StartWaiterAsync()
+    private static async Task<EngineHarness> StartWaiterAsync(Action<DurableEngineOptions>? configure = null)
     {
         EngineHarness harness = await EngineHarness.StartAsync(
             f => f.AddOrchestrator("Waiter", ctx => ctx.WaitForExternalEvent<string>("Go")),
-            t => new UnknownOutcomeStore(new InMemoryOrchestrationStore(t)));
+            t => new UnknownOutcomeStore(new InMemoryOrchestrationStore(t)),
+            configure: configure);
         await harness.Client.StartNewAsync("Waiter", WaiterId, null);
         await harness.WaitForStatusAsync(WaiterId, OrchestrationStatus.Running);
         await harness.WaitForNoEpisodeAsync();

@@ -15,6 +15,7 @@ internal sealed class UnknownOutcomeStore(IOrchestrationStore inner) : Delegatin
     private int commitsToLose;
     private int handedBack;
     private int releasesToRefuse;
+    private int releaseAnswersToLose;
 
     /// <summary>Leases handed back by their token (<see cref="IOrchestrationStore.ReleaseOrchestrationLeaseAsync"/>).</summary>
     public int HandedBack => Volatile.Read(ref this.handedBack);
@@ -25,6 +26,15 @@ internal sealed class UnknownOutcomeStore(IOrchestrationStore inner) : Delegatin
         lock (this.gate)
         {
             this.releasesToRefuse = count;
+        }
+    }
+
+    /// <summary>Applies the next hand-back but loses its answer (its outcome unknown too).</summary>
+    public void LoseNextReleaseAnswer()
+    {
+        lock (this.gate)
+        {
+            this.releaseAnswersToLose++;
         }
     }
 
@@ -65,6 +75,15 @@ internal sealed class UnknownOutcomeStore(IOrchestrationStore inner) : Delegatin
         if (released)
         {
             Interlocked.Increment(ref this.handedBack);
+        }
+
+        lock (this.gate)
+        {
+            if (this.releaseAnswersToLose > 0)
+            {
+                this.releaseAnswersToLose--;
+                throw new StoreUnavailableException("The connection was lost while committing (test).") { OutcomeUnknown = true };
+            }
         }
 
         return released;
