@@ -43,13 +43,7 @@ public sealed class UnknownLeaseTests
 
         // Act: the hand-back is retried as the clock moves, well within the lease.
         await Assert.ThrowsAsync<StoreUnavailableException>(() => harness.Client.RaiseEventAsync(WaiterId, "Go", "went", maxEvents: 4));
-        OrchestrationMetadata? status = null;
-        for (int step = 0; step < 40 && status?.RuntimeStatus != OrchestrationStatus.Completed; step++)
-        {
-            await Task.Delay(50);
-            harness.Time.Advance(TimeSpan.FromMilliseconds(250));
-            status = await harness.Client.GetStatusAsync(WaiterId);
-        }
+        OrchestrationMetadata? status = await AdvanceUntilCompletedAsync(harness, WaiterId, TimeSpan.FromMilliseconds(250), steps: 40);
 
         // Assert
         Assert.Equal(OrchestrationStatus.Completed, status?.RuntimeStatus);
@@ -68,16 +62,10 @@ public sealed class UnknownLeaseTests
 
         // Act: the clock moves to the retry, and stays short of the dispatcher's next poll (a second).
         await Assert.ThrowsAsync<StoreUnavailableException>(() => harness.Client.RaiseEventAsync(WaiterId, "Go", "went", maxEvents: 4));
-        OrchestrationMetadata? status = null;
-        for (int step = 0; step < 3 && status?.RuntimeStatus != OrchestrationStatus.Completed; step++)
-        {
-            await Task.Delay(200);
-            harness.Time.Advance(TimeSpan.FromMilliseconds(250));
-            status = await harness.Client.GetStatusAsync(WaiterId);
-        }
+        await AdvanceUntilCompletedAsync(harness, WaiterId, TimeSpan.FromMilliseconds(250), steps: 3);
 
         // Assert: the released instance was looked at without waiting for a poll.
-        status = await harness.WaitForStatusAsync(WaiterId, OrchestrationStatus.Completed);
+        OrchestrationMetadata status = await harness.WaitForStatusAsync(WaiterId, OrchestrationStatus.Completed);
         Assert.Equal("went", (string?)status.Output);
         Assert.Equal(1, store.HandedBack);
     }
@@ -127,13 +115,7 @@ public sealed class UnknownLeaseTests
         // Act: the commit's retry waits a second of the clock; the clock moves in seconds, far short of the lease.
         Assert.Equal(EnqueueResult.Accepted, await harness.Client.RaiseEventAsync(id, "Go", "went", maxEvents: 4));
         raised.SetResult();
-        OrchestrationMetadata? status = null;
-        for (int second = 0; second < 10 && status?.RuntimeStatus != OrchestrationStatus.Completed; second++)
-        {
-            await Task.Delay(100);
-            harness.Time.Advance(TimeSpan.FromSeconds(1));
-            status = await harness.Client.GetStatusAsync(id);
-        }
+        OrchestrationMetadata? status = await AdvanceUntilCompletedAsync(harness, id, TimeSpan.FromSeconds(1), steps: 10);
 
         // Assert
         Assert.Equal(OrchestrationStatus.Completed, status?.RuntimeStatus);
@@ -152,5 +134,23 @@ public sealed class UnknownLeaseTests
         await harness.WaitForStatusAsync(WaiterId, OrchestrationStatus.Running);
         await harness.WaitForNoEpisodeAsync();
         return harness;
+    }
+
+    /// <summary>
+    /// Moves the clock by <paramref name="step"/> at most <paramref name="steps"/> times, a moment apart, until the
+    /// instance completes; its last status.
+    /// </summary>
+    private static async Task<OrchestrationMetadata?> AdvanceUntilCompletedAsync(EngineHarness harness, string instanceId, TimeSpan step, int steps)
+    {
+        OrchestrationMetadata? status = null;
+        for (int i = 0; i < steps && status?.RuntimeStatus != OrchestrationStatus.Completed; i++)
+        {
+            // The moment lets whatever waits on the clock register before it moves.
+            await Task.Delay(150);
+            harness.Time.Advance(step);
+            status = await harness.Client.GetStatusAsync(instanceId);
+        }
+
+        return status;
     }
 }
