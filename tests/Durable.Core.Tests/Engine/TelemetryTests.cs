@@ -80,7 +80,7 @@ public sealed class TelemetryTests
         using ActivityListener listener = ListenToEngineSpans(spans);
         await using EngineHarness harness = await EngineHarness.StartAsync(
             f => f
-                .AddOrchestrator("Parent", ctx => ctx.CallSubOrchestratorAsync<string>("Child", "child-of-parent", "ping"))
+                .AddOrchestrator("Parent", ctx => ctx.CallSubOrchestratorAsync<string>("Child", "traced-child", "ping"))
                 .AddOrchestrator("Child", ctx => Task.FromResult(ctx.GetInput<string>() + "-pong")),
             t => new InMemoryOrchestrationStore(t));
 
@@ -91,7 +91,7 @@ public sealed class TelemetryTests
         // Assert: one trace; the child's episodes hang under the parent's episode that started the child.
         Activity create = Assert.Single(spans, s => s.DisplayName == "create_orchestration:Parent" && Is(s, id));
         Activity starter = spans.Where(s => s.DisplayName == "orchestration:Parent" && Is(s, id)).MinBy(s => s.StartTimeUtc)!;
-        List<Activity> childEpisodes = [.. spans.Where(s => s.DisplayName == "orchestration:Child" && Is(s, "child-of-parent"))];
+        List<Activity> childEpisodes = [.. spans.Where(s => s.DisplayName == "orchestration:Child" && Is(s, "traced-child"))];
         Assert.NotEmpty(childEpisodes);
         Assert.All(childEpisodes, e => Assert.Equal((create.TraceId, starter.SpanId), (e.TraceId, e.ParentSpanId)));
     }

@@ -62,8 +62,9 @@ internal sealed class CountingStore(IOrchestrationStore inner) : DelegatingStore
 
     public override async Task CompleteOrchestrationAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken)
     {
-        await base.CompleteOrchestrationAsync(workItem, commit, cancellationToken);
+        // Counted first: what the commit stores (a Completed status) is visible to a test before the call returns.
         Interlocked.Increment(ref this.orchestrationCommits);
+        await base.CompleteOrchestrationAsync(workItem, commit, cancellationToken);
         if (this.AfterCommit is { } afterCommit)
         {
             await afterCommit(workItem);
@@ -75,8 +76,8 @@ internal sealed class CountingStore(IOrchestrationStore inner) : DelegatingStore
 
     public override async Task<OrchestrationWorkItem?> CompleteOrchestrationAndLeaseAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, TimeSpan leaseDuration, int maxMessages, CancellationToken cancellationToken)
     {
-        OrchestrationWorkItem? next = await base.CompleteOrchestrationAndLeaseAsync(workItem, commit, leaseDuration, maxMessages, cancellationToken);
         Interlocked.Increment(ref this.orchestrationCommits);
+        OrchestrationWorkItem? next = await base.CompleteOrchestrationAndLeaseAsync(workItem, commit, leaseDuration, maxMessages, cancellationToken);
         if (next is not null)
         {
             Interlocked.Increment(ref this.continuedEpisodes);
@@ -87,7 +88,7 @@ internal sealed class CountingStore(IOrchestrationStore inner) : DelegatingStore
 
     public override async Task CompleteActivityAsync(ActivityWorkItem workItem, HistoryEvent result, CancellationToken cancellationToken)
     {
-        await base.CompleteActivityAsync(workItem, result, cancellationToken);
         Interlocked.Increment(ref this.activityCommits);
+        await base.CompleteActivityAsync(workItem, result, cancellationToken);
     }
 }
