@@ -76,7 +76,18 @@ public sealed class CuttableTcpRelay : IAsyncDisposable
 
             Socket server = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             client.NoDelay = true;
-            await server.ConnectAsync(IPAddress.Loopback, this.serverPort).ConfigureAwait(false);
+            try
+            {
+                await server.ConnectAsync(IPAddress.Loopback, this.serverPort).ConfigureAwait(false);
+            }
+            catch (SocketException)
+            {
+                // The server is not there (stopped by the test): this client is refused, the relay goes on listening.
+                server.Dispose();
+                client.Dispose();
+                continue;
+            }
+
             lock (this.sockets)
             {
                 this.sockets.Add(client);
