@@ -40,6 +40,7 @@ public sealed class LeasedEventTests
     public async Task RaiseEvent_DuringAnEpisodeOfThatInstance_ThatEpisodesCommitLeasesTheNextOne(int slots, int storedForOwnEpisode)
     {
         // Arrange: the first episode's activity waits until the event was raised, so the instance is leased meanwhile.
+        TaskCompletionSource holding = new(TaskCreationOptions.RunContinuationsAsynchronously);
         TaskCompletionSource raised = new(TaskCreationOptions.RunContinuationsAsynchronously);
         CountingStore store = null!;
         await using EngineHarness harness = await EngineHarness.StartAsync(
@@ -51,12 +52,18 @@ public sealed class LeasedEventTests
                 })
                 .AddActivity<string?, string>("Hold", async (_, _) =>
                 {
+                    holding.TrySetResult();
                     await raised.Task;
                     return "held";
                 }),
             t => store = new CountingStore(new InMemoryOrchestrationStore(t)),
             configure: o => o.MaxConcurrentOrchestratorFunctions = slots);
         string id = await harness.Client.StartNewAsync("Waiter", null, null);
+
+        // The first episode runs, however it got its lease: the start's own, or (one slot, taken by the dispatcher's poll
+        // as the start came) the dispatcher's. Only what comes after is counted.
+        await holding.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        int leasesBefore = store.OrchestrationLeases;
 
         // Act
         EnqueueResult result = await harness.Client.RaiseEventAsync(id, "Go", "went", maxEvents: 4);
@@ -69,7 +76,7 @@ public sealed class LeasedEventTests
         Assert.Equal(EnqueueResult.Accepted, result);
         Assert.Equal("went", (string?)status.Output);
         Assert.Equal((0, storedForOwnEpisode), (store.LeasedEvents, store.EventsForOwnEpisode));
-        Assert.Equal((1, 0, 2), (store.ContinuedEpisodes, store.OrchestrationLeases, store.OrchestrationCommits));
+        Assert.Equal((1, 0, 2), (store.ContinuedEpisodes, store.OrchestrationLeases - leasesBefore, store.OrchestrationCommits));
     }
 
     [Fact]
