@@ -90,7 +90,7 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
             this.notifier ??= new PostgresWorkNotifier(this.database, this.channel, this.Notice);
         }
 
-        await this.Db.WriteAtStartupAsync(
+        double instanceRows = await this.Db.WriteAtStartupAsync(
             async s =>
             {
                 await s.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext(@key))", cancellationToken, ("key", "durable-schema:" + this.schema)).ConfigureAwait(false);
@@ -117,7 +117,10 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
                         ("t", PostgresRows.Ticks(this.time.GetUtcNow()))).ConfigureAwait(false);
                 }
 
-                return 0;
+                // -1 (PostgreSQL 14 and later) or 0 while the table was never analyzed.
+                return Convert.ToDouble(
+                    await s.ScalarAsync("SELECT reltuples FROM pg_class WHERE oid = to_regclass(@t)", cancellationToken, ("t", this.schema + ".instances")).ConfigureAwait(false),
+                    CultureInfo.InvariantCulture);
             },
             cancellationToken).ConfigureAwait(false);
         lock (this.openGate)
@@ -127,7 +130,11 @@ public sealed partial class PostgresOrchestrationStore : IOrchestrationStore, IW
             // largest table. An ANALYZE holds a snapshot while it samples, and no queue row deleted meanwhile can be
             // pruned, so claims walk the dead ones (this statement was seen holding one for 1.2 s, on a server with a
             // large history, in a run whose server CPU per flow doubled).
-            this.earlyAnalyze ??= new PostgresEarlyAnalyze(this.Db, this.Sql("ANALYZE $s.instances, $s.inbox, $s.tasks"));
+            if (PostgresEarlyAnalyze.Needed(instanceRows))
+            {
+                this.earlyAnalyze ??= new PostgresEarlyAnalyze(this.Db, this.Sql("ANALYZE $s.instances, $s.inbox, $s.tasks"));
+            }
+
             this.initialized = true;
         }
     }

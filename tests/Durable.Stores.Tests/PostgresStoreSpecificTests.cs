@@ -91,6 +91,36 @@ public sealed class PostgresStoreSpecificTests : PostgresStoreFixture
     }
 
     [Fact]
+    public async Task CreateInstance_SixteenthSinceStart_StatisticsOfAGrownTable_NotAnalyzedAgain()
+    {
+        // Arrange: a database in use for a while: its instances table holds 10,000 rows (of another hub) and has
+        // statistics saying so. Analyzing it again at every host start only costs (a large table's ANALYZE reads up to
+        // 30,000 pages) and holds back the pruning of the queues' dead rows while it samples. The host that made the
+        // tables is gone (its own early runs with it).
+        await (await this.OpenAsync()).DisposeAsync();
+        await this.ExecuteAsync(
+            $"INSERT INTO {this.Schema}.instances (hub, instance_id, execution_id, name, status, created_time, last_updated_time) " +
+            "SELECT 'OtherHub', 'old-' || g, 'e', 'E4_SmsPhoneVerification', 2, 0, 0 FROM generate_series(1, 10000) g; " +
+            $"ANALYZE {this.Schema}.instances");
+        Func<Task<long>> analyzeCount = async () => (await this.QueryAsync(
+            $"SELECT analyze_count FROM pg_stat_user_tables WHERE schemaname = '{this.Schema}' AND relname = 'instances'",
+            r => r.GetInt64(0)))[0];
+        long before = await analyzeCount();
+        PostgresOrchestrationStore store = await this.OpenAsync();
+
+        // Act
+        await this.CreateAsync(store, [.. Enumerable.Range(1, 16).Select(i => $"verify-{i}")]);
+
+        // Assert: the sixteenth instance analyzes a new table within milliseconds (the test above); not this one.
+        Stopwatch waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(2))
+        {
+            await Task.Delay(50, this.Token);
+            Assert.Equal(before, await analyzeCount());
+        }
+    }
+
+    [Fact]
     public async Task LeaseOrchestration_OtherHostHoldsFirstInstanceRowLocked_ClaimsNextWithoutWaiting()
     {
         // Arrange: host A is mid-claim on "verify-1" (its row is locked by an open transaction).
