@@ -82,9 +82,7 @@ public sealed class PostgresStoreSpecificTests : PostgresStoreFixture
         while (analyzed == 0 && sinceStart.Elapsed < TimeSpan.FromSeconds(4))
         {
             await Task.Delay(50, this.Token);
-            analyzed = (await this.QueryAsync(
-                $"SELECT analyze_count FROM pg_stat_user_tables WHERE schemaname = '{this.Schema}' AND relname = 'instances'",
-                r => r.GetInt64(0)))[0];
+            analyzed = await this.InstancesAnalyzeCountAsync();
         }
 
         Assert.True(analyzed > 0, $"The instances table was not analyzed within {sinceStart.Elapsed.TotalSeconds:0.0} s of the store's start.");
@@ -102,10 +100,7 @@ public sealed class PostgresStoreSpecificTests : PostgresStoreFixture
             $"INSERT INTO {this.Schema}.instances (hub, instance_id, execution_id, name, status, created_time, last_updated_time) " +
             "SELECT 'OtherHub', 'old-' || g, 'e', 'E4_SmsPhoneVerification', 2, 0, 0 FROM generate_series(1, 10000) g; " +
             $"ANALYZE {this.Schema}.instances");
-        Func<Task<long>> analyzeCount = async () => (await this.QueryAsync(
-            $"SELECT analyze_count FROM pg_stat_user_tables WHERE schemaname = '{this.Schema}' AND relname = 'instances'",
-            r => r.GetInt64(0)))[0];
-        long before = await analyzeCount();
+        long before = await this.InstancesAnalyzeCountAsync();
         PostgresOrchestrationStore store = await this.OpenAsync();
 
         // Act
@@ -116,7 +111,7 @@ public sealed class PostgresStoreSpecificTests : PostgresStoreFixture
         while (waited.Elapsed < TimeSpan.FromSeconds(2))
         {
             await Task.Delay(50, this.Token);
-            Assert.Equal(before, await analyzeCount());
+            Assert.Equal(before, await this.InstancesAnalyzeCountAsync());
         }
     }
 
@@ -315,4 +310,9 @@ public sealed class PostgresStoreSpecificTests : PostgresStoreFixture
             r => r.GetBoolean(0));
         return killed.Count(k => k);
     }
+
+    /// <summary>How many times the instances table was analyzed by hand (ANALYZE statements, not autovacuum).</summary>
+    private async Task<long> InstancesAnalyzeCountAsync() => (await this.QueryAsync(
+        $"SELECT analyze_count FROM pg_stat_user_tables WHERE schemaname = '{this.Schema}' AND relname = 'instances'",
+        r => r.GetInt64(0)))[0];
 }
