@@ -147,8 +147,34 @@ public sealed partial class PostgresOrchestrationStore
         return this.CommitAsync(workItem, commit, (leaseDuration, maxMessages), cancellationToken);
     }
 
-    /// <summary>The commit of <see cref="CompleteOrchestrationAsync"/>, followed when <paramref name="leaseAgain"/> is given by the lease of <see cref="CompleteOrchestrationAndLeaseAsync"/>.</summary>
-    private async Task<OrchestrationWorkItem?> CommitAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, (TimeSpan Duration, int MaxMessages)? leaseAgain, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    /// <remarks>
+    /// One round trip, one transaction: the instance row locked first, in a statement of its own, so that the next ones
+    /// (each with a snapshot of its own) see whatever committed on the instance before the lock was granted; then the
+    /// lease, taken only if the instance is as the caller saw it and fenced like a commit (<c>require_lease</c>, which
+    /// dooms the transaction when it took nothing); then the episode's statement.
+    /// </remarks>
+    public async Task<bool> CommitIfUnchangedAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workItem);
+        ArgumentNullException.ThrowIfNull(commit);
+        try
+        {
+            await this.CommitAsync(workItem, commit, leaseAgain: null, cancellationToken, leaseFirst: now => [this.LockForEvent(workItem.Instance.InstanceId), this.LeaseIfUnchanged(workItem, now)]).ConfigureAwait(false);
+            return true;
+        }
+        catch (LeaseLostException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The commit of <see cref="CompleteOrchestrationAsync"/>, followed when <paramref name="leaseAgain"/> is given by the
+    /// lease of <see cref="CompleteOrchestrationAndLeaseAsync"/>, and preceded when <paramref name="leaseFirst"/> is given
+    /// by the statements (made for the transaction's time) that take the work item's lease (<see cref="CommitIfUnchangedAsync"/>).
+    /// </summary>
+    private async Task<OrchestrationWorkItem?> CommitAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, (TimeSpan Duration, int MaxMessages)? leaseAgain, CancellationToken cancellationToken, Func<long, PostgresStatement[]>? leaseFirst = null)
     {
         ArgumentNullException.ThrowIfNull(workItem);
         ArgumentNullException.ThrowIfNull(commit);
@@ -166,7 +192,14 @@ public sealed partial class PostgresOrchestrationStore
             async s =>
             {
                 long now = PostgresRows.Ticks(this.time.GetUtcNow());
-                List<PostgresStatement> batch = [];
+                List<PostgresStatement> batch = [.. leaseFirst?.Invoke(now) ?? []];
+                if (batch.Count > 0 && commit.NewInstances.Count > 0)
+                {
+                    // The lease before the children's own round trips.
+                    await RunFencedAsync(s, batch, workItem, cancellationToken).ConfigureAwait(false);
+                    batch.Clear();
+                }
+
                 if (commit.ExecutionId != leasedExecution)
                 {
                     // Continue-as-new: the new execution's history replaces the old one. Before the fence, in the same
@@ -191,16 +224,7 @@ public sealed partial class PostgresOrchestrationStore
                     queries.Add((this.LeaseInstance(instanceId, workItem.Owner, token, expiration, now, again.MaxMessages), r => leased.Add(PostgresRows.ReadInstanceAndMessage(r))));
                 }
 
-                try
-                {
-                    await s.QueryEachAsync(queries, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (PostgresErrors.IsLeaseLost(e))
-                {
-                    // The transaction is doomed and is rolled back: nothing of this episode is written.
-                    throw LeaseLost(workItem);
-                }
-
+                await RunFencedAsync(s, queries, workItem, cancellationToken).ConfigureAwait(false);
                 return (leased, expiration);
             };
 
@@ -224,6 +248,45 @@ public sealed partial class PostgresOrchestrationStore
             ? null
             : new OrchestrationWorkItem(rows[0].Instance, workItem.HistoryAfter(commit), PostgresRows.MessagesInOrder(rows), workItem.Owner, token, PostgresRows.Time(leaseExpiration));
     }
+
+    /// <summary>Runs a commit's statements; a fence that held nothing (<c>require_lease</c>) throws <see cref="LeaseLostException"/>.</summary>
+    private static async Task RunFencedAsync(PostgresSession s, IReadOnlyList<(PostgresStatement Statement, Action<NpgsqlDataReader> ReadRow)> queries, OrchestrationWorkItem workItem, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await s.QueryEachAsync(queries, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (PostgresErrors.IsLeaseLost(e))
+        {
+            // The transaction is doomed and is rolled back: nothing of this episode is written.
+            throw LeaseLost(workItem);
+        }
+    }
+
+    private static Task RunFencedAsync(PostgresSession s, List<PostgresStatement> statements, OrchestrationWorkItem workItem, CancellationToken cancellationToken) =>
+        RunFencedAsync(s, [.. statements.Select(b => (b, IgnoreRows))], workItem, cancellationToken);
+
+    /// <summary>
+    /// The lease of <see cref="CommitIfUnchangedAsync"/>: taken only while the instance is free and as the work item shows
+    /// it (execution, status, history length; history is numbered from 0 within an execution), with no visible message.
+    /// </summary>
+    private PostgresStatement LeaseIfUnchanged(OrchestrationWorkItem workItem, long now) =>
+        new(
+            this.Sql(
+                "WITH leased AS (UPDATE $s.instances SET locked_by = @owner, lease_token = @token, lock_expiration = @exp " +
+                "  WHERE hub = @hub AND instance_id = @id AND execution_id = @exec AND status = @status AND (locked_by IS NULL OR lock_expiration <= @now) " +
+                "  AND (SELECT COALESCE(MAX(sequence) + 1, 0) FROM $s.history WHERE hub = @hub AND instance_id = @id) = @count " +
+                "  AND NOT EXISTS (SELECT 1 FROM $s.inbox WHERE hub = @hub AND instance_id = @id AND visible_time <= @now) RETURNING 1) " +
+                "SELECT $s.require_lease(count(*)) FROM leased"),
+            ("owner", workItem.Owner),
+            ("token", workItem.LeaseToken),
+            ("exp", PostgresRows.Ticks(workItem.LeaseExpiration)),
+            ("hub", this.hub),
+            ("id", workItem.Instance.InstanceId),
+            ("exec", workItem.Instance.ExecutionId),
+            ("status", (int)workItem.Instance.Status),
+            ("now", now),
+            ("count", (long)workItem.History.Count));
 
     /// <summary>
     /// Whether other hosts must hear of <paramref name="message"/> now. An idle host asks for its next due time at least

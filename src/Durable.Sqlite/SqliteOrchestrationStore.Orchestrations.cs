@@ -151,83 +151,121 @@ public sealed partial class SqliteOrchestrationStore
     {
         ArgumentNullException.ThrowIfNull(workItem);
         ArgumentNullException.ThrowIfNull(commit);
-        string instanceId = workItem.Instance.InstanceId;
-        string leasedExecution = workItem.Instance.ExecutionId;
-        string consumed = SqliteRows.JsonArray(commit.ConsumedMessages);
-        List<(int Type, string Payload)> history = [.. commit.NewHistory.Select(e => ((int)e.EventType, SqliteRows.Serialize(e)))];
-        List<(NewMessage Message, string Payload)> messages = [.. commit.Messages.Select(m => (m, SqliteRows.Serialize(m.Event)))];
-        bool terminal = commit.Status.IsTerminal();
-
-        // Serialization happens above, outside the transaction: the file's write lock is held only for SQL.
+        SerializedCommit serialized = SerializedCommit.Of(commit);
         return this.Db.WriteAsync(
             s =>
             {
                 long now = SqliteRows.Ticks(this.time.GetUtcNow());
-
-                // The fence: the instance row changes only while this owner's lease on this execution is live.
-                // Zero rows means the lease was lost; throwing rolls back the whole transaction.
-                int updated = s.Execute(
-                    "UPDATE instances SET execution_id = $exec, status = $status, input = $input, output = $output, custom_status = $custom, " +
-                    "last_updated_time = $updated, completed_time = CASE WHEN $terminal THEN COALESCE(completed_time, $updated) ELSE NULL END, " +
-                    $"locked_by = NULL, lock_expiration = NULL WHERE {LeaseHeld}",
-                    ("$exec", commit.ExecutionId),
-                    ("$status", (int)commit.Status),
-                    ("$input", commit.Input),
-                    ("$output", commit.Output),
-                    ("$custom", commit.CustomStatus),
-                    ("$updated", SqliteRows.Ticks(commit.UpdatedTime)),
-                    ("$terminal", terminal),
-                    ("$hub", this.hub),
-                    ("$id", instanceId),
-                    ("$leasedExec", leasedExecution),
-                    ("$owner", workItem.Owner),
-                    ("$token", workItem.LeaseToken),
-                    ("$now", now));
-                if (updated == 0)
-                {
-                    throw LeaseLost(workItem);
-                }
-
-                this.AppendHistory(s, instanceId, commit.ExecutionId, replace: commit.ExecutionId != leasedExecution, history);
-
-                // Scoped to this instance: a wrong sequence number in a commit cannot delete another instance's message.
-                s.Execute(
-                    "DELETE FROM inbox WHERE hub = $hub AND instance_id = $id AND sequence IN (SELECT value FROM json_each($consumed))",
-                    ("$hub", this.hub),
-                    ("$id", instanceId),
-                    ("$consumed", consumed));
-                this.InsertTasks(s, commit.ActivityTasks, now);
-                foreach (NewInstance child in commit.NewInstances)
-                {
-                    this.Create(s, child, now);
-                }
-
-                foreach ((NewMessage message, string payload) in messages)
-                {
-                    // Messages to instances that do not exist are dropped (same statement, no extra round).
-                    s.Execute(
-                        "INSERT INTO inbox (hub, instance_id, execution_id, visible_time, payload) " +
-                        "SELECT $hub, $target, $exec, $visible, $payload WHERE EXISTS (SELECT 1 FROM instances WHERE hub = $hub AND instance_id = $target)",
-                        ("$hub", this.hub),
-                        ("$target", message.InstanceId),
-                        ("$exec", message.ExecutionId),
-                        ("$visible", message.VisibleTime is { } visible ? SqliteRows.Ticks(visible) : now),
-                        ("$payload", payload));
-                }
-
-                if (terminal)
-                {
-                    // Timers and late results for the finished execution can never be used: don't leave them behind.
-                    s.Execute(
-                        "DELETE FROM inbox WHERE hub = $hub AND instance_id = $id AND execution_id = $leasedExec",
-                        ("$hub", this.hub),
-                        ("$id", instanceId),
-                        ("$leasedExec", leasedExecution));
-                }
-
+                this.Apply(s, workItem, commit, serialized, now);
                 return then(s, now);
             },
             cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The checks are the lease's own statement; the single writer's transaction keeps anything from coming between it and the commit.</remarks>
+    public Task<bool> CommitIfUnchangedAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workItem);
+        ArgumentNullException.ThrowIfNull(commit);
+        SerializedCommit serialized = SerializedCommit.Of(commit);
+        InstanceRecord expected = workItem.Instance;
+        return this.Db.WriteAsync(
+            s =>
+            {
+                long now = SqliteRows.Ticks(this.time.GetUtcNow());
+                int leased = s.Execute(
+                    "UPDATE instances SET locked_by = $owner, lease_token = $token, lock_expiration = $exp " +
+                    "WHERE hub = $hub AND instance_id = $id AND execution_id = $exec AND status = $status AND (locked_by IS NULL OR lock_expiration <= $now) " +
+                    "AND (SELECT COALESCE(MAX(sequence) + 1, 0) FROM history WHERE hub = $hub AND instance_id = $id) = $count " +
+                    "AND NOT EXISTS (SELECT 1 FROM inbox WHERE hub = $hub AND instance_id = $id AND visible_time <= $now)",
+                    ("$owner", workItem.Owner),
+                    ("$token", workItem.LeaseToken),
+                    ("$exp", SqliteRows.Ticks(workItem.LeaseExpiration)),
+                    ("$hub", this.hub),
+                    ("$id", expected.InstanceId),
+                    ("$exec", expected.ExecutionId),
+                    ("$status", (int)expected.Status),
+                    ("$now", now),
+                    ("$count", workItem.History.Count));
+                if (leased == 0)
+                {
+                    return false;
+                }
+
+                this.Apply(s, workItem, commit, serialized, now);
+                return true;
+            },
+            cancellationToken);
+    }
+
+    /// <summary>Applies the commit in the caller's write transaction, fenced by the work item's lease (which it releases).</summary>
+    private void Apply(SqliteSession s, OrchestrationWorkItem workItem, OrchestrationCommit commit, SerializedCommit serialized, long now)
+    {
+        string instanceId = workItem.Instance.InstanceId;
+        string leasedExecution = workItem.Instance.ExecutionId;
+        bool terminal = commit.Status.IsTerminal();
+
+        // The fence: the instance row changes only while this owner's lease on this execution is live.
+        // Zero rows means the lease was lost; throwing rolls back the whole transaction.
+        int updated = s.Execute(
+            "UPDATE instances SET execution_id = $exec, status = $status, input = $input, output = $output, custom_status = $custom, " +
+            "last_updated_time = $updated, completed_time = CASE WHEN $terminal THEN COALESCE(completed_time, $updated) ELSE NULL END, " +
+            $"locked_by = NULL, lock_expiration = NULL WHERE {LeaseHeld}",
+            ("$exec", commit.ExecutionId),
+            ("$status", (int)commit.Status),
+            ("$input", commit.Input),
+            ("$output", commit.Output),
+            ("$custom", commit.CustomStatus),
+            ("$updated", SqliteRows.Ticks(commit.UpdatedTime)),
+            ("$terminal", terminal),
+            ("$hub", this.hub),
+            ("$id", instanceId),
+            ("$leasedExec", leasedExecution),
+            ("$owner", workItem.Owner),
+            ("$token", workItem.LeaseToken),
+            ("$now", now));
+        if (updated == 0)
+        {
+            throw LeaseLost(workItem);
+        }
+
+        this.AppendHistory(s, instanceId, commit.ExecutionId, replace: commit.ExecutionId != leasedExecution, serialized.History);
+
+        // Scoped to this instance: a wrong sequence number in a commit cannot delete another instance's message.
+        s.Execute(
+            "DELETE FROM inbox WHERE hub = $hub AND instance_id = $id AND sequence IN (SELECT value FROM json_each($consumed))",
+            ("$hub", this.hub),
+            ("$id", instanceId),
+            ("$consumed", serialized.Consumed));
+        this.InsertTasks(s, commit.ActivityTasks, now);
+        foreach (NewInstance child in commit.NewInstances)
+        {
+            this.Create(s, child, now);
+        }
+
+        foreach ((NewMessage message, string payload) in serialized.Messages)
+        {
+            // Messages to instances that do not exist are dropped (same statement, no extra round).
+            s.Execute(
+                "INSERT INTO inbox (hub, instance_id, execution_id, visible_time, payload) " +
+                "SELECT $hub, $target, $exec, $visible, $payload WHERE EXISTS (SELECT 1 FROM instances WHERE hub = $hub AND instance_id = $target)",
+                ("$hub", this.hub),
+                ("$target", message.InstanceId),
+                ("$exec", message.ExecutionId),
+                ("$visible", message.VisibleTime is { } visible ? SqliteRows.Ticks(visible) : now),
+                ("$payload", payload));
+        }
+
+        if (terminal)
+        {
+            // Timers and late results for the finished execution can never be used: don't leave them behind.
+            s.Execute(
+                "DELETE FROM inbox WHERE hub = $hub AND instance_id = $id AND execution_id = $leasedExec",
+                ("$hub", this.hub),
+                ("$id", instanceId),
+                ("$leasedExec", leasedExecution));
+        }
     }
 
     /// <inheritdoc/>
@@ -370,4 +408,13 @@ public sealed partial class SqliteOrchestrationStore
 
     /// <summary>A lease taken in a write transaction, before its history is read.</summary>
     private sealed record Claimed(InstanceRecord Instance, List<OrchestrationMessage> Messages, long Token, long Expiration, bool More);
+
+    /// <summary>A commit's rows as serialized before its transaction: the file's write lock is held only for SQL.</summary>
+    private sealed record SerializedCommit(string Consumed, List<(int Type, string Payload)> History, List<(NewMessage Message, string Payload)> Messages)
+    {
+        public static SerializedCommit Of(OrchestrationCommit commit) => new(
+            SqliteRows.JsonArray(commit.ConsumedMessages),
+            [.. commit.NewHistory.Select(e => ((int)e.EventType, SqliteRows.Serialize(e)))],
+            [.. commit.Messages.Select(m => (m, SqliteRows.Serialize(m.Event)))]);
+    }
 }

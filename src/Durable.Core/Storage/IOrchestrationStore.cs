@@ -123,6 +123,18 @@ public interface IOrchestrationStore : IAsyncDisposable
     Task<OrchestrationWorkItem?> CompleteOrchestrationAndLeaseAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, TimeSpan leaseDuration, int maxMessages, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Commits an episode its caller ran without a lease, on the instance as that caller last committed it: an event
+    /// answered at once instead of queued. <paramref name="workItem"/> holds that instance's row and whole history, no
+    /// messages, and a lease (owner, token, expiration) that no store holds yet. In one transaction, when the instance is
+    /// still free (no live lease), on that execution, in that status, with exactly that many history events and no
+    /// visible inbox row, the store takes that lease and applies <paramref name="commit"/> as
+    /// <see cref="CompleteOrchestrationAsync"/> does (which releases it) and returns true. Otherwise it writes nothing
+    /// and returns false, and the caller stores its event the usual way. The event the episode ran on is in the commit's
+    /// history only: it never enters the inbox.
+    /// </summary>
+    Task<bool> CommitIfUnchangedAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Releases the lease without changes; the instance can be leased again (with the same messages, in the
     /// same order) after <paramref name="retryDelay"/>. A no-op when the lease was already lost (taken again, by anyone).
     /// </summary>

@@ -94,6 +94,33 @@ public sealed partial class InMemoryOrchestrationStore
         }
     }
 
+    /// <inheritdoc/>
+    public Task<bool> CommitIfUnchangedAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workItem);
+        ArgumentNullException.ThrowIfNull(commit);
+        lock (this.gate)
+        {
+            DateTimeOffset now = this.time.GetUtcNow();
+            InstanceRecord expected = workItem.Instance;
+            if (!this.instances.TryGetValue(expected.InstanceId, out InMemoryInstance? state)
+                || state.IsLeased(now)
+                || state.Record.ExecutionId != expected.ExecutionId
+                || state.Record.Status != expected.Status
+                || state.History.Count != workItem.History.Count
+                || this.inbox.Values.Any(m => m.InstanceId == expected.InstanceId && m.VisibleTime <= now))
+            {
+                return Task.FromResult(false);
+            }
+
+            state.LeaseOwner = workItem.Owner;
+            state.LeaseToken = workItem.LeaseToken;
+            state.LeaseExpiration = workItem.LeaseExpiration;
+            this.Commit(workItem, commit);
+            return Task.FromResult(true);
+        }
+    }
+
     /// <summary>Applies the commit and releases the lease, or throws <see cref="LeaseLostException"/> having changed nothing. Under the gate.</summary>
     private InMemoryInstance Commit(OrchestrationWorkItem workItem, OrchestrationCommit commit)
     {
