@@ -56,7 +56,8 @@ public sealed class DurableEngine : IAsyncDisposable
         ActivityRunner activityRunner = new(activities, timeProvider, logger);
         InlineActivities? inlineActivities = options.InlineActivities ? new InlineActivities(activityRunner, activitySlots, this.telemetry) : null;
         UnknownLeases unknownLeases = new(store, this.signals.Orchestrations, this.owner, options.LeaseDuration, timeProvider, logger, this.stopLeasing.Token);
-        OrchestrationProcessor orchestrationProcessor = new(store, orchestrators, inlineActivities, options, pollingCap, timeProvider, this.signals, unknownLeases, logger, this.telemetry);
+        RestingInstances? resting = options.OneWriteEvents ? new(RestingInstances.DefaultCapacity, RestingInstances.DefaultMaxBytes) : null;
+        OrchestrationProcessor orchestrationProcessor = new(store, orchestrators, inlineActivities, resting, options, pollingCap, timeProvider, this.signals, unknownLeases, logger, this.telemetry);
         ActivityProcessor activityProcessor = new(store, activityRunner, options, timeProvider, this.signals, logger, this.telemetry);
         this.orchestrationDispatcher = new WorkDispatcher<OrchestrationWorkItem>(
             "Orchestration",
@@ -70,7 +71,7 @@ public sealed class DurableEngine : IAsyncDisposable
             new PollingBackoff(options.MinPollingInterval, pollingCap),
             logger,
             moreWorkVisible: item => item.MoreWorkVisible);
-        EagerLeases eager = new(store, this.orchestrationDispatcher, this.signals.Orchestrations, this.owner, options.LeaseDuration, options.MaxMessagesPerEpisode, unknownLeases);
+        EagerLeases eager = new(store, this.orchestrationDispatcher, orchestrationProcessor, resting, this.signals.Orchestrations, this.owner, options.LeaseDuration, options.MaxMessagesPerEpisode, unknownLeases);
         this.Client = new DurableClient(options.HubName, store, orchestrators, timeProvider, this.signals, this.telemetry, eager.CreateAsync, eager.RaiseAsync);
         this.activityDispatcher = new WorkDispatcher<ActivityWorkItem>(
             "Activity",

@@ -18,6 +18,14 @@ public sealed class DurableEngineOptions
     /// </summary>
     public bool InlineActivities { get; set; } = true;
 
+    /// <summary>
+    /// Whether an event for an instance that waits as this host's last commit left it runs its episode at once, on that
+    /// copy, and is stored with the episode's commit in one write, refused by the store if the instance changed since
+    /// (default true; host.json <c>oneWriteEvents</c>). It saves the event's own write and the episode's lease, and the
+    /// event's effects are stored when its write returns. Off, the event is stored and its episode leased like any other.
+    /// </summary>
+    public bool OneWriteEvents { get; set; } = true;
+
     /// <summary>Orchestration episodes run at once by this host (default 10 × cores).</summary>
     public int MaxConcurrentOrchestratorFunctions { get; set; } = 10 * Environment.ProcessorCount;
 

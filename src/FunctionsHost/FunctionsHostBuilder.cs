@@ -144,6 +144,7 @@ public static class FunctionsHostBuilder
                 durable.MaxDequeueCount = settings.MaxDequeueCount;
                 durable.MaxPollingInterval = settings.MaxPollingInterval;
                 durable.InlineActivities = settings.InlineActivities;
+                durable.OneWriteEvents = settings.OneWriteEvents;
                 durable.StorageProvider["type"] = settings.StorageType;
                 durable.StorageProvider["databasePath"] = settings.DatabasePath;
                 if (settings.ConnectionStringName is { Length: > 0 } connection)

@@ -66,6 +66,12 @@ internal sealed class EpisodeScope : IWorkItemScope<OrchestrationCommit>
         this.telemetry.LeasesLost.Add(1, new KeyValuePair<string, object?>("kind", "orchestration"));
     }
 
+    /// <summary>
+    /// An episode run on this host's copy of a waiting instance for an event (one write) that the store refused: the
+    /// instance had changed since. Nothing was stored, and the event is stored the usual way.
+    /// </summary>
+    public void InstanceChanged() => this.result = "instance_changed";
+
     public void Dispose()
     {
         this.telemetry.EpisodeDuration.Record(
@@ -75,7 +81,7 @@ internal sealed class EpisodeScope : IWorkItemScope<OrchestrationCommit>
         if (this.span is not null)
         {
             this.span.SetTag("durable.result", this.result);
-            if (this.result != "committed")
+            if (this.result is "abandoned" or "lease_lost")
             {
                 this.span.SetStatus(ActivityStatusCode.Error, this.result == "lease_lost" ? "Lease lost." : "Abandoned for a retry.");
             }

@@ -19,12 +19,18 @@ namespace Durable.Core.Dispatch;
 internal sealed class EagerLeases(
     IOrchestrationStore store,
     WorkDispatcher<OrchestrationWorkItem> dispatcher,
+    OrchestrationProcessor processor,
+    RestingInstances? resting,
     WorkSignal signal,
     string owner,
     TimeSpan leaseDuration,
     int maxMessages,
     UnknownLeases unknownLeases)
 {
+    // How long an event waits for an episode of its instance running here to end before it is stored the usual way.
+    // Wall-clock time on purpose: it bounds a wait for this process's own work, not a durable timer.
+    private static readonly TimeSpan EpisodeWaitBound = TimeSpan.FromMilliseconds(100);
+
     public async Task<CreateInstanceResult> CreateAsync(NewInstance instance, CancellationToken cancellationToken)
     {
         if (!dispatcher.TryReserve())
@@ -61,6 +67,26 @@ internal sealed class EagerLeases(
     /// </remarks>
     public async Task<EnqueueResult> RaiseAsync(string instanceId, HistoryEvent raised, int maxEvents, CancellationToken cancellationToken)
     {
+        EventBudget.Check(raised, maxEvents);
+        if (resting is not null && dispatcher.IsRunning(instanceId))
+        {
+            // Most often the answer to what that very episode just sent, arriving as it commits: answered on the copy its
+            // commit leaves. An episode that runs on (an activity it runs itself) does not hold the event back for long.
+            try
+            {
+                await dispatcher.WhenStoppedAsync(instanceId).WaitAsync(EpisodeWaitBound, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Still running: the event is stored the usual way, below.
+            }
+        }
+
+        if (await this.TryAnswerAsync(instanceId, raised, maxEvents, cancellationToken).ConfigureAwait(false))
+        {
+            return EnqueueResult.Accepted;
+        }
+
         bool ownEpisode = dispatcher.IsRunning(instanceId);
         if (ownEpisode)
         {
@@ -99,6 +125,32 @@ internal sealed class EagerLeases(
         }
 
         return enqueued.Result;
+    }
+
+    /// <summary>
+    /// Answers an event for an instance that waits as its last commit here left it (<see cref="RestingInstances"/>): its
+    /// episode runs on that copy, on a free slot, and is committed in the event's own write
+    /// (<see cref="OrchestrationProcessor.TryAnswerAsync"/>). False, with nothing written, when the instance does not rest
+    /// here, no slot is free, the event would reach the instance's cap (the store's enqueue then says so), or the store
+    /// saw the instance change.
+    /// </summary>
+    private async Task<bool> TryAnswerAsync(string instanceId, HistoryEvent raised, int maxEvents, CancellationToken cancellationToken)
+    {
+        if (resting?.Take(instanceId) is not { } waiting
+            || waiting.History.Count(e => e.EventType == EventType.EventRaised) >= maxEvents
+            || !dispatcher.TryReserve())
+        {
+            return false;
+        }
+
+        try
+        {
+            return await processor.TryAnswerAsync(waiting, raised, owner, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            dispatcher.Unreserve();
+        }
     }
 
     /// <summary>

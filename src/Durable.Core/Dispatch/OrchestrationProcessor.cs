@@ -24,14 +24,17 @@ internal sealed class OrchestrationProcessor : WorkItemProcessor<OrchestrationWo
     private readonly EngineSignals signals;
     private readonly InlineActivities? inlineActivities;
     private readonly UnknownLeases unknownLeases;
+    private readonly RestingInstances? resting;
 
     // The longest an idle dispatcher sleeps before it asks the store for its next due time again.
     private readonly TimeSpan pollingCap;
 
     // inlineActivities runs the activities an episode schedules inside it; null sends them all to the activity queue.
-    public OrchestrationProcessor(IOrchestrationStore store, IOrchestratorInvoker invoker, InlineActivities? inlineActivities, DurableEngineOptions options, TimeSpan pollingCap, TimeProvider time, EngineSignals signals, UnknownLeases unknownLeases, ILogger logger, DurableTelemetry telemetry)
+    // resting keeps the instances this host's commits left waiting, for TryAnswerAsync; null keeps none.
+    public OrchestrationProcessor(IOrchestrationStore store, IOrchestratorInvoker invoker, InlineActivities? inlineActivities, RestingInstances? resting, DurableEngineOptions options, TimeSpan pollingCap, TimeProvider time, EngineSignals signals, UnknownLeases unknownLeases, ILogger logger, DurableTelemetry telemetry)
         : base("orchestration", options, time, logger, telemetry)
     {
+        this.resting = resting;
         this.store = store;
         this.invoker = invoker;
         this.inlineActivities = inlineActivities;
@@ -55,8 +58,53 @@ internal sealed class OrchestrationProcessor : WorkItemProcessor<OrchestrationWo
     protected override IWorkItemScope<OrchestrationCommit> StartScope(OrchestrationWorkItem workItem, SpanContext parent) =>
         this.Telemetry.StartEpisode(workItem, this.Time.GetUtcNow());
 
-    protected override Task<OrchestrationCommit> RunAsync(OrchestrationWorkItem workItem, CancellationToken cancellationToken) =>
-        this.RunEpisodeAsync(workItem, cancellationToken);
+    protected override Task<OrchestrationCommit> RunAsync(OrchestrationWorkItem workItem, CancellationToken cancellationToken)
+    {
+        // The episode changes the instance: until its commit, an event for it is stored, not answered on the old copy.
+        this.resting?.Forget(workItem.Instance.InstanceId);
+        return this.RunEpisodeAsync(workItem, inline: true, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs the episode <paramref name="raised"/> wakes on an instance as its last commit here left it, without a lease,
+    /// and commits it in the event's own write (<see cref="IOrchestrationStore.CommitIfUnchangedAsync"/>): one round trip
+    /// instead of the event's write, a lease and a commit, and the answer's effects are stored when the write returns.
+    /// False, with nothing written, when the store saw the instance change since or the episode could not run: the
+    /// caller then stores the event as usual. The activities it schedules go to the queue, so the write never waits for
+    /// them.
+    /// </summary>
+    public async Task<bool> TryAnswerAsync(RestingInstances.Resting resting, HistoryEvent raised, string owner, CancellationToken cancellationToken)
+    {
+        DateTimeOffset now = this.Time.GetUtcNow();
+        InstanceRecord instance = resting.Instance;
+        OrchestrationMessage message = new(0, instance.InstanceId, null, raised, now, 1);
+        OrchestrationWorkItem workItem = new(instance, resting.History, [message], owner, LeaseTokens.New(), now + this.Options.LeaseDuration);
+        using EpisodeScope scope = this.Telemetry.StartEpisode(workItem, now);
+        OrchestrationCommit commit;
+        try
+        {
+            // The event is in the commit's history only: there is no inbox row to consume.
+            commit = await this.RunEpisodeAsync(workItem, inline: false, cancellationToken).ConfigureAwait(false) with { ConsumedMessages = [] };
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Left to an ordinary episode and its retries.
+            this.LogAbandoned(workItem, TimeSpan.Zero, e);
+            return false;
+        }
+
+        scope.CommitStarting(commit);
+        if (!await this.store.CommitIfUnchangedAsync(workItem, commit, cancellationToken).ConfigureAwait(false))
+        {
+            scope.InstanceChanged();
+            return false;
+        }
+
+        scope.Committed(commit);
+        this.KeepResting(workItem, commit);
+        this.OnCommitted(workItem, commit);
+        return true;
+    }
 
     /// <summary>
     /// Commits the episode. When work for the instance is known to be waiting (an event taken here, or a message sent to
@@ -74,6 +122,7 @@ internal sealed class OrchestrationProcessor : WorkItemProcessor<OrchestrationWo
         if (!workWaits)
         {
             await this.store.CompleteOrchestrationAsync(workItem, result, CancellationToken.None).ConfigureAwait(false);
+            this.KeepResting(workItem, result);
             return null;
         }
 
@@ -95,8 +144,29 @@ internal sealed class OrchestrationProcessor : WorkItemProcessor<OrchestrationWo
         {
             signal.Watch(instanceId, notificationsBefore);
         }
+        else
+        {
+            this.KeepResting(workItem, result);
+        }
 
         return next;
+    }
+
+    /// <summary>Keeps the instance as <paramref name="commit"/> left it, if it now waits, for the next event's <see cref="TryAnswerAsync"/>.</summary>
+    private void KeepResting(OrchestrationWorkItem workItem, OrchestrationCommit commit)
+    {
+        InstanceRecord before = workItem.Instance;
+        InstanceRecord after = before with
+        {
+            ExecutionId = commit.ExecutionId,
+            Status = commit.Status,
+            Input = commit.Input,
+            Output = commit.Output,
+            CustomStatus = commit.CustomStatus,
+            LastUpdatedTime = commit.UpdatedTime,
+            CompletedTime = commit.Status.IsTerminal() ? before.CompletedTime ?? commit.UpdatedTime : null,
+        };
+        this.resting?.Keep(after, workItem.HistoryAfter(commit));
     }
 
     protected override Task<bool> RenewLeaseAsync(OrchestrationWorkItem workItem, CancellationToken cancellationToken) =>
@@ -149,7 +219,7 @@ internal sealed class OrchestrationProcessor : WorkItemProcessor<OrchestrationWo
         return CommitBuilder.Build(workItem, newEvents, result, [.. workItem.Messages.Select(m => m.SequenceNumber)], now);
     }
 
-    private async Task<OrchestrationCommit> RunEpisodeAsync(OrchestrationWorkItem workItem, CancellationToken cancellationToken)
+    private async Task<OrchestrationCommit> RunEpisodeAsync(OrchestrationWorkItem workItem, bool inline, CancellationToken cancellationToken)
     {
         InstanceRecord instance = workItem.Instance;
         List<long> consumed = [.. workItem.Messages.Select(m => m.SequenceNumber)];
@@ -183,7 +253,7 @@ internal sealed class OrchestrationProcessor : WorkItemProcessor<OrchestrationWo
         }
 
         OrchestrationCommit commit = CommitBuilder.Build(workItem, newEvents, result, consumed, now);
-        return await this.RunActivitiesInlineAsync(workItem, commit, cancellationToken).ConfigureAwait(false);
+        return inline ? await this.RunActivitiesInlineAsync(workItem, commit, cancellationToken).ConfigureAwait(false) : commit;
     }
 
     /// <summary>

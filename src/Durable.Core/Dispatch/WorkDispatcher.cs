@@ -44,6 +44,9 @@ internal sealed class WorkDispatcher<TItem>
     // leased the instance its episode had just released): each runs after that item, on its slot. Guarded by running.
     private readonly Dictionary<string, (TItem Item, long NotificationsBefore)> queuedBehind = new(StringComparer.Ordinal);
 
+    // Who waits for a key to stop running here (WhenStoppedAsync). Guarded by running.
+    private readonly Dictionary<string, TaskCompletionSource> stopWaiters = new(StringComparer.Ordinal);
+
     // Items leased outside the lease loop (an instance created leased to this host) whose slot is taken and which are not
     // yet tracked, and whether the loop still runs: its end waits for those too (see TryReserve).
     private int reserved;
@@ -222,6 +225,29 @@ internal sealed class WorkDispatcher<TItem>
         lock (this.running)
         {
             return this.running.Contains(key);
+        }
+    }
+
+    /// <summary>
+    /// Completes once the item with <paramref name="key"/> that is being processed here now, and any item run after it on
+    /// its slot, has ended (at once when none is).
+    /// </summary>
+    public Task WhenStoppedAsync(string key)
+    {
+        lock (this.running)
+        {
+            if (!this.running.Contains(key))
+            {
+                return Task.CompletedTask;
+            }
+
+            if (!this.stopWaiters.TryGetValue(key, out TaskCompletionSource? stopped))
+            {
+                stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                this.stopWaiters.Add(key, stopped);
+            }
+
+            return stopped.Task;
         }
     }
 
@@ -459,6 +485,11 @@ internal sealed class WorkDispatcher<TItem>
 
             lookAgain = this.lookAgainAfterEachItem && this.signal.Unwatch(key);
             this.running.Remove(key);
+            if (this.stopWaiters.Remove(key, out TaskCompletionSource? stopped))
+            {
+                stopped.SetResult();
+            }
+
             return null;
         }
     }

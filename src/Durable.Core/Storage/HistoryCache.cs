@@ -182,7 +182,7 @@ public sealed class HistoryCache
     }
 
     /// <summary>An estimate of the memory <paramref name="events"/> hold: two bytes per character of their strings plus a fixed part.</summary>
-    private static long SizeOf(IReadOnlyList<HistoryEvent> events)
+    internal static long SizeOf(IReadOnlyList<HistoryEvent> events)
     {
         long size = 0;
         foreach (HistoryEvent e in events)

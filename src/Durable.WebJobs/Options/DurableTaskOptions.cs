@@ -33,6 +33,12 @@ public class DurableTaskOptions
     public bool? InlineActivities { get; set; }
 
     /// <summary>
+    /// Gets or sets whether an event for an instance waiting on this host runs its episode at once and is stored with its
+    /// commit, in one write (default true). Off, the event is stored and its episode leased like any other.
+    /// </summary>
+    public bool? OneWriteEvents { get; set; }
+
+    /// <summary>
     /// Gets or sets the cap of the idle fallback poll (host.json <c>storageProvider.maxPollingInterval</c>, e.g.
     /// <c>"00:00:05"</c>). Null: 5 s on a store that notifies of new work (PostgreSQL), 1 s otherwise.
     /// </summary>
@@ -89,6 +95,11 @@ public class DurableTaskOptions
         if (this.InlineActivities is bool inlineActivities)
         {
             engine.InlineActivities = inlineActivities;
+        }
+
+        if (this.OneWriteEvents is bool oneWriteEvents)
+        {
+            engine.OneWriteEvents = oneWriteEvents;
         }
 
         this.ConfigureEngine?.Invoke(engine);

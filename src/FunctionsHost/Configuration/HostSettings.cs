@@ -42,6 +42,9 @@ internal sealed class HostSettings
     /// <summary><c>inlineActivities</c>: whether an episode runs the activities it schedules itself (default true).</summary>
     public bool? InlineActivities { get; init; }
 
+    /// <summary><c>oneWriteEvents</c>: whether an event for an instance waiting on this host is stored with its episode's commit, in one write (default true).</summary>
+    public bool? OneWriteEvents { get; init; }
+
     /// <summary><c>storageProvider.maxPollingInterval</c> (or <c>maxQueuePollingInterval</c>): the idle fallback poll's cap.</summary>
     public TimeSpan? MaxPollingInterval { get; init; }
 
@@ -80,6 +83,7 @@ internal sealed class HostSettings
             MaxDequeueCount = ReadPositive(configuration, "maxDequeueCount"),
             MaxPollingInterval = ReadPollingInterval(storage),
             InlineActivities = ReadBoolean(configuration, "inlineActivities"),
+            OneWriteEvents = ReadBoolean(configuration, "oneWriteEvents"),
         };
     }
 

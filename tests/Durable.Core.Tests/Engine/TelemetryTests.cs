@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Durable.Core.Client;
 using Durable.Core.Diagnostics;
 using Durable.Core.History;
 using Durable.Core.Storage.InMemory;
@@ -119,19 +120,7 @@ public sealed class TelemetryTests
         // Arrange: an orchestrator that cannot even be invoked; three attempts allowed.
         ConcurrentQueue<(string Instrument, long Value, string? Result)> measured = new();
         using DurableTelemetry telemetry = new();
-        using MeterListener listener = new()
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (ReferenceEquals(instrument.Meter, telemetry.Meter))
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => measured.Enqueue((i.Name, v, null)));
-        listener.SetMeasurementEventCallback<double>((i, _, tags, _) => measured.Enqueue((i.Name, 1, ResultTag(tags))));
-        listener.Start();
+        using MeterListener listener = ListenToEngineMeasurements(telemetry, measured);
         await using EngineHarness harness = await EngineHarness.StartAsync(
             f => f.AddOrchestrator("Broken", _ => Task.FromResult("never")),
             t => new InMemoryOrchestrationStore(t),
@@ -154,6 +143,52 @@ public sealed class TelemetryTests
         Assert.Equal(2, measured.Count(m => m.Instrument == "durable.episode.duration" && m.Result == "abandoned"));
         Assert.Equal(1, measured.Count(m => m.Instrument == "durable.episode.duration" && m.Result == "committed"));
         Assert.Equal(1, measured.Where(m => m.Instrument == "durable.orchestrations.finished").Sum(m => m.Value));
+    }
+
+    [Fact]
+    public async Task Metrics_AnEventsOneWriteRefused_ItsEpisodeCountedAsInstanceChangedAndTheEventStillRuns()
+    {
+        // Arrange: another writer stored an event after this host's last commit of the waiting instance.
+        ConcurrentQueue<(string Instrument, long Value, string? Result)> measured = new();
+        using DurableTelemetry telemetry = new();
+        using MeterListener listener = ListenToEngineMeasurements(telemetry, measured);
+        await using EngineHarness harness = await EngineHarness.StartAsync(
+            f => f.AddOrchestrator("TwoAnswers", async ctx => await ctx.WaitForExternalEvent<string>("Go") + await ctx.WaitForExternalEvent<string>("Go")),
+            t => new InMemoryOrchestrationStore(t),
+            telemetry: telemetry);
+        string id = await harness.Client.StartNewAsync("TwoAnswers", null, null);
+        await harness.WaitForStatusAsync(id, OrchestrationStatus.Running);
+        await harness.WaitForNoEpisodeAsync();
+        HistoryEvent elsewhere = new() { EventType = EventType.EventRaised, Name = "Go", Input = "\"x\"", Timestamp = harness.Time.GetUtcNow() };
+        await harness.Store.EnqueueEventAsync(id, elsewhere, 4, CancellationToken.None);
+
+        // Act
+        await harness.Client.RaiseEventAsync(id, "Go", "y", maxEvents: 4);
+        OrchestrationMetadata status = await harness.WaitForStatusAsync(id, OrchestrationStatus.Completed);
+
+        // Assert: one episode ran on the stale copy and was refused; none was counted as abandoned.
+        Assert.Equal("xy", (string?)status.Output);
+        Assert.Equal(1, measured.Count(m => m.Instrument == "durable.episode.duration" && m.Result == "instance_changed"));
+        Assert.Equal(0, measured.Count(m => m.Instrument == "durable.episode.duration" && m.Result == "abandoned"));
+    }
+
+    /// <summary>Records the engine's measurements: counters with their value, histograms as one each with their <c>result</c> tag.</summary>
+    private static MeterListener ListenToEngineMeasurements(DurableTelemetry telemetry, ConcurrentQueue<(string Instrument, long Value, string? Result)> measured)
+    {
+        MeterListener listener = new()
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument.Meter, telemetry.Meter))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => measured.Enqueue((i.Name, v, null)));
+        listener.SetMeasurementEventCallback<double>((i, _, tags, _) => measured.Enqueue((i.Name, 1, ResultTag(tags))));
+        listener.Start();
+        return listener;
     }
 
     private static string? ResultTag(ReadOnlySpan<KeyValuePair<string, object?>> tags)

@@ -123,13 +123,20 @@ public sealed class UnknownLeaseTests
         Assert.Equal(1, store.HandedBack);
     }
 
-    /// <summary>An engine on a store that can lose answers, and instance <see cref="WaiterId"/> waiting for the event "Go" with no episode running.</summary>
+    /// <summary>
+    /// An engine on a store that can lose answers, and instance <see cref="WaiterId"/> waiting for the event "Go" with no
+    /// episode running. The event's write under test is the leasing one, so events are not answered in one write.
+    /// </summary>
     private static async Task<EngineHarness> StartWaiterAsync(Action<DurableEngineOptions>? configure = null)
     {
         EngineHarness harness = await EngineHarness.StartAsync(
             f => f.AddOrchestrator("Waiter", ctx => ctx.WaitForExternalEvent<string>("Go")),
             t => new UnknownOutcomeStore(new InMemoryOrchestrationStore(t)),
-            configure: configure);
+            configure: o =>
+            {
+                o.OneWriteEvents = false;
+                configure?.Invoke(o);
+            });
         await harness.Client.StartNewAsync("Waiter", WaiterId, null);
         await harness.WaitForStatusAsync(WaiterId, OrchestrationStatus.Running);
         await harness.WaitForNoEpisodeAsync();

@@ -74,6 +74,17 @@ internal sealed class CountingStore(IOrchestrationStore inner) : DelegatingStore
     /// <summary>Episodes leased by the commit of the episode before them.</summary>
     public int ContinuedEpisodes => Volatile.Read(ref this.continuedEpisodes);
 
+    public override async Task<bool> CommitIfUnchangedAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken)
+    {
+        bool committed = await base.CommitIfUnchangedAsync(workItem, commit, cancellationToken);
+        if (committed)
+        {
+            Interlocked.Increment(ref this.orchestrationCommits);
+        }
+
+        return committed;
+    }
+
     public override async Task<OrchestrationWorkItem?> CompleteOrchestrationAndLeaseAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, TimeSpan leaseDuration, int maxMessages, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref this.orchestrationCommits);

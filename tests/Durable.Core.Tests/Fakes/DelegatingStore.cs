@@ -14,6 +14,9 @@ internal abstract class DelegatingStore(IOrchestrationStore inner) : IOrchestrat
     public virtual Task<OrchestrationWorkItem?> CompleteOrchestrationAndLeaseAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, TimeSpan leaseDuration, int maxMessages, CancellationToken cancellationToken) =>
         this.Inner.CompleteOrchestrationAndLeaseAsync(workItem, commit, leaseDuration, maxMessages, cancellationToken);
 
+    public virtual Task<bool> CommitIfUnchangedAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken) =>
+        this.Inner.CommitIfUnchangedAsync(workItem, commit, cancellationToken);
+
     public virtual Task CompleteActivityAsync(ActivityWorkItem workItem, HistoryEvent result, CancellationToken cancellationToken) =>
         this.Inner.CompleteActivityAsync(workItem, result, cancellationToken);
 

@@ -85,6 +85,12 @@ internal sealed class OutageStore(IOrchestrationStore inner) : DelegatingStore(i
         return await this.Inner.CompleteOrchestrationAndLeaseAsync(workItem, commit, leaseDuration, maxMessages, cancellationToken);
     }
 
+    public override async Task<bool> CommitIfUnchangedAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken)
+    {
+        await this.BeforeCommitAsync(workItem, commit);
+        return await this.Inner.CommitIfUnchangedAsync(workItem, commit, cancellationToken);
+    }
+
     /// <summary>Counts a commit, refuses it while the store is down, and holds the first that records an activity result.</summary>
     private async Task BeforeCommitAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit)
     {

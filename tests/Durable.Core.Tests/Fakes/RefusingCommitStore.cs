@@ -22,6 +22,11 @@ internal sealed class RefusingCommitStore(IOrchestrationStore inner, int orchest
             ? Task.FromException<OrchestrationWorkItem?>(new StoreUnavailableException("The disk is full (test)."))
             : this.Inner.CompleteOrchestrationAndLeaseAsync(workItem, commit, leaseDuration, maxMessages, cancellationToken);
 
+    public override Task<bool> CommitIfUnchangedAsync(OrchestrationWorkItem workItem, OrchestrationCommit commit, CancellationToken cancellationToken) =>
+        Interlocked.Decrement(ref this.orchestrationRefusals) >= 0
+            ? Task.FromException<bool>(new StoreUnavailableException("The disk is full (test)."))
+            : this.Inner.CommitIfUnchangedAsync(workItem, commit, cancellationToken);
+
     public override Task CompleteActivityAsync(ActivityWorkItem workItem, HistoryEvent result, CancellationToken cancellationToken) =>
         Interlocked.Decrement(ref this.activityRefusals) >= 0
             ? Task.FromException(new StoreUnavailableException("The disk is full (test)."))
