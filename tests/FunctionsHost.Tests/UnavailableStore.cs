@@ -5,7 +5,7 @@ namespace FunctionsHost.Tests;
 
 /// <summary>
 /// A store that, while <see cref="Failing"/> is set, throws <see cref="StoreUnavailableException"/> from every call
-/// the HTTP side makes (start, events, status, history, queries, purge), as a locked, full or read-only database does;
+/// the HTTP side makes (start, events and the episodes they commit in one write, status, history, queries, purge), as a locked, full or read-only database does;
 /// the engine's own work calls go through, so only the requests see the outage. Built as a proxy over a real store,
 /// so it follows the store contract as it grows.
 /// </summary>
@@ -19,6 +19,7 @@ public class UnavailableStore : DispatchProxy
         nameof(IOrchestrationStore.EnqueueEventAsync),
         nameof(IOrchestrationStore.EnqueueEventLeasedAsync),
         nameof(IOrchestrationStore.EnqueueEventForOwnEpisodeAsync),
+        nameof(IOrchestrationStore.CommitIfUnchangedAsync),
         nameof(IOrchestrationStore.GetInstanceAsync),
         nameof(IOrchestrationStore.GetHistoryAsync),
         nameof(IOrchestrationStore.QueryInstancesAsync),

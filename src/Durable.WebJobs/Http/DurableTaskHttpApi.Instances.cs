@@ -37,28 +37,24 @@ internal sealed partial class DurableTaskHttpApi
 
         JToken eventData = ParseJson(await this.ReadBodyAsync(request, this.EventPayloadLimit, cancellationToken).ConfigureAwait(false));
 
-        // The instance row only: a finished instance is refused without its history being read or formatted.
+        // Nothing is read first: the store decides whether the instance exists and still runs, and counts its events
+        // (history and inbox) and inserts in one transaction, so the cap holds across hosts. Only a refusal as finished
+        // reads the instance row, to name its status.
         DurableClient client = await this.host.GetClientAsync(cancellationToken).ConfigureAwait(false);
-        OrchestrationMetadata? status = await client.GetStatusAsync(instanceId, showInput: false, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (status is null)
-        {
-            return UnknownInstance(instanceId);
-        }
-
-        if (status.RuntimeStatus.IsTerminal())
-        {
-            return Finished(instanceId, status.RuntimeStatus);
-        }
-
-        // The store counts the instance's events (history and inbox) and inserts in one transaction, so the cap holds
-        // across hosts; it also decides again whether the instance still runs (it may have finished meanwhile).
         EnqueueResult result = await client.RaiseEventAsync(instanceId, eventName, eventData, this.options.MaxEventsPerInstance, cancellationToken).ConfigureAwait(false);
-        return result == EnqueueResult.LimitReached
-            ? DurableResponse.Error(
-                StatusCodes.Status429TooManyRequests,
-                $"Orchestration instance '{instanceId}' has received the most events one instance accepts ({this.options.MaxEventsPerInstance}).",
-                "eventName")
-            : Enqueued(instanceId, result);
+        switch (result)
+        {
+            case EnqueueResult.LimitReached:
+                return DurableResponse.Error(
+                    StatusCodes.Status429TooManyRequests,
+                    $"Orchestration instance '{instanceId}' has received the most events one instance accepts ({this.options.MaxEventsPerInstance}).",
+                    "eventName");
+            case EnqueueResult.Gone:
+                OrchestrationMetadata? status = await client.GetStatusAsync(instanceId, showInput: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return Finished(instanceId, status?.RuntimeStatus);
+            default:
+                return Enqueued(instanceId, result);
+        }
     }
 
     private async Task<DurableResponse> SendAsync(string instanceId, Func<DurableClient, CancellationToken, Task<EnqueueResult>> send, CancellationToken cancellationToken)
