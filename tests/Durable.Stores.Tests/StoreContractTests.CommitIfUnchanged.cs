@@ -110,28 +110,11 @@ public abstract partial class StoreContractTests
         return new OrchestrationWorkItem(record, history, [], OwnerA, LeaseTokens.New(), this.Now + LeaseDuration);
     }
 
-    /// <summary>The episode an answer "1234" runs on <paramref name="waiting"/>: its event, then the instance's new status.</summary>
+    /// <summary>The episode an answer "1234" runs on <paramref name="waiting"/>: its event in the history, no inbox row consumed.</summary>
     private OrchestrationCommit Answer(OrchestrationWorkItem waiting, OrchestrationStatus status, string? output = null)
     {
-        List<HistoryEvent> history =
-        [
-            new HistoryEvent { EventType = EventType.OrchestratorStarted, Timestamp = this.Now },
-            this.EventRaised("SmsChallengeResponse", "1234"),
-        ];
-        if (status.IsTerminal())
-        {
-            history.Add(new HistoryEvent { EventType = EventType.ExecutionCompleted, Timestamp = this.Now, OrchestrationStatus = status, Result = output });
-        }
-
-        history.Add(new HistoryEvent { EventType = EventType.OrchestratorCompleted, Timestamp = this.Now });
-        return new OrchestrationCommit
-        {
-            ExecutionId = waiting.Instance.ExecutionId,
-            NewHistory = history,
-            Status = status,
-            Input = waiting.Instance.Input,
-            Output = output,
-            UpdatedTime = this.Now,
-        };
+        OrchestrationMessage answer = new(0, waiting.Instance.InstanceId, null, this.EventRaised("SmsChallengeResponse", "1234"), this.Now, 1);
+        OrchestrationWorkItem answered = new(waiting.Instance, waiting.History, [answer], waiting.Owner, waiting.LeaseToken, waiting.LeaseExpiration);
+        return this.Episode(answered, status, output: output) with { ConsumedMessages = [] };
     }
 }

@@ -153,21 +153,8 @@ internal sealed class OrchestrationProcessor : WorkItemProcessor<OrchestrationWo
     }
 
     /// <summary>Keeps the instance as <paramref name="commit"/> left it, if it now waits, for the next event's <see cref="TryAnswerAsync"/>.</summary>
-    private void KeepResting(OrchestrationWorkItem workItem, OrchestrationCommit commit)
-    {
-        InstanceRecord before = workItem.Instance;
-        InstanceRecord after = before with
-        {
-            ExecutionId = commit.ExecutionId,
-            Status = commit.Status,
-            Input = commit.Input,
-            Output = commit.Output,
-            CustomStatus = commit.CustomStatus,
-            LastUpdatedTime = commit.UpdatedTime,
-            CompletedTime = commit.Status.IsTerminal() ? before.CompletedTime ?? commit.UpdatedTime : null,
-        };
-        this.resting?.Keep(after, workItem.HistoryAfter(commit));
-    }
+    private void KeepResting(OrchestrationWorkItem workItem, OrchestrationCommit commit) =>
+        this.resting?.Keep(commit.AppliedTo(workItem.Instance), workItem.HistoryAfter(commit));
 
     protected override Task<bool> RenewLeaseAsync(OrchestrationWorkItem workItem, CancellationToken cancellationToken) =>
         this.store.RenewOrchestrationLeaseAsync(workItem, this.Options.LeaseDuration, cancellationToken);

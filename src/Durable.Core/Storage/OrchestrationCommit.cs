@@ -43,4 +43,20 @@ public sealed record OrchestrationCommit
 
     /// <summary>Sub-orchestrations started by the episode.</summary>
     public IReadOnlyList<NewInstance> NewInstances { get; init; } = [];
+
+    /// <summary>The instance row once this commit is stored on <paramref name="instance"/> (lease aside).</summary>
+    public InstanceRecord AppliedTo(InstanceRecord instance)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        return instance with
+        {
+            ExecutionId = this.ExecutionId,
+            Status = this.Status,
+            Input = this.Input,
+            Output = this.Output,
+            CustomStatus = this.CustomStatus,
+            LastUpdatedTime = this.UpdatedTime,
+            CompletedTime = this.Status.IsTerminal() ? instance.CompletedTime ?? this.UpdatedTime : null,
+        };
+    }
 }

@@ -135,16 +135,7 @@ public sealed partial class InMemoryOrchestrationStore
 
         state.History.AddRange(commit.NewHistory);
         bool terminal = commit.Status.IsTerminal();
-        state.Record = old with
-        {
-            ExecutionId = commit.ExecutionId,
-            Status = commit.Status,
-            Input = commit.Input,
-            Output = commit.Output,
-            CustomStatus = commit.CustomStatus,
-            LastUpdatedTime = commit.UpdatedTime,
-            CompletedTime = terminal ? old.CompletedTime ?? commit.UpdatedTime : null,
-        };
+        state.Record = commit.AppliedTo(old);
         state.LeaseOwner = null;
 
         // Scoped to this instance: a wrong sequence number in a commit cannot delete another instance's message.
