@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using Durable.Core;
+using Durable.Core.History;
 using Durable.Core.Storage;
 using Durable.Postgres;
 using Durable.Testing;
@@ -137,6 +139,61 @@ public sealed class PostgresStoreSpecificTests : PostgresStoreFixture
         Assert.Equal("verify-2", item.Instance.InstanceId);
         await claim.RollbackAsync(this.Token);
         Assert.Equal("verify-1", (await hostB.LeaseOrchestrationAsync("host-b", LeaseDuration, 100, IOrchestrationStore.NoInstances, this.Token))?.Instance.InstanceId);
+    }
+
+    [Fact]
+    public async Task CommitIfUnchanged_AnotherHostAppendsHistoryWhileItWaitsForTheRow_SeesItAndWritesNothing()
+    {
+        // Arrange: host B holds its copy of the instance as its own commit left it; host A is mid-commit on the instance
+        // (its row locked by an open transaction).
+        PostgresOrchestrationStore hostB = await this.OpenAsync();
+        await this.CreateAsync(hostB, "verify-1");
+        OrchestrationWorkItem first = await hostB.LeaseOrchestrationAsync("host-b", LeaseDuration, 100, IOrchestrationStore.NoInstances, this.Token)
+            ?? throw new InvalidOperationException("nothing leased");
+        await hostB.CompleteOrchestrationAsync(first, this.Episode(first), this.Token);
+        InstanceRecord record = await hostB.GetInstanceAsync("verify-1", this.Token) ?? throw new InvalidOperationException("not created");
+        IReadOnlyList<HistoryEvent> history = await hostB.GetHistoryAsync("verify-1", this.Token);
+        OrchestrationWorkItem copy = new(record, history, [], "host-b", LeaseTokens.New(), this.Time.GetUtcNow() + LeaseDuration);
+        OrchestrationCommit answer = new()
+        {
+            ExecutionId = record.ExecutionId,
+            NewHistory = [new HistoryEvent { EventType = EventType.EventRaised, Timestamp = this.Time.GetUtcNow(), Name = "SmsChallengeResponse", Input = "1234" }],
+            Status = OrchestrationStatus.Completed,
+            Input = record.Input,
+            Output = "true",
+            UpdatedTime = this.Time.GetUtcNow(),
+        };
+        await using NpgsqlConnection hostA = new(this.UnpooledConnectionString);
+        await hostA.OpenAsync(this.Token);
+        await using NpgsqlTransaction commit = await hostA.BeginTransactionAsync(this.Token);
+        await using (NpgsqlCommand lockRow = new($"SELECT 1 FROM {this.Schema}.instances WHERE instance_id = 'verify-1' FOR UPDATE", hostA, commit))
+        {
+            await lockRow.ExecuteNonQueryAsync(this.Token);
+        }
+
+        // Act: B's write waits for the row; meanwhile A appends to the history and commits.
+        Task<bool> answering = hostB.CommitIfUnchangedAsync(copy, answer, this.Token);
+        await this.WaitForALockWaitAsync();
+        string started = Durable.Core.Serialization.HistoryEventJson.Serialize(new HistoryEvent { EventType = EventType.OrchestratorStarted, Timestamp = this.Time.GetUtcNow() });
+        await using (NpgsqlCommand append = new(
+            $"INSERT INTO {this.Schema}.history (hub, instance_id, execution_id, sequence, event_type, payload) VALUES ('TestHubName', 'verify-1', @exec, @sequence, @type, @payload)",
+            hostA,
+            commit))
+        {
+            append.Parameters.AddWithValue("exec", record.ExecutionId);
+            append.Parameters.AddWithValue("sequence", (long)history.Count);
+            append.Parameters.AddWithValue("type", (int)EventType.OrchestratorStarted);
+            append.Parameters.AddWithValue("payload", started);
+            await append.ExecuteNonQueryAsync(this.Token);
+        }
+
+        await commit.CommitAsync(this.Token);
+        bool committed = await answering;
+
+        // Assert: B saw A's history, not the snapshot it started with, and wrote nothing.
+        Assert.False(committed);
+        Assert.Equal(history.Count + 1, (await hostB.GetHistoryAsync("verify-1", this.Token)).Count);
+        Assert.Equal(OrchestrationStatus.Running, (await hostB.GetInstanceAsync("verify-1", this.Token))?.Status);
     }
 
     [Fact]
@@ -315,4 +372,21 @@ public sealed class PostgresStoreSpecificTests : PostgresStoreFixture
     private async Task<long> InstancesAnalyzeCountAsync() => (await this.QueryAsync(
         $"SELECT analyze_count FROM pg_stat_user_tables WHERE schemaname = '{this.Schema}' AND relname = 'instances'",
         r => r.GetInt64(0)))[0];
+
+    /// <summary>Waits until a backend of the test's database waits for a lock (a statement blocked on a row another holds).</summary>
+    private async Task WaitForALockWaitAsync()
+    {
+        for (int i = 0; i < 200; i++)
+        {
+            List<long> waiting = await this.QueryAsync("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", r => r.GetInt64(0));
+            if (waiting[0] > 0)
+            {
+                return;
+            }
+
+            await Task.Delay(50, this.Token);
+        }
+
+        throw new TimeoutException("No statement came to wait for the locked row within 10 s.");
+    }
 }
