@@ -53,4 +53,12 @@ public sealed class DurableTaskOptionsTests
     {
         Assert.Equal(expected, new DurableTaskOptions { InlineActivities = setting }.ToEngineOptions().InlineActivities);
     }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData(false, false)]
+    public void ToEngineOptions_OneWriteEvents_ReachesTheEngineAndDefaultsToOn(bool? setting, bool expected)
+    {
+        Assert.Equal(expected, new DurableTaskOptions { OneWriteEvents = setting }.ToEngineOptions().OneWriteEvents);
+    }
 }

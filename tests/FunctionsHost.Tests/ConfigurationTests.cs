@@ -27,6 +27,7 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("""{ "version": "2.0", "extensions": { "durableTask": { "maxConcurrentActivityFunctions": 0 } } }""", "maxConcurrentActivityFunctions must be a whole number greater than 0")]
     [InlineData("""{ "version": "2.0", "extensions": { "durableTask": { "hubName": "%NoSuchSetting%" } } }""", "names the app setting 'NoSuchSetting', which is not set")]
     [InlineData("""{ "version": "2.0", "extensions": { "durableTask": { "inlineActivities": "sometimes" } } }""", "inlineActivities must be true or false; it is 'sometimes'")]
+    [InlineData("""{ "version": "2.0", "extensions": { "durableTask": { "oneWriteEvents": 1 } } }""", "oneWriteEvents must be true or false; it is '1'")]
     [InlineData("""{ "version": "2.0", "extensions": { "durableTask": { "storageProvider": { "maxPollingInterval": "5 seconds" } } } }""", "storageProvider.maxPollingInterval must be a time span")]
     [InlineData("""{ "version": "2.0", "extensions": { "durableTask": { "storageProvider": { "maxPollingInterval": "01:00:00" } } } }""", "storageProvider.maxPollingInterval must be a time span between")]
     public void Build_InvalidHostJson_FailsNamingTheFileAndTheProblem(string hostJson, string expected)
@@ -70,6 +71,7 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Null(settings.MaxConcurrentActivityFunctions);
         Assert.Null(settings.MaxPollingInterval);
         Assert.Null(settings.InlineActivities);
+        Assert.Null(settings.OneWriteEvents);
     }
 
     [Theory]
@@ -83,6 +85,19 @@ public sealed class ConfigurationTests : IDisposable
         HostSettings settings = HostSettings.Read(app.Configuration, folder);
 
         Assert.Equal(expected, settings.InlineActivities);
+    }
+
+    [Theory]
+    [InlineData("false", false)]
+    [InlineData("true", true)]
+    public async Task Build_OneWriteEvents_IsReadAsABoolean(string value, bool expected)
+    {
+        string folder = this.Folder($$"""{ "version": "2.0", "extensions": { "durableTask": { "oneWriteEvents": {{value}} } } }""");
+        await using WebApplication app = Build(folder);
+
+        HostSettings settings = HostSettings.Read(app.Configuration, folder);
+
+        Assert.Equal(expected, settings.OneWriteEvents);
     }
 
     [Theory]
