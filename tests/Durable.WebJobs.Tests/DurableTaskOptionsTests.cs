@@ -49,16 +49,9 @@ public sealed class DurableTaskOptionsTests
     [Theory]
     [InlineData(null, true)]
     [InlineData(false, false)]
-    public void ToEngineOptions_InlineActivities_ReachesTheEngineAndDefaultsToOn(bool? setting, bool expected)
+    public void ToEngineOptions_InlineActivitiesAndOneWriteEvents_ReachTheEngineAndDefaultToOn(bool? setting, bool expected)
     {
         Assert.Equal(expected, new DurableTaskOptions { InlineActivities = setting }.ToEngineOptions().InlineActivities);
-    }
-
-    [Theory]
-    [InlineData(null, true)]
-    [InlineData(false, false)]
-    public void ToEngineOptions_OneWriteEvents_ReachesTheEngineAndDefaultsToOn(bool? setting, bool expected)
-    {
         Assert.Equal(expected, new DurableTaskOptions { OneWriteEvents = setting }.ToEngineOptions().OneWriteEvents);
     }
 }

@@ -75,29 +75,18 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Theory]
-    [InlineData("false", false)]
-    [InlineData("true", true)]
-    public async Task Build_InlineActivities_IsReadAsABoolean(string value, bool expected)
+    [InlineData("inlineActivities", "false", false)]
+    [InlineData("inlineActivities", "true", true)]
+    [InlineData("oneWriteEvents", "false", false)]
+    [InlineData("oneWriteEvents", "true", true)]
+    public async Task Build_BooleanSwitch_IsReadAsABoolean(string key, string value, bool expected)
     {
-        string folder = this.Folder($$"""{ "version": "2.0", "extensions": { "durableTask": { "inlineActivities": {{value}} } } }""");
+        string folder = this.Folder($$"""{ "version": "2.0", "extensions": { "durableTask": { "{{key}}": {{value}} } } }""");
         await using WebApplication app = Build(folder);
 
         HostSettings settings = HostSettings.Read(app.Configuration, folder);
 
-        Assert.Equal(expected, settings.InlineActivities);
-    }
-
-    [Theory]
-    [InlineData("false", false)]
-    [InlineData("true", true)]
-    public async Task Build_OneWriteEvents_IsReadAsABoolean(string value, bool expected)
-    {
-        string folder = this.Folder($$"""{ "version": "2.0", "extensions": { "durableTask": { "oneWriteEvents": {{value}} } } }""");
-        await using WebApplication app = Build(folder);
-
-        HostSettings settings = HostSettings.Read(app.Configuration, folder);
-
-        Assert.Equal(expected, settings.OneWriteEvents);
+        Assert.Equal(expected, key == "inlineActivities" ? settings.InlineActivities : settings.OneWriteEvents);
     }
 
     [Theory]
